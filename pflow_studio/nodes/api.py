@@ -1,0 +1,193 @@
+"""The node API: how a node type declares its ports, properties and computation.
+
+A node type is a subclass of `NodeType`. It declares `type_name` (stable, saved in project files),
+`inputs` and `outputs` (ports) and `properties` (configuration that is not a port). The executor
+creates one instance per model node, with that node's property values, and calls `compute` with
+one keyword argument per input port and expects a dict of output values back::
+
+    class Scale(NodeType):
+        \"\"\"Multiply a number by a factor.\"\"\"
+        type_name = "math.scale"
+        inputs = [In("value", float), In("factor", float, default=2.0)]
+        outputs = [Out("result", float)]
+
+        def compute(self, value: float, factor: float) -> dict:
+            return {"result": value * factor}
+
+An input that no edge feeds takes the node's property value of the same name when set, else the
+port's default; a required input (no default) with neither is a validation error.
+Types whose ports depend on the instance (Python code, string format, Groups, Maps) override
+`input_ports` / `output_ports`. This module imports no Qt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pflow_studio.nodes.types import port_type_name
+
+
+class _NoDefault:
+    """Marker for a port or property without a default value."""
+
+    _instance: _NoDefault | None = None
+
+    def __new__(cls) -> _NoDefault:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+    def __reduce__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+@dataclasses.dataclass(frozen=True)
+class In:
+    """An input port: name, type name (see `nodes.types`), optional default, doc."""
+
+    name: str
+    type: Any = "any"
+    default: Any = NO_DEFAULT
+    doc: str = ""
+    optional: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", port_type_name(self.type))
+
+    @property
+    def required(self) -> bool:
+        """True when the node cannot run without a value on this port."""
+        return self.default is NO_DEFAULT and not self.optional
+
+
+@dataclasses.dataclass(frozen=True)
+class Out:
+    """An output port: name, type name, doc."""
+
+    name: str
+    type: Any = "any"
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", port_type_name(self.type))
+
+
+@dataclasses.dataclass(frozen=True)
+class Prop:
+    """A property that is not a port: shown in the properties panel, saved as plain JSON.
+
+    `choices` restricts the value to a list; `widget` hints the editor ("text", "code", "combo",
+    "check", "json", "list"); the canvas picks one from the type when it is empty.
+    """
+
+    name: str
+    type: Any = "any"
+    default: Any = None
+    choices: tuple[Any, ...] | None = None
+    doc: str = ""
+    widget: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", port_type_name(self.type))
+        if self.choices is not None:
+            object.__setattr__(self, "choices", tuple(self.choices))
+
+
+class NodeError(Exception):
+    """An error raised by a node's computation or configuration; its message is shown to users."""
+
+
+class NodeType:
+    """Base of every node type. Subclasses set the class attributes and override `compute`."""
+
+    type_name: ClassVar[str] = ""
+    category: ClassVar[str] = "Other"
+    label: ClassVar[str] = ""
+    inputs: ClassVar[list[In]] = []
+    outputs: ClassVar[list[Out]] = []
+    properties: ClassVar[list[Prop]] = []
+    cacheable: ClassVar[bool] = True
+
+    def __init__(self, values: Mapping[str, Any] | None = None, body: Any = None, registry: Any = None) -> None:
+        """`values`: property values (defaults fill the rest); `body`: a container's workflow;
+        `registry`: where a container looks up the node types of its body."""
+        self.values: dict[str, Any] = self.default_values()
+        if values:
+            self.values.update(values)
+        self.body = body
+        self.registry = registry
+
+    # -- declaration -------------------------------------------------------------------------
+
+    @classmethod
+    def display_name(cls) -> str:
+        """The human name shown in the palette and on the canvas."""
+        return cls.label or cls.__name__
+
+    @classmethod
+    def description(cls) -> str:
+        """The first line of the class docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    @classmethod
+    def default_values(cls) -> dict[str, Any]:
+        """Property defaults (deep-copied so instances never share a mutable default)."""
+        import copy
+
+        return {p.name: copy.deepcopy(p.default) for p in cls.properties}
+
+    def input_ports(self) -> list[In]:
+        """This instance's input ports (default: the class's `inputs`)."""
+        return list(self.inputs)
+
+    def output_ports(self) -> list[Out]:
+        """This instance's output ports (default: the class's `outputs`)."""
+        return list(self.outputs)
+
+    def input_port(self, name: str) -> In | None:
+        return next((p for p in self.input_ports() if p.name == name), None)
+
+    def output_port(self, name: str) -> Out | None:
+        return next((p for p in self.output_ports() if p.name == name), None)
+
+    def check(self) -> list[str]:
+        """Configuration problems of this instance (bad property values), as messages."""
+        problems = []
+        for prop in self.properties:
+            value = self.values.get(prop.name)
+            if prop.choices is not None and value not in prop.choices:
+                problems.append(f"property '{prop.name}' must be one of {list(prop.choices)}, not {value!r}")
+        return problems
+
+    # -- execution ---------------------------------------------------------------------------
+
+    def inputs_needed(self, available: Mapping[str, Any]) -> list[str] | None:
+        """Lazy inputs: which connected inputs must be computed next, given those already known.
+
+        Return None (the default) when every connected input is needed up front. A lazy node
+        (If, ExecuteInOrder) returns the names it needs now; it is asked again until it returns
+        only names already in `available`, and inputs never asked for are never computed.
+        """
+        return None
+
+    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Run the node. Containers (Group, Map) override this to use the execution context."""
+        return self.compute(**inputs)
+
+    def compute(self, **inputs: Any) -> dict[str, Any]:
+        """Compute the outputs from the inputs; return {output port name: value}."""
+        raise NotImplementedError(f"{type(self).__name__}.compute")
+
+
+def as_path(value: Any) -> pathlib.Path:
+    """Coerce a path-typed port value (str or Path) to a Path."""
+    return value if isinstance(value, pathlib.Path) else pathlib.Path(str(value))

@@ -1,0 +1,72 @@
+"""Port data types: their names, which output type may feed which input type, and value checks.
+
+Types are plain names so they save as JSON: any, int, float, str, bool, list, dict, path.
+`any` on either end accepts everything; an int feeds a float; a str and a path feed each other;
+a bool feeds an int or a float (Python's own numeric tower).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import typing
+from typing import Any
+
+TYPE_NAMES: tuple[str, ...] = ("any", "int", "float", "str", "bool", "list", "dict", "path")
+
+_PYTHON_TYPES: dict[Any, str] = {
+    int: "int",
+    float: "float",
+    str: "str",
+    bool: "bool",
+    list: "list",
+    tuple: "list",
+    dict: "dict",
+    pathlib.Path: "path",
+    typing.Any: "any",
+    object: "any",
+}
+
+_ACCEPTS: dict[str, frozenset[str]] = {
+    "float": frozenset({"int", "bool"}),
+    "int": frozenset({"bool"}),
+    "str": frozenset({"path"}),
+    "path": frozenset({"str"}),
+}
+
+
+def port_type_name(declared: Any) -> str:
+    """Normalise a declared port type (a name or a Python type) to its name."""
+    if isinstance(declared, str):
+        if declared not in TYPE_NAMES:
+            raise ValueError(f"unknown port type {declared!r}; known: {', '.join(TYPE_NAMES)}")
+        return declared
+    try:
+        return _PYTHON_TYPES[declared]
+    except (KeyError, TypeError):
+        raise ValueError(f"unsupported port type {declared!r}") from None
+
+
+def compatible(source: str, target: str) -> bool:
+    """True when a value of output type `source` may feed an input of type `target`."""
+    return source == target or "any" in (source, target) or source in _ACCEPTS.get(target, ())
+
+
+def value_matches(value: Any, type_name: str) -> bool:
+    """True when a concrete value fits a port type (used for property values and Map items)."""
+    if type_name == "any" or value is None:
+        return True
+    if type_name == "bool":
+        return isinstance(value, bool)
+    if type_name == "int":
+        return isinstance(value, int)
+    if type_name == "float":
+        return isinstance(value, (int, float))
+    if type_name == "str":
+        return isinstance(value, (str, pathlib.PurePath))
+    if type_name == "path":
+        return isinstance(value, (str, pathlib.PurePath))
+    if type_name == "list":
+        return isinstance(value, (list, tuple))
+    if type_name == "dict":
+        return isinstance(value, dict)
+    return True

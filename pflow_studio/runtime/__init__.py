@@ -1,0 +1,1 @@
+"""The Qt-free workflow model, validation and execution (runs on headless engines too)."""

@@ -1,0 +1,162 @@
+"""Container node types: Group, Map and Filter. Their ports come from their body workflow.
+
+- **Group** (`core.group`): the body's boundary ports are the group's ports. A boundary input's
+  type is that of its first inner target; a boundary output's type is its inner source's.
+- **Map** (`core.map`): the body holds exactly one node (a plain node or a Group), the function.
+  In `ports` mode every function input is a Map input: *mapped* inputs (listed in the `mapped`
+  property) take a list, one element per task; the others are *broadcast*: one value for every
+  task (left unconnected, the function node's own value or default applies). Several mapped lists
+  combine as `zip` (equal lengths required) or `product` (cartesian, first list slowest). Every
+  function output becomes a list output of the same name, in input order.
+  In `vistrails` mode (VisTrails Control Flow's Map): input `input_list` takes the list; the
+  `input_ports` property names the function inputs each element feeds (one name: the element is
+  the value; several: each element is a tuple of that length, position k to port k); the
+  remaining function inputs are broadcast; output `result` collects the `output_port` output.
+- **Filter** (`core.filter`): the same inputs as a Map; keeps the elements for which the function's
+  `output_port` output (default: its first output) is True, in order; a non-bool is an error.
+  Output `result`: the kept elements (with several mapped inputs, tuples of their values).
+
+Execution lives in `runtime.mapping`; this module declares ports and checks configuration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pflow_studio.nodes.api import In, NodeType, Out, Prop
+from pflow_studio.runtime.graph import instantiate
+from pflow_studio.runtime.model import Node
+
+MAP_MODES = ("ports", "vistrails")
+COMBINE_MODES = ("zip", "product")
+ON_ERROR_MODES = ("fail", "skip", "none")
+
+
+class Group(NodeType):
+    """A sub-workflow collapsed into one node; its ports are the body's boundary ports."""
+
+    type_name = "core.group"
+    category = "Structure"
+    label = "Group"
+
+    def input_ports(self) -> list[In]:
+        ports = []
+        for boundary in self.body.inputs if self.body is not None else []:
+            port_type, default = "any", None
+            if boundary.targets:
+                target = boundary.targets[0]
+                inner_node = self.body.nodes.get(target.node)
+                inner = instantiate(inner_node, self.registry).input_port(target.port) if inner_node else None
+                if inner is not None:
+                    port_type = inner.type
+            # Unconnected, a boundary input leaves its inner targets to their own values/defaults.
+            ports.append(In(boundary.name, port_type, default=default, optional=True))
+        return ports
+
+    def output_ports(self) -> list[Out]:
+        ports = []
+        for boundary in self.body.outputs if self.body is not None else []:
+            inner_node = self.body.nodes.get(boundary.source.node)
+            inner = instantiate(inner_node, self.registry).output_port(boundary.source.port) if inner_node else None
+            ports.append(Out(boundary.name, inner.type if inner is not None else "any"))
+        return ports
+
+
+class _FunctionContainer(NodeType):
+    """Shared by Map and Filter: a body holding one function node, mapped and broadcast inputs."""
+
+    category = "Control Flow"
+    properties = [
+        Prop("mode", str, "ports", choices=MAP_MODES, doc="'ports': mapped/broadcast inputs; 'vistrails': InputList + InputPort"),
+        Prop("mapped", list, [], doc="function inputs that take one list element per task (ports mode)"),
+        Prop("combine", str, "zip", choices=COMBINE_MODES, doc="how several mapped lists combine"),
+        Prop("input_ports", list, [], doc="vistrails mode: the function inputs each element feeds"),
+        Prop("output_port", str, "", doc="vistrails mode (Map) / predicate (Filter): the function output used"),
+    ]
+
+    def function_node(self) -> Node | None:
+        """The body's single node, or None when the body is not exactly one node."""
+        if self.body is None or len(self.body.nodes) != 1:
+            return None
+        return next(iter(self.body.nodes.values()))
+
+    def function(self) -> NodeType | None:
+        node = self.function_node()
+        return instantiate(node, self.registry) if node is not None else None
+
+    def fed_ports(self) -> list[str]:
+        """Function inputs fed per element: `mapped` (ports mode) or `input_ports` (vistrails)."""
+        key = "input_ports" if self.values["mode"] == "vistrails" else "mapped"
+        return [str(name) for name in self.values[key] or []]
+
+    def input_ports(self) -> list[In]:
+        function = self.function()
+        if function is None:
+            return []
+        fed = set(self.fed_ports())
+        ports = [In("input_list", "list", doc="one element per task")] if self.values["mode"] == "vistrails" else []
+        for port in function.input_ports():
+            if port.name in fed:
+                if self.values["mode"] != "vistrails":
+                    ports.append(In(port.name, "list", doc=f"mapped: one element per task for '{port.name}'"))
+            else:
+                ports.append(In(port.name, port.type, doc=f"broadcast to every task: '{port.name}'", optional=True))
+        return ports
+
+    def check(self) -> list[str]:
+        problems = super().check()
+        function = self.function()
+        if function is None:
+            count = 0 if self.body is None else len(self.body.nodes)
+            return [*problems, f"the body must hold exactly one node (a node or a Group), not {count}"]
+        names = {p.name for p in function.input_ports()}
+        for name in self.fed_ports():
+            if name not in names:
+                problems.append(f"'{name}' is not an input of the function node (inputs: {sorted(names)})")
+        if self.values["mode"] == "vistrails" and not self.fed_ports():
+            problems.append("vistrails mode needs at least one name in 'input_ports'")
+        if self.values["mode"] == "ports" and not self.fed_ports():
+            problems.append("no input is mapped: list at least one function input in 'mapped'")
+        chosen = self.values.get("output_port") or ""
+        if chosen and function.output_port(chosen) is None:
+            problems.append(f"'{chosen}' is not an output of the function node")
+        return problems
+
+    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+        from pflow_studio.runtime.mapping import run_function_container
+
+        return run_function_container(self, inputs, context)
+
+
+class Map(_FunctionContainer):
+    """Run a node or a Group once per element of a list (or lists); outputs are lists in input order."""
+
+    type_name = "core.map"
+    label = "Map"
+    properties = [
+        *_FunctionContainer.properties,
+        Prop("on_error", str, "fail", choices=ON_ERROR_MODES,
+             doc="a failing element: fail the Map after all finished, skip it, or put None in its place"),
+    ]
+
+    def output_ports(self) -> list[Out]:
+        function = self.function()
+        if function is None:
+            return []
+        if self.values["mode"] == "vistrails":
+            return [Out("result", "list")]
+        return [Out(port.name, "list") for port in function.output_ports()]
+
+
+class Filter(_FunctionContainer):
+    """Keep the elements for which the function's output is True (VisTrails' Filter)."""
+
+    type_name = "core.filter"
+    label = "Filter"
+
+    def output_ports(self) -> list[Out]:
+        return [Out("result", "list")]
+
+
+def is_function_container(node_type: NodeType) -> bool:
+    return isinstance(node_type, _FunctionContainer)

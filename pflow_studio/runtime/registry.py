@@ -1,0 +1,26 @@
+"""The process-wide node registry: the built-in library, the runtime's containers, and plug-ins."""
+
+from __future__ import annotations
+
+import threading
+
+from pflow_studio.nodes import library
+from pflow_studio.nodes.registry import Registry
+
+_lock = threading.Lock()
+_default: Registry | None = None
+
+
+def default_registry() -> Registry:
+    """Built-in node types, Group/Map/Filter, and entry-point plug-ins; built once per process."""
+    global _default
+    with _lock:
+        if _default is None:
+            from pflow_studio.runtime import containers
+
+            registry = Registry()
+            for module in (*library.MODULES, containers):
+                registry.register_module(module)
+            registry.load_entry_points()
+            _default = registry
+    return _default

@@ -42,16 +42,44 @@ class Group(NodeType):
     def input_ports(self) -> list[In]:
         ports = []
         for boundary in self.body.inputs if self.body is not None else []:
-            port_type, default = "any", None
-            if boundary.targets:
-                target = boundary.targets[0]
+            port_type, required = "any", False
+            for index, target in enumerate(boundary.targets):
                 inner_node = self.body.nodes.get(target.node)
                 inner = instantiate(inner_node, self.registry).input_port(target.port) if inner_node else None
-                if inner is not None:
+                if inner is None:
+                    continue
+                if index == 0:
                     port_type = inner.type
-            # Unconnected, a boundary input leaves its inner targets to their own values/defaults.
-            ports.append(In(boundary.name, port_type, default=default, optional=True))
+                required = required or (inner.required and target.port not in inner_node.input_values)
+            # Left unconnected, a boundary input leaves its inner targets to their own values.
+            ports.append(In(boundary.name, port_type, optional=not required))
         return ports
+
+    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Feed the provided inputs to the inner targets, run the body, return boundary outputs."""
+        from pflow_studio.runtime.executor import BodyFailed
+
+        feeds = {}
+        for boundary in self.body.inputs:
+            if boundary.name in context.provided:
+                value, key = inputs[boundary.name], context.input_keys[boundary.name]
+                feeds.update({target: (value, key) for target in boundary.targets})
+        targets = [b.source.node for b in self.body.outputs] + self.body.sinks()
+        result = context.run_body(self.body, feeds, targets)
+        if result.status == "cancelled":
+            from pflow_studio.runtime.cancel import Cancelled
+
+            raise Cancelled("the run was cancelled")
+        failed = [self.body.nodes[n].label for n, state in result.states.items() if state == "failed"]
+        if failed:
+            raise BodyFailed(f"inner node(s) failed: {', '.join(failed)}")
+        outputs = {}
+        for boundary in self.body.outputs:
+            produced = result.outputs.get(boundary.source.node)
+            if produced is None or boundary.source.port not in produced:
+                raise BodyFailed(f"output '{boundary.name}': inner node '{boundary.source.node}' did not run")
+            outputs[boundary.name] = produced[boundary.source.port]
+        return outputs
 
     def output_ports(self) -> list[Out]:
         ports = []
@@ -100,7 +128,9 @@ class _FunctionContainer(NodeType):
                 if self.values["mode"] != "vistrails":
                     ports.append(In(port.name, "list", doc=f"mapped: one element per task for '{port.name}'"))
             else:
-                ports.append(In(port.name, port.type, doc=f"broadcast to every task: '{port.name}'", optional=True))
+                has_value = not port.required or port.name in self.function_node().input_values
+                ports.append(In(port.name, port.type, doc=f"broadcast to every task: '{port.name}'",
+                                optional=has_value))
         return ports
 
     def check(self) -> list[str]:

@@ -1,0 +1,157 @@
+"""Running Map and Filter: build the elements, hand them to the runner, collect in input order.
+
+Every check on the elements (lists really are lists, zip lengths agree, VisTrails tuples have the
+right length) happens before any element runs. An element that fails never stops the others: the
+Map's `on_error` decides what the failure means once all have finished.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any
+
+from pflow_studio.nodes.api import NodeError
+from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.model import PortRef, Workflow
+from pflow_studio.runtime.runners import ItemOutcome
+
+
+class MapItemsFailed(NodeError):
+    """Some elements of a Map failed; `details` lists each with index, input, error, traceback."""
+
+    def __init__(self, message: str, details: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+@dataclasses.dataclass
+class BodyTask:
+    """The function of a Map: a picklable callable running the body for one element.
+
+    `bindings` maps function input names to values; the result maps function output names to
+    values. Nested Maps inside the body run serially wherever the task runs (engines included).
+    """
+
+    body: Workflow
+    function_id: str
+    registry: Registry | None = None
+
+    def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
+        from pflow_studio.runtime.executor import Executor
+
+        feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
+        result = Executor(self.registry, cache=False).run(self.body, targets=[self.function_id], feeds=feeds, check=False)
+        if result.failures:
+            failure = result.failures[0]
+            raise ElementFailed(failure.message, failure.traceback)
+        if self.function_id not in result.outputs:
+            raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
+        return result.outputs[self.function_id]
+
+
+class ElementFailed(Exception):
+    """The function failed on one element; carries the inner traceback text."""
+
+    def __init__(self, message: str, inner_traceback: str) -> None:
+        super().__init__(message)
+        self.inner_traceback = inner_traceback
+
+
+def build_elements(container: Any, inputs: dict[str, Any], provided: frozenset[str]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The bindings of every element, and the element values themselves (what Filter keeps)."""
+    function = container.function()
+    fed = container.fed_ports()
+    broadcast = {
+        port.name: inputs[port.name]
+        for port in function.input_ports()
+        if port.name not in fed and port.name in provided
+    }
+    if container.values["mode"] == "vistrails":
+        values = _as_list("input_list", inputs.get("input_list"))
+        if len(fed) == 1:
+            combos = [(value,) for value in values]
+        else:
+            combos = []
+            for index, value in enumerate(values):
+                if not isinstance(value, (list, tuple)) or len(value) != len(fed):
+                    raise NodeError(
+                        f"element {index} of input_list must be a tuple of {len(fed)} values for ports "
+                        f"{fed}, got {value!r} (the number of input values and input ports are not the same)")
+                combos.append(tuple(value))
+        elements = list(values)
+    else:
+        lists = [_as_list(name, inputs.get(name)) for name in fed]
+        if container.values["combine"] == "product":
+            combos = list(itertools.product(*lists))
+        else:
+            lengths = {name: len(values) for name, values in zip(fed, lists, strict=True)}
+            if len(set(lengths.values())) > 1:
+                raise NodeError(f"zip needs lists of equal length, got {lengths}")
+            combos = list(zip(*lists, strict=True))
+        elements = [combo[0] if len(fed) == 1 else combo for combo in combos]
+    return [{**broadcast, **dict(zip(fed, combo, strict=True))} for combo in combos], elements
+
+
+def _as_list(name: str, value: Any) -> list[Any]:
+    if not isinstance(value, (list, tuple)):
+        raise NodeError(f"input '{name}' must be a list, got {type(value).__name__}: {value!r:.80}")
+    return list(value)
+
+
+def run_function_container(container: Any, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Execute a Map or Filter node (see `runtime.containers`)."""
+    from pflow_studio.runtime.containers import Filter
+
+    items, elements = build_elements(container, inputs, context.provided)
+    function_node = container.function_node()
+    task = BodyTask(container.body, function_node.id, context.registry)
+    total = len(items)
+    context.emit("progress", done=0, total=total)
+    outcomes = context.runner.map(
+        task, items, progress=lambda done, n: context.emit("progress", done=done, total=n), cancel=context.cancel)
+    chosen = container.values.get("output_port") or next(iter(p.name for p in container.function().output_ports()), "")
+    if isinstance(container, Filter):
+        return _filter_result(outcomes, elements, chosen)
+    return _map_result(container, outcomes, items, chosen)
+
+
+def _failure_details(outcomes: list[ItemOutcome], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"index": o.index, "input": items[o.index], "error": o.error, "traceback": o.traceback,
+         "engine": o.engine, "host": o.host}
+        for o in outcomes if not o.ok
+    ]
+
+
+def _map_result(container: Any, outcomes: list[ItemOutcome], items: list[dict[str, Any]], chosen: str) -> dict[str, Any]:
+    failed = [o for o in outcomes if not o.ok]
+    on_error = container.values["on_error"]
+    if failed and on_error == "fail":
+        first = failed[0]
+        raise MapItemsFailed(
+            f"{len(failed)} of {len(outcomes)} elements failed; first: element {first.index} "
+            f"(input {items[first.index]!r:.80}): {first.error}",
+            _failure_details(outcomes, items))
+    kept = [o for o in outcomes if o.ok or on_error == "none"]
+    names = [p.name for p in container.function().output_ports()]
+    columns = {name: [o.value[name] if o.ok else None for o in kept] for name in names}
+    if container.values["mode"] == "vistrails":
+        return {"result": columns.get(chosen, [])}
+    return columns
+
+
+def _filter_result(outcomes: list[ItemOutcome], elements: list[Any], chosen: str) -> dict[str, Any]:
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise MapItemsFailed(
+            f"{len(failed)} of {len(outcomes)} elements failed; first: element {failed[0].index}: {failed[0].error}",
+            [{"index": o.index, "error": o.error, "traceback": o.traceback} for o in failed])
+    kept = []
+    for outcome, element in zip(outcomes, elements, strict=True):
+        verdict = outcome.value[chosen]
+        if not isinstance(verdict, bool):
+            raise NodeError(f"Filter: element {outcome.index}: output '{chosen}' must be a bool, got {verdict!r:.80}")
+        if verdict:
+            kept.append(element)
+    return {"result": kept}

@@ -1,0 +1,164 @@
+"""Test-only node types and a registry holding them, the runtime containers and the library."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from pflow_studio.nodes.api import In, NodeError, NodeType, Out, Prop
+from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime import containers
+
+CALLS: dict[str, int] = {}
+_lock = threading.Lock()
+
+
+def count(name: str) -> None:
+    with _lock:
+        CALLS[name] = CALLS.get(name, 0) + 1
+
+
+class Number(NodeType):
+    """Emit the `value` property."""
+
+    type_name = "test.number"
+    properties = [Prop("value", "any", 0)]
+    outputs = [Out("value", float)]
+
+    def compute(self) -> dict[str, Any]:
+        count(self.type_name)
+        return {"value": self.values["value"]}
+
+
+class Items(NodeType):
+    """Emit the `value` property as a list."""
+
+    type_name = "test.items"
+    properties = [Prop("value", list, [])]
+    outputs = [Out("value", list)]
+
+    def compute(self) -> dict[str, Any]:
+        return {"value": list(self.values["value"])}
+
+
+class Add(NodeType):
+    """a + b."""
+
+    type_name = "test.add"
+    inputs = [In("a", float), In("b", float, default=0.0)]
+    outputs = [Out("result", float)]
+
+    def compute(self, a: float, b: float) -> dict[str, Any]:
+        count(self.type_name)
+        return {"result": a + b}
+
+
+class SquareOffset(NodeType):
+    """x*x + offset, and x alone."""
+
+    type_name = "test.square_offset"
+    inputs = [In("x", float), In("offset", float, default=0.0)]
+    outputs = [Out("y", float), Out("x", float)]
+
+    def compute(self, x: float, offset: float) -> dict[str, Any]:
+        count(self.type_name)
+        if x == 13:
+            raise NodeError("13 is unlucky")
+        return {"y": x * x + offset, "x": x}
+
+
+class Text(NodeType):
+    """A string."""
+
+    type_name = "test.text"
+    properties = [Prop("value", str, "")]
+    outputs = [Out("value", str)]
+
+    def compute(self) -> dict[str, Any]:
+        return {"value": self.values["value"]}
+
+
+class Fail(NodeType):
+    """Always raises."""
+
+    type_name = "test.fail"
+    inputs = [In("a", "any", optional=True)]
+    outputs = [Out("result", "any")]
+
+    def compute(self, a: Any) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+
+class Slow(NodeType):
+    """Sleeps `seconds`, passing its input through."""
+
+    type_name = "test.slow"
+    inputs = [In("a", "any", optional=True)]
+    properties = [Prop("seconds", float, 0.05)]
+    outputs = [Out("result", "any")]
+
+    def compute(self, a: Any) -> dict[str, Any]:
+        time.sleep(self.values["seconds"])
+        count(self.type_name)
+        return {"result": a}
+
+
+class Choose(NodeType):
+    """A lazy if: needs `condition`, then only the chosen branch."""
+
+    type_name = "test.choose"
+    inputs = [In("condition", bool), In("yes", "any", optional=True), In("no", "any", optional=True)]
+    outputs = [Out("result", "any")]
+
+    def inputs_needed(self, available: dict[str, Any]) -> list[str]:
+        if "condition" not in available:
+            return ["condition"]
+        return ["condition", "yes" if available["condition"] else "no"]
+
+    def compute(self, condition: bool, yes: Any, no: Any) -> dict[str, Any]:
+        return {"result": yes if condition else no}
+
+
+class Truth(NodeType):
+    """Emit the `value` property as a bool."""
+
+    type_name = "test.truth"
+    properties = [Prop("value", bool, True)]
+    outputs = [Out("value", bool)]
+
+    def compute(self) -> dict[str, Any]:
+        return {"value": self.values["value"]}
+
+
+class IsEven(NodeType):
+    """x % 2 == 0 (or a non-bool when `broken`)."""
+
+    type_name = "test.is_even"
+    inputs = [In("x", int)]
+    properties = [Prop("broken", bool, False)]
+    outputs = [Out("result", bool)]
+
+    def compute(self, x: int) -> dict[str, Any]:
+        return {"result": "yes" if self.values["broken"] else x % 2 == 0}
+
+
+class Volatile(NodeType):
+    """Not cacheable: emits the `value` property, counting its runs."""
+
+    type_name = "test.volatile"
+    cacheable = False
+    properties = [Prop("value", "any", 0)]
+    outputs = [Out("value", "any")]
+
+    def compute(self) -> dict[str, Any]:
+        count(self.type_name)
+        return {"value": self.values["value"]}
+
+
+def make_registry() -> Registry:
+    registry = Registry()
+    for node_type in (Number, Items, Add, SquareOffset, Text, Fail, Slow, Choose, Truth, IsEven, Volatile):
+        registry.register(node_type)
+    registry.register_module(containers)
+    return registry

@@ -196,6 +196,7 @@ class _WorkflowRun:
         self.outputs: dict[str, dict[str, Any]] = {}
         self.keys: dict[str, str] = {}
         self.instances: dict[str, NodeType] = {}
+        self.keyed = env.cache is not None  # without a cache, no key is ever needed
 
     # -- events ------------------------------------------------------------------------------
 
@@ -278,15 +279,15 @@ class _WorkflowRun:
                                      f"'{source.port}'")
                     return []
                 available[name] = produced[source.port]
-                keys[name] = f"{self.keys[source.node]}:{source.port}"
+                keys[name] = f"{self.keys[source.node]}:{source.port}" if self.keyed else ""
                 provided.add(name)
             elif name in node.input_values:
                 available[name] = node.input_values[name]
-                keys[name] = "=" + digest(available[name])
+                keys[name] = "=" + digest(available[name]) if self.keyed else ""
                 provided.add(name)
             elif port.default is not NO_DEFAULT:
                 available[name] = port.default
-                keys[name] = "=" + digest(port.default)
+                keys[name] = "=" + digest(port.default) if self.keyed else ""
             elif port.optional:
                 available[name] = None
                 keys[name] = "none"
@@ -321,8 +322,9 @@ class _WorkflowRun:
 
     def _run_node(self, node: Node, instance: NodeType, inputs: dict[str, Any], input_keys: dict[str, str],
                   provided: set[str]) -> None:
-        cache = self.env.cache if _cacheable(instance, self.env.registry) else None
-        key = digest(node.type_name, node.properties, _body_signature(node), sorted(input_keys.items()))
+        cache = self.env.cache if self.keyed and _cacheable(instance, self.env.registry) else None
+        key = digest(node.type_name, node.properties, _body_signature(node), sorted(input_keys.items())) \
+            if self.keyed else ""
         if cache is not None:
             hit = cache.get(key)
             if hit is not None:
@@ -350,7 +352,7 @@ class _WorkflowRun:
         if cache is not None:
             self.keys[node.id] = key
             cache.put(key, produced)
-        elif instance.cacheable:
+        elif instance.cacheable or not self.keyed:
             self.keys[node.id] = key
         else:
             self.keys[node.id] = digest(key, {name: value_key(v) for name, v in produced.items()})

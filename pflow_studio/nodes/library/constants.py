@@ -1,10 +1,13 @@
-"""Constant values: int, float, str, bool and list/JSON."""
+"""Constant values: int, float, str, bool, list and any plain-JSON value. No inputs; output `value`."""
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import Any
 
 from pflow_studio.nodes.api import NodeType, Out, Prop
+from pflow_studio.nodes.types import value_matches
 
 
 class _Constant(NodeType):
@@ -13,6 +16,14 @@ class _Constant(NodeType):
 
     def compute(self) -> dict[str, Any]:
         return {"value": self.values["value"]}
+
+    def check(self) -> list[str]:
+        problems = super().check()
+        declared = self.outputs[0].type
+        value = self.values.get("value")
+        if not value_matches(value, declared) or (declared in ("int", "float") and isinstance(value, bool)):
+            problems.append(f"property 'value' must be {declared}, not {type(value).__name__} {value!r:.60}")
+        return problems
 
 
 class Integer(_Constant):
@@ -31,3 +42,53 @@ class Float(_Constant):
     label = "Float"
     properties = [Prop("value", float, 0.0)]
     outputs = [Out("value", float)]
+
+
+class String(_Constant):
+    """A piece of text."""
+
+    type_name = "const.str"
+    label = "String"
+    properties = [Prop("value", str, "", widget="text")]
+    outputs = [Out("value", str)]
+
+
+class Boolean(_Constant):
+    """True or False."""
+
+    type_name = "const.bool"
+    label = "Boolean"
+    properties = [Prop("value", bool, False, widget="check")]
+    outputs = [Out("value", bool)]
+
+
+class List(_Constant):
+    """A list of plain-JSON values; each run gets its own copy."""
+
+    type_name = "const.list"
+    label = "List"
+    properties = [Prop("value", list, [], doc="the list, as JSON", widget="list")]
+    outputs = [Out("value", list)]
+
+    def compute(self) -> dict[str, Any]:
+        return {"value": copy.deepcopy(list(self.values["value"]))}
+
+
+class Json(_Constant):
+    """Any plain-JSON value: number, text, bool, null, list or object; each run gets its own copy."""
+
+    type_name = "const.json"
+    label = "JSON"
+    properties = [Prop("value", "any", None, doc="any value JSON can hold", widget="json")]
+    outputs = [Out("value", "any")]
+
+    def compute(self) -> dict[str, Any]:
+        return {"value": copy.deepcopy(self.values["value"])}
+
+    def check(self) -> list[str]:
+        problems = super().check()
+        try:
+            json.dumps(self.values.get("value"), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"property 'value' is not plain JSON: {exc}")
+        return problems

@@ -158,7 +158,20 @@ class Volatile(NodeType):
 
 def make_registry() -> Registry:
     registry = Registry()
-    for node_type in (Number, Items, Add, SquareOffset, Text, Fail, Slow, Choose, Truth, IsEven, Volatile):
+    for node_type in (Number, Items, Add, SquareOffset, Text, Fail, Slow, Choose, Truth, IsEven, Volatile, Mix):
         registry.register(node_type)
     registry.register_module(containers)
     return registry
+
+
+class Mix(NodeType):
+    """Three inputs (required, default, optional) and three outputs, one named like an input."""
+
+    type_name = "test.mix"
+    inputs = [In("a", float), In("b", float, default=1.0), In("c", float, optional=True)]
+    outputs = [Out("sum", float), Out("product", float), Out("a", float)]
+
+    def compute(self, a: float, b: float, c: float | None) -> dict[str, Any]:
+        count(self.type_name)
+        c = 0.0 if c is None else c
+        return {"sum": a + b + c, "product": a * b, "a": a}

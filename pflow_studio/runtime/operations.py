@@ -1,0 +1,17 @@
+"""Model operations for editing commands: one import point for the GUI's undo commands.
+
+- `collapse(workflow, node_ids, *, group_id=None, label=None) -> Node` and
+  `ungroup(workflow, group_id) -> list[str]` (`runtime.grouping`);
+- `extract(workflow, node_ids) -> Workflow`, a copy of a selection with its internal edges;
+- `wrap_in_map(workflow, node_id, *, mapped=None, map_id=None, registry=None) -> Node` and
+  `unwrap_map(workflow, map_id) -> Node` (`runtime.map_wrapping`).
+
+Each mutates the workflow in place, checks before it changes anything, and raises `ModelError`
+naming the node at fault. Each has an inverse that restores `Workflow.canonical()` exactly.
+"""
+
+from pflow_studio.runtime.grouping import collapse, extract, ungroup
+from pflow_studio.runtime.map_wrapping import unwrap_map, wrap_in_map
+from pflow_studio.runtime.model import ModelError
+
+__all__ = ["ModelError", "collapse", "extract", "ungroup", "unwrap_map", "wrap_in_map"]

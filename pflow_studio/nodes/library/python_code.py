@@ -81,11 +81,13 @@ class _PythonNode(NodeType):
         if not isinstance(source, str):
             raise NodeError(f"property '{self.source_property}' must be text, not {type(source).__name__}")
         filename = f"<{self.type_name}-{hashlib.sha1(source.encode()).hexdigest()[:8]}>"
+        if self.mode == "eval" and not source.strip():
+            raise NodeError(f"property '{self.source_property}' is empty")
         try:
             code = compile(source, filename, self.mode)
         except SyntaxError as exc:
-            raise NodeError(f"syntax error in {self.source_property} at line {exc.lineno}, column {exc.offset}: "
-                            f"{exc.msg}") from None
+            where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset and exc.offset > 0 else "")
+            raise NodeError(f"syntax error in {self.source_property} at {where}: {exc.msg}") from None
         except ValueError as exc:  # e.g. a null byte
             raise NodeError(f"{self.source_property} cannot be compiled: {exc}") from None
         # Lets tracebacks quote the user's lines; mtime None keeps checkcache from dropping it.

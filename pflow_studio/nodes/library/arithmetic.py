@@ -34,7 +34,8 @@ class _Binary(NodeType):
         try:
             result = self.apply(a, b)
         except ZeroDivisionError:
-            raise NodeError(f"{self.describe(a, b)}: division by zero (input 'b' is 0)") from None
+            culprit = " (input 'b' is 0)" if b == 0 else ""
+            raise NodeError(f"{self.describe(a, b)}: division by zero{culprit}") from None
         except OverflowError:
             raise NodeError(f"{self.describe(a, b)}: the result is too large") from None
         except TypeError:

@@ -80,9 +80,9 @@ class _PythonNode(NodeType):
             return cached[1]
         if not isinstance(source, str):
             raise NodeError(f"property '{self.source_property}' must be text, not {type(source).__name__}")
-        filename = f"<{self.type_name}-{hashlib.sha1(source.encode()).hexdigest()[:8]}>"
         if self.mode == "eval" and not source.strip():
             raise NodeError(f"property '{self.source_property}' is empty")
+        filename = f"<{self.type_name}-{hashlib.sha1(source.encode()).hexdigest()[:8]}>"
         try:
             code = compile(source, filename, self.mode)
         except SyntaxError as exc:

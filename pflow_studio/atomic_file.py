@@ -1,0 +1,54 @@
+"""Atomic file writes: a crash or an error mid-write never leaves a truncated file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+import tempfile
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once at import, when no other thread can be racing on it
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` (UTF-8, newlines as given) to `path` through a temp file in the same directory,
+    fsync and `os.replace`. On any failure the old file is untouched and the temp file is removed
+    (the exception propagates). A symlink is followed; the target keeps its permission bits (a new
+    file gets the usual ones, 0o666 minus the umask)."""
+    target = pathlib.Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    directory = target.parent
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        pathlib.Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: pathlib.Path) -> None:
+    """Make the rename itself durable where the platform allows it (POSIX); best effort."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -171,7 +171,7 @@ def ungroup(workflow: Workflow, group_id: str) -> list[str]:
 
 
 def _selection(workflow: Workflow, node_ids: Iterable[str]) -> set[str]:
-    selected = set(node_ids)
+    selected = {node_ids} if isinstance(node_ids, str) else set(node_ids)
     if not selected:
         raise ModelError("the selection is empty")
     missing = sorted(n for n in selected if n not in workflow.nodes)

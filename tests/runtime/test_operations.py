@@ -80,7 +80,8 @@ def test_output_marks_stay_inside_and_mark_the_group():
     wf = sample()
     group = collapse(wf, ["u", "v"])
     assert group.is_output and group.body.nodes["u"].is_output and not group.body.nodes["v"].is_output
-    assert not collapse(wf, ["a"]).is_output
+    single = collapse(wf, "a")  # one id given as a string is a selection of one
+    assert list(single.body.nodes) == ["a"] and not single.is_output
 
 
 def test_collapse_errors_name_the_node_and_change_nothing():

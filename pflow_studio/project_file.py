@@ -111,10 +111,11 @@ def load(path: str | os.PathLike[str], registry: Container[str] | None = None) -
     except UnicodeDecodeError as exc:
         raise ProjectFileError(shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                                       "not a pflow-studio project") from None
-    return _parse(text.removeprefix("\ufeff"), shown, registry)
+    return _parse(text, shown, registry)
 
 
 def _parse(text: str, source: str, registry: Container[str] | None) -> Project:
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ProjectFileError(source, "empty, not a pflow-studio project")
     try:

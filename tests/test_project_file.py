@@ -553,3 +553,11 @@ def test_loads_names_its_source():
     assert info.value.path == "clipboard"
     assert str(info.value) == ("clipboard: line 1 column 2: invalid JSON: "
                                "Expecting property name enclosed in double quotes")
+
+
+def test_the_example_in_the_format_document_is_exactly_what_save_writes():
+    doc = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "file-format.md").read_text(encoding="utf-8")
+    example = doc.split("```json\n", 1)[1].split("```", 1)[0]
+    project = loads(example, registry={"const.float", "math.add", "core.group"})
+    assert dumps(project) == example
+    assert project.workflow.nodes["g"].body.boundary_input("x").targets == [PortRef("g_add", "a")]

@@ -95,7 +95,8 @@ class _FunctionContainer(NodeType):
 
     category = "Control Flow"
     properties = [
-        Prop("mode", str, "ports", choices=MAP_MODES, doc="'ports': mapped/broadcast inputs; 'vistrails': InputList + InputPort"),
+        Prop("mode", str, "ports", choices=MAP_MODES,
+             doc="'ports': mapped/broadcast inputs; 'vistrails': InputList + InputPort"),
         Prop("mapped", list, [], doc="function inputs that take one list element per task (ports mode)"),
         Prop("combine", str, "zip", choices=COMBINE_MODES, doc="how several mapped lists combine"),
         Prop("input_ports", list, [], doc="vistrails mode: the function inputs each element feeds"),

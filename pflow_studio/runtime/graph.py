@@ -37,7 +37,7 @@ def find_cycle(workflow: Workflow) -> list[str] | None:
                 stack.append((node, index + 1))
                 child = nexts[index]
                 if colour[child] == GREY:
-                    return path[path.index(child):] + [child]
+                    return [*path[path.index(child):], child]
                 if colour[child] == WHITE:
                     stack.append((child, 0))
             else:

@@ -41,7 +41,8 @@ class BodyTask:
         from pflow_studio.runtime.executor import Executor
 
         feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
-        result = Executor(self.registry, cache=False).run(self.body, targets=[self.function_id], feeds=feeds, check=False)
+        executor = Executor(self.registry, cache=False)
+        result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False)
         if result.failures:
             failure = result.failures[0]
             raise ElementFailed(failure.message, failure.traceback)
@@ -58,7 +59,9 @@ class ElementFailed(Exception):
         self.inner_traceback = inner_traceback
 
 
-def build_elements(container: Any, inputs: dict[str, Any], provided: frozenset[str]) -> tuple[list[dict[str, Any]], list[Any]]:
+def build_elements(
+    container: Any, inputs: dict[str, Any], provided: frozenset[str]
+) -> tuple[list[dict[str, Any]], list[Any]]:
     """The bindings of every element, and the element values themselves (what Filter keeps)."""
     function = container.function()
     fed = container.fed_ports()
@@ -124,7 +127,9 @@ def _failure_details(outcomes: list[ItemOutcome], items: list[dict[str, Any]]) -
     ]
 
 
-def _map_result(container: Any, outcomes: list[ItemOutcome], items: list[dict[str, Any]], chosen: str) -> dict[str, Any]:
+def _map_result(
+    container: Any, outcomes: list[ItemOutcome], items: list[dict[str, Any]], chosen: str
+) -> dict[str, Any]:
     failed = [o for o in outcomes if not o.ok]
     on_error = container.values["on_error"]
     if failed and on_error == "fail":

@@ -95,7 +95,8 @@ class _Validator:
                 missing = edge.source.node if source_node is None else edge.target.node
                 anchor = target_node or source_node
                 path = (*prefix, anchor.id) if anchor else (*prefix, missing)
-                self.add(path, anchor.label if anchor else missing, "", f"edge {edge} refers to missing node '{missing}'")
+                label = anchor.label if anchor else missing
+                self.add(path, label, "", f"edge {edge} refers to missing node '{missing}'")
                 continue
             if edge.target in seen_targets:
                 self.add((*prefix, target_node.id), target_node.label, edge.target.port,

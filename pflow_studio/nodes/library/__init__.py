@@ -1,5 +1,14 @@
 """The built-in node library. `MODULES` lists the modules whose node types are registered."""
 
-from pflow_studio.nodes.library import constants
+from pflow_studio.nodes.library import (
+    arithmetic,
+    constants,
+    control_flow,
+    control_flow_lists,
+    files,
+    lists,
+    python_code,
+    strings,
+)
 
-MODULES = [constants]
+MODULES = [constants, arithmetic, strings, lists, python_code, files, control_flow, control_flow_lists]

@@ -1,0 +1,7 @@
+"""`python -m pflow_studio` is the `pflow-studio` command."""
+
+import sys
+
+from pflow_studio.cli import main
+
+sys.exit(main())

@@ -1,0 +1,95 @@
+"""Write the bundled example projects in resources/examples/ from code, so they always match the
+current model and file format:
+
+    .venv/bin/python scripts/make_examples.py
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from pflow_studio.project_file import Project, save
+from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "resources" / "examples"
+
+
+def square_offset_map() -> Project:
+    """range(0, 10) -> Map over a Group computing x*x + offset (offset broadcast) -> Sum."""
+    group = Workflow()
+    group.add_node("math.multiply", id="square", label="x * x", pos=(0, 0))
+    group.add_node("math.add", id="offset_add", label="+ offset", pos=(220, 40))
+    group.connect("square", "result", "offset_add", "a")
+    group.inputs.append(BoundaryInput("x", [PortRef("square", "a"), PortRef("square", "b")]))
+    group.inputs.append(BoundaryInput("offset", [PortRef("offset_add", "b")]))
+    group.outputs.append(BoundaryOutput("y", PortRef("offset_add", "result")))
+    body = Workflow()
+    body.add_node("core.group", id="square_offset", label="Square and offset", body=group, pos=(0, 0))
+
+    wf = Workflow()
+    wf.add_node("list.range", id="numbers", label="Numbers", inputs={"start": 0, "stop": 10}, pos=(0, 0))
+    wf.add_node("const.float", {"value": 0.5}, id="offset", label="Offset", pos=(0, 160))
+    wf.add_node("core.map", {"mapped": ["x"]}, id="map", label="Map: square and offset", body=body,
+                pos=(260, 60), is_output=True)
+    wf.connect("numbers", "result", "map", "x")
+    wf.connect("offset", "value", "map", "offset")
+    wf.add_node("cf.sum", id="total", label="Total", pos=(560, 60), is_output=True)
+    wf.connect("map", "y", "total", "input_list")
+    description = "A Map over a Group: each number of a range squared plus an offset, then summed."
+    return Project(wf, {"name": "Square and offset, mapped over a range", "description": description})
+
+
+def fold_product() -> Project:
+    """A Fold multiplying a list, a Sum of the same list, and their ratio."""
+    wf = Workflow()
+    wf.add_node("list.range", id="numbers", label="1..6", inputs={"start": 1, "stop": 7}, pos=(0, 0))
+    wf.add_node("cf.fold", {"operation": "multiply"}, id="product", label="Product (Fold)", inputs={"initial": 1},
+                pos=(260, -60))
+    wf.add_node("cf.sum", id="sum", label="Sum", pos=(260, 80))
+    wf.add_node("math.divide", id="ratio", label="Product / Sum", pos=(520, 0), is_output=True)
+    wf.connect("numbers", "result", "product", "input_list")
+    wf.connect("numbers", "result", "sum", "input_list")
+    wf.connect("product", "result", "ratio", "a")
+    wf.connect("sum", "result", "ratio", "b")
+    wf.nodes["product"].is_output = True
+    wf.nodes["sum"].is_output = True
+    return Project(wf, {"name": "Fold and Sum", "description": "6! by a Fold, 1+...+6 by a Sum, and their ratio."})
+
+
+def word_report() -> Project:
+    """Python code splits a text, a Map of a Python expression measures each word, an If picks a verdict."""
+    wf = Workflow()
+    wf.add_node("const.str", {"value": "the quick brown fox jumps over the lazy dog"}, id="text", label="Text",
+                pos=(0, 0))
+    wf.add_node("py.code", {"inputs": ["text"], "outputs": ["words", "count:int"],
+                            "code": "words = text.split()\ncount = len(words)\n"},
+                id="split", label="Split words", pos=(240, 0))
+    wf.connect("text", "value", "split", "text")
+    body = Workflow()
+    body.add_node("py.expression", {"expression": "len(word)", "inputs": ["word"]}, id="measure", label="len(word)")
+    wf.add_node("core.map", {"mapped": ["word"]}, id="lengths", label="Map: word lengths", body=body,
+                pos=(500, -60), is_output=True)
+    wf.connect("split", "words", "lengths", "word")
+    wf.add_node("math.compare", {"op": ">"}, id="long", label="count > 5", inputs={"b": 5}, pos=(500, 100))
+    wf.connect("split", "count", "long", "a")
+    wf.add_node("cf.if", id="verdict", label="Verdict", inputs={"true_value": "a long sentence",
+                                                                "false_value": "a short sentence"}, pos=(760, 100))
+    wf.connect("long", "result", "verdict", "condition")
+    wf.add_node("text.format", {"template": "{count} words: {verdict}"}, id="report", label="Report",
+                pos=(1000, 60), is_output=True)
+    wf.connect("split", "count", "report", "count")
+    wf.connect("verdict", "result", "report", "verdict")
+    return Project(wf, {"name": "Word report", "description": "Python code, a Map of an expression, If and format."})
+
+
+def main() -> None:
+    EXAMPLES.mkdir(parents=True, exist_ok=True)
+    for name, build in [("square_offset_map", square_offset_map), ("fold_product", fold_product),
+                        ("word_report", word_report)]:
+        path = EXAMPLES / f"{name}.pflow"
+        save(build(), path)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -206,8 +206,8 @@ class Workflow:
         return copy.deepcopy(self)
 
     def canonical(self) -> dict[str, Any]:
-        """An order-insensitive description for equality checks (node order, edge order and
-        UI hints other than position do not matter)."""
+        """An order-insensitive description for equality checks of what executes: node order,
+        edge order and UI hints (positions, labels' placement, colours) do not matter."""
         return {
             "nodes": {
                 node.id: (

@@ -1,0 +1,66 @@
+"""The errors panel: one row per failed node (or validation problem) with its traceback.
+
+Clicking a row emits `reveal_requested(path)` (the window asks the canvas to show the node); the
+selected row's traceback (or message) shows below the list.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QPlainTextEdit, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+TRACE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ErrorsPanel(QWidget):
+    """A list of errors (node, message) above the selected one's traceback."""
+
+    reveal_requested = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QTreeWidget(self)
+        self.list.setHeaderLabels(["Node", "Problem"])
+        self.list.setRootIsDecorated(False)
+        self.list.setColumnWidth(0, 180)
+        self.trace = QPlainTextEdit(self)
+        self.trace.setReadOnly(True)
+        self.trace.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.trace.setPlaceholderText("Select an error to see its traceback.")
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.trace)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.list.currentItemChanged.connect(self._show_trace)
+        self.list.itemClicked.connect(self._clicked)
+
+    def clear(self) -> None:
+        self.list.clear()
+        self.trace.clear()
+
+    def add_error(self, path: tuple[str, ...], where: str, message: str, trace: str = "") -> None:
+        """Add a row: `where` names the node for people, `path` finds it on the canvas."""
+        item = QTreeWidgetItem(self.list, [where, message.splitlines()[0] if message else ""])
+        item.setToolTip(1, message)
+        item.setData(0, PATH_ROLE, list(path))
+        item.setData(0, TRACE_ROLE, trace or message)
+        if self.list.topLevelItemCount() == 1:
+            self.list.setCurrentItem(item)
+
+    def count(self) -> int:
+        return self.list.topLevelItemCount()
+
+    def row(self, index: int) -> QTreeWidgetItem:
+        return self.list.topLevelItem(index)
+
+    def _show_trace(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        self.trace.setPlainText(str(current.data(0, TRACE_ROLE)) if current is not None else "")
+
+    def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        path = item.data(0, PATH_ROLE)
+        if path:
+            self.reveal_requested.emit(tuple(path))

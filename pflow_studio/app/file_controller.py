@@ -1,0 +1,156 @@
+"""Files of one window: New, Open, Save, Save As, Revert, Recent files, the unsaved-changes prompt.
+
+Dialogs go through the static `QMessageBox` / `QFileDialog` calls (tests patch them). A file
+that does not load (damaged, newer version, unknown node types...) gives an error dialog naming
+the file and the problem; the open document stays as it was. Saving is atomic
+(`project_file.save`) and marks the undo stack clean.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from pflow_studio import project_file
+from pflow_studio.app.settings import add_recent_file, recent_files, remove_recent_file
+from pflow_studio.nodes.registry import Registry
+from pflow_studio.project_file import Project, ProjectFileError
+from pflow_studio.runtime.model import Workflow
+
+FILE_FILTER = "pflow-studio projects (*.pflow);;All files (*)"
+SUFFIX = ".pflow"
+
+
+class FileController(QObject):
+    """The document's file: `path` (None until saved), `meta`, and the file actions."""
+
+    document_replaced = Signal()      # a new or loaded workflow is on the canvas
+    path_changed = Signal(object)     # str | None
+    recent_changed = Signal(list)
+
+    def __init__(self, parent_widget: QWidget, canvas: Any, settings: QSettings, registry: Registry) -> None:
+        super().__init__(parent_widget)
+        self.widget = parent_widget
+        self.canvas = canvas
+        self.settings = settings
+        self.registry = registry
+        self.path: str | None = None
+        self.meta: dict[str, Any] = {}
+
+    # -- state -------------------------------------------------------------------------------
+
+    def is_modified(self) -> bool:
+        return not self.canvas.undo_stack.isClean()
+
+    def display_name(self) -> str:
+        return os.path.basename(self.path) if self.path else "Untitled"
+
+    def recent(self) -> list[str]:
+        return recent_files(self.settings)
+
+    def _set_path(self, path: str | None) -> None:
+        self.path = os.path.abspath(path) if path else None
+        self.path_changed.emit(self.path)
+        if self.path:
+            self.recent_changed.emit(add_recent_file(self.settings, self.path))
+
+    # -- the prompt --------------------------------------------------------------------------
+
+    def maybe_save(self, action: str = "continue") -> bool:
+        """True when it is fine to drop the current document (saved, discarded, or unchanged)."""
+        if not self.is_modified():
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.widget, "Unsaved changes",
+            f"'{self.display_name()}' has unsaved changes. Save them before you {action}?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        if answer == buttons.Save:
+            return self.save()
+        return answer == buttons.Discard
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def new(self) -> bool:
+        if not self.maybe_save("start a new project"):
+            return False
+        self.meta = {}
+        self.canvas.set_workflow(Workflow())
+        self._set_path(None)
+        self.document_replaced.emit()
+        return True
+
+    def open(self, path: str | None = None) -> bool:
+        """Open `path` (or ask for one) after the unsaved-changes prompt."""
+        if not self.maybe_save("open another project"):
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.widget, "Open project", self._start_dir(), FILE_FILTER)
+            if not path:
+                return False
+        return self.load(path)
+
+    def load(self, path: str) -> bool:
+        """Load `path` without asking; an error dialog (and False) when it does not load."""
+        try:
+            project = project_file.load(path, self.registry)
+        except ProjectFileError as exc:
+            QMessageBox.critical(self.widget, "Cannot open project", f"Cannot open {exc.path}:\n\n{exc.problem}")
+            if not os.path.exists(path):
+                self.recent_changed.emit(remove_recent_file(self.settings, os.path.abspath(path)))
+            return False
+        self.meta = dict(project.meta)
+        self.canvas.set_workflow(project.workflow)
+        self.canvas.undo_stack.setClean()
+        self._set_path(path)
+        self.document_replaced.emit()
+        return True
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self) -> bool:
+        start = self.path or os.path.join(self._start_dir(), "untitled" + SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(self.widget, "Save project as", start, FILE_FILTER)
+        if not path:
+            return False
+        if not os.path.splitext(path)[1]:
+            path += SUFFIX
+        return self._write(path)
+
+    def revert(self) -> bool:
+        """Reload the file from disk, dropping unsaved changes (after asking)."""
+        if self.path is None:
+            return False
+        if self.is_modified():
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self.widget, "Revert", f"Discard the unsaved changes to '{self.display_name()}' and reload it?",
+                buttons.Discard | buttons.Cancel, buttons.Cancel)
+            if answer != buttons.Discard:
+                return False
+        return self.load(self.path)
+
+    def _write(self, path: str) -> bool:
+        try:
+            project_file.save(Project(self.canvas.workflow(), self.meta), path)
+        except ProjectFileError as exc:
+            QMessageBox.critical(self.widget, "Cannot save project", f"Cannot save {exc.path}:\n\n{exc.problem}")
+            return False
+        self.canvas.undo_stack.setClean()
+        if os.path.abspath(path) != self.path:
+            self._set_path(path)
+        else:
+            self.recent_changed.emit(add_recent_file(self.settings, path))
+        return True
+
+    def _start_dir(self) -> str:
+        if self.path:
+            return os.path.dirname(self.path)
+        recent = self.recent()
+        return os.path.dirname(recent[0]) if recent else os.getcwd()

@@ -1,0 +1,292 @@
+"""The main window: canvas in the centre with a breadcrumb bar, palette / properties / errors /
+results docks, menus, toolbar, status bar; files, runs and settings are wired here.
+
+Public hooks: `add_cluster_dock(dock)` puts the cluster panel (another package) in the window and
+behind Cluster > Cluster Panel; `files`, `runs`, `canvas` are the window's controllers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayout, QWidget
+
+from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
+from pflow_studio.app.breadcrumb import Breadcrumb
+from pflow_studio.app.drop_target import CanvasDropTarget, graphics_view, project_files
+from pflow_studio.app.errors_panel import ErrorsPanel
+from pflow_studio.app.file_controller import FileController
+from pflow_studio.app.palette import Palette
+from pflow_studio.app.properties_panel import PropertiesPanel
+from pflow_studio.app.resources import icon
+from pflow_studio.app.result_inspector import ResultInspector
+from pflow_studio.app.run_controller import RunController, RunnerFactory, RunOutcome, make_runner, outputs_of
+from pflow_studio.app.run_view import RunView
+from pflow_studio.app.settings import make_settings
+from pflow_studio.canvas import Canvas
+from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.model import ModelError
+
+APP_NAME = "pflow-studio"
+OPERATION_ERRORS = (ModelError, ValueError, KeyError)
+
+
+class MainWindow(QMainWindow):
+    """One document window (see the module docstring)."""
+
+    def __init__(self, registry: Registry | None = None, settings: QSettings | None = None,
+                 runner_factory: RunnerFactory = make_runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if registry is None:
+            from pflow_studio.runtime.registry import default_registry
+
+            registry = default_registry()
+        self.registry = registry
+        self.settings = settings if settings is not None else make_settings()
+        self.setWindowIcon(icon("app"))
+        self.resize(1280, 800)
+        self.setAcceptDrops(True)
+
+        self.canvas = Canvas(registry, self)
+        self.breadcrumb = Breadcrumb(self)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.breadcrumb)
+        central_layout.addWidget(self.canvas.widget, 1)
+        self.setCentralWidget(central)
+
+        self.palette = Palette(registry, self)
+        self.properties = PropertiesPanel(self.canvas, registry, self)
+        self.errors = ErrorsPanel(self)
+        self.results = ResultInspector(self)
+        self.docks = {
+            "palette": self._dock("Nodes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "properties": self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
+            "errors": self._dock("Errors", self.errors, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "results": self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+        self.tabifyDockWidget(self.docks["errors"], self.docks["results"])
+        self.cluster_dock: QDockWidget | None = None
+
+        self.files = FileController(self, self.canvas, self.settings, registry)
+        self.runs = RunController(registry, runner_factory, self)
+        self.run_view = RunView(self.runs, self.canvas, self.errors, self.statusBar(), self)
+
+        self.undo_action = self.canvas.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut("Ctrl+Z")
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = self.canvas.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.redo_action.setIcon(icon("redo"))
+        self.actions = create_actions(self, self._handlers())
+        self.menus = build_menus(self, self.actions, self.undo_action, self.redo_action)
+        self.toolbar = build_toolbar(self, self.actions, self.undo_action, self.redo_action)
+        for dock in self.docks.values():
+            self.menus["view"].addAction(dock.toggleViewAction())
+        self.actions["cluster_panel"].setEnabled(False)
+        self.actions["cluster_panel"].setToolTip("The cluster panel is not available in this build")
+
+        view = graphics_view(self.canvas.widget)
+        self.drop_target = CanvasDropTarget(view, self) if view is not None else None
+        self._connect()
+        self._update_run_actions()
+        self._fill_recent(self.files.recent())
+        self._update_title()
+        self.restore_layout()
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _handlers(self) -> dict[str, Any]:
+        canvas = self.canvas
+        return {
+            "new": self.files.new, "open": self.files.open, "save": self.files.save,
+            "save_as": self.files.save_as, "revert": self.files.revert, "quit": self.close,
+            "cut": canvas.cut, "copy": canvas.copy, "paste": canvas.paste, "delete": canvas.delete_selected,
+            "select_all": canvas.select_all, "frame_all": canvas.frame_all, "rename": self.rename_selected,
+            "quick_add": canvas.show_quick_add,
+            "group": lambda: self._operation(canvas.collapse_selection),
+            "ungroup": lambda: self._operation(canvas.ungroup_selected),
+            "wrap_map": lambda: self._operation(canvas.wrap_selected_in_map),
+            "unwrap_map": lambda: self._operation(canvas.unwrap_selected),
+            "go_up": canvas.go_up, "run": self.run_all, "run_selected": self.run_selected, "stop": self.runs.stop,
+        }
+
+    def _connect(self) -> None:
+        canvas = self.canvas
+        canvas.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        canvas.level_changed.connect(self.breadcrumb.set_levels)
+        canvas.level_changed.connect(lambda _levels: self._show_results())
+        canvas.selection_changed.connect(lambda _ids: self._show_results())
+        canvas.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.breadcrumb.level_requested.connect(canvas.go_to)
+        self.palette.add_requested.connect(self.add_node_at_centre)
+        self.errors.reveal_requested.connect(canvas.reveal)
+        self.files.path_changed.connect(lambda _path: self._update_title())
+        self.files.recent_changed.connect(self._fill_recent)
+        self.files.document_replaced.connect(self._document_replaced)
+        self.runs.started.connect(self._update_run_actions)
+        self.runs.finished.connect(self._run_finished)
+        if self.drop_target is not None:
+            self.drop_target.node_dropped.connect(lambda type_name, pos: canvas.add_node(type_name, pos))
+            self.drop_target.file_dropped.connect(self.files.open)
+
+    # -- public hooks ------------------------------------------------------------------------
+
+    def add_cluster_dock(self, dock: QDockWidget) -> None:
+        """Put the cluster panel's dock in the window, toggled by Cluster > Cluster Panel."""
+        if not dock.objectName():
+            dock.setObjectName("dock_cluster")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.cluster_dock = dock
+        action = self.actions["cluster_panel"]
+        action.setEnabled(True)
+        action.setCheckable(True)
+        action.setChecked(dock.isVisible())
+        action.setToolTip("Show or hide the cluster panel")
+        action.toggled.connect(dock.setVisible)
+        dock.visibilityChanged.connect(lambda visible: action.setChecked(dock.isVisible()))
+        self.restoreState(self.settings.value("window/state", b""))
+
+    def add_node_at_centre(self, type_name: str) -> str | None:
+        """Add a node of `type_name` in the middle of the visible canvas."""
+        view = graphics_view(self.canvas.widget)
+        pos = None
+        if view is not None:
+            centre = view.mapToScene(view.viewport().rect().center())
+            pos = (centre.x(), centre.y())
+        try:
+            return self.canvas.add_node(type_name, pos)
+        except OPERATION_ERRORS as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return None
+
+    def rename_selected(self) -> None:
+        ids = self.canvas.selected_node_ids()
+        if len(ids) != 1:
+            self.statusBar().showMessage("Select one node to rename it", 5000)
+            return
+        node = self.canvas.node_at((*self.canvas.level_path(), ids[0]))
+        text, ok = QInputDialog.getText(self, "Rename node", "Label:", text=node.label)
+        if ok and text.strip():
+            self.canvas.rename(ids[0], text.strip())
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run_all(self) -> bool:
+        return self.runs.start(self.canvas.workflow())
+
+    def run_selected(self) -> bool:
+        """Run the selected node (on the open level: its top-level container) and what it needs."""
+        level = self.canvas.level_path()
+        ids = self.canvas.selected_node_ids()
+        if level:
+            targets = [level[0]]
+        elif ids:
+            targets = ids
+        else:
+            self.statusBar().showMessage("Select a node to run it and what it needs", 5000)
+            return False
+        return self.runs.start(self.canvas.workflow(), targets)
+
+    def _run_finished(self, _outcome: RunOutcome) -> None:
+        self._update_run_actions()
+        self._show_results()
+
+    def _update_run_actions(self) -> None:
+        running = self.runs.running
+        self.actions["run"].setEnabled(not running)
+        self.actions["run_selected"].setEnabled(not running)
+        self.actions["stop"].setEnabled(running)
+
+    def _show_results(self) -> None:
+        ids = self.canvas.selected_node_ids()
+        if len(ids) != 1:
+            self.results.show_nothing("Select one node to see its results.")
+            return
+        path = (*self.canvas.level_path(), ids[0])
+        try:
+            label = self.canvas.node_at(path).label
+        except OPERATION_ERRORS:
+            self.results.show_nothing()
+            return
+        if len(path) > 1:
+            self.results.show_outputs(label, None, "Results are kept for top-level nodes: go up and select "
+                                                   "the Group or Map that holds this node.")
+            return
+        self.results.show_outputs(label, outputs_of(self.runs.last, ids[0]))
+
+    # -- document ----------------------------------------------------------------------------
+
+    def _operation(self, operation: Any) -> None:
+        try:
+            operation()
+        except OPERATION_ERRORS as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+
+    def _document_replaced(self) -> None:
+        self.runs.stop()
+        self.runs.wait()
+        self.runs.reset()
+        self.errors.clear()
+        self._show_results()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        modified = self.files.is_modified()
+        self.setWindowModified(modified)
+        self.setWindowTitle(f"{self.files.display_name()}{'*' if modified else ''} — {APP_NAME}")
+
+    def _fill_recent(self, files: list[str]) -> None:
+        menu = self.menus["recent"]
+        menu.clear()
+        for number, path in enumerate(files, 1):
+            action = menu.addAction(f"&{number % 10} {path}" if number <= 10 else path)
+            action.setData(path)
+            action.triggered.connect(lambda _checked=False, path=path: self.files.open(path))
+        menu.setEnabled(bool(files))
+
+    # -- window state ------------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        """Window geometry and dock layout from the settings."""
+        geometry = self.settings.value("window/geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save("close"):
+            event.ignore()
+            return
+        self.runs.stop()
+        self.runs.wait(15_000)
+        self.save_layout()
+        event.accept()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if project_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = project_files(event)
+        if files:
+            event.acceptProposedAction()
+            self.files.open(files[0])

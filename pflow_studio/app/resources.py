@@ -1,0 +1,27 @@
+"""Where the app finds its icons and stylesheet (the repository's `resources/` folder)."""
+
+from __future__ import annotations
+
+import functools
+import pathlib
+
+from PySide6.QtGui import QIcon
+
+RESOURCES = pathlib.Path(__file__).resolve().parents[2] / "resources"
+ICONS = RESOURCES / "icons"
+STYLE = RESOURCES / "style.qss"
+
+
+@functools.cache
+def icon(name: str) -> QIcon:
+    """The icon `resources/icons/<name>.svg` (an empty icon when missing)."""
+    path = ICONS / f"{name}.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def stylesheet() -> str:
+    """The application stylesheet text ('' when the file is missing)."""
+    try:
+        return STYLE.read_text(encoding="utf-8")
+    except OSError:
+        return ""

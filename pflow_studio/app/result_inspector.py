@@ -1,0 +1,55 @@
+"""The result inspector: the selected node's output values from the last run, as readable text."""
+
+from __future__ import annotations
+
+import pprint
+from typing import Any
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+MAX_CHARS = 200_000
+
+
+def format_outputs(outputs: dict[str, Any]) -> str:
+    """`port = value` blocks, values pretty-printed (long texts cut at MAX_CHARS)."""
+    blocks = []
+    for port, value in outputs.items():
+        text = pprint.pformat(value, width=80, sort_dicts=False, compact=True)
+        kind = type(value).__name__
+        if isinstance(value, (list, tuple, dict, str)):
+            kind += f", {len(value)} item{'s' if len(value) != 1 else ''}" if not isinstance(value, str) \
+                else f", {len(value)} chars"
+        blocks.append(f"{port} ({kind}) =\n{text}")
+    text = "\n\n".join(blocks)
+    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "\n… (cut)"
+
+
+class ResultInspector(QWidget):
+    """A title line (which node) over the values."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("No node selected.", self)
+        self.title.setWordWrap(True)
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+
+    def show_outputs(self, label: str, outputs: dict[str, Any] | None, note: str = "") -> None:
+        """Show a node's outputs; None means it has none from the last run (`note` says why)."""
+        self.title.setText(label)
+        if outputs is None:
+            self.text.setPlainText(note or "No results: run the workflow (F5).")
+        elif not outputs:
+            self.text.setPlainText("This node has no outputs.")
+        else:
+            self.text.setPlainText(format_outputs(outputs))
+
+    def show_nothing(self, note: str = "No node selected.") -> None:
+        self.title.setText(note)
+        self.text.clear()

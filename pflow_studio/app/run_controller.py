@@ -1,0 +1,143 @@
+"""Running a workflow off the GUI thread.
+
+`RunController` keeps one `Executor` per document (its cache makes re-runs instant), runs it on a
+`QThread`, and turns executor events into the Qt signal `event(Event)`, delivered to the GUI thread
+by queued connection. `finished(RunOutcome)` ends every run: ok, failed, cancelled, invalid (the
+validation problems) or crashed (an unexpected exception's traceback). `stop()` cancels through the
+run's `CancelToken`; the thread ends at the next node or Map element.
+
+`make_runner()` builds the Map runner; a later change plugs the cluster in there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.executor import Executor, InvalidWorkflow, RunResult
+from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.runners import Runner, SerialRunner
+from pflow_studio.runtime.validation import Problem
+
+RunnerFactory = Callable[[], Runner]
+
+
+def make_runner() -> Runner:
+    """The Map runner for GUI runs (serial for now; the cluster runner plugs in here)."""
+    return SerialRunner()
+
+
+@dataclasses.dataclass
+class RunOutcome:
+    """How a run ended: status is "ok", "failed", "cancelled", "invalid" or "crashed"."""
+
+    status: str
+    workflow: Workflow
+    result: RunResult | None = None
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    error: str = ""
+
+
+class RunThread(QThread):
+    """One run of the executor; emits `event` per executor event and `outcome` at the end."""
+
+    event = Signal(object)
+    outcome = Signal(object)
+
+    def __init__(self, executor: Executor, workflow: Workflow, targets: list[str] | None, token: CancelToken,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.executor, self.workflow, self.targets, self.token = executor, workflow, targets, token
+
+    def run(self) -> None:
+        try:
+            result = self.executor.run(self.workflow, targets=self.targets, listeners=[self.event.emit],
+                                       cancel=self.token)
+        except InvalidWorkflow as exc:
+            self.outcome.emit(RunOutcome("invalid", self.workflow, problems=exc.problems))
+        except Exception as exc:  # never let a run take the app down
+            self.outcome.emit(RunOutcome("crashed", self.workflow, error="".join(traceback.format_exception(exc))))
+        else:
+            self.outcome.emit(RunOutcome(result.status, self.workflow, result))
+
+
+class RunController(QObject):
+    """Starts and stops runs of one document; see the module docstring."""
+
+    started = Signal()
+    event = Signal(object)
+    finished = Signal(object)
+
+    def __init__(self, registry: Registry, runner_factory: RunnerFactory = make_runner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.registry = registry
+        self.runner_factory = runner_factory
+        self.executor = self._new_executor()
+        self.thread: RunThread | None = None
+        self.token: CancelToken | None = None
+        self.last: RunOutcome | None = None
+        self.workflow: Workflow | None = None  # the copy being (or last) run
+        self._outcome: RunOutcome | None = None
+
+    def _new_executor(self) -> Executor:
+        return Executor(self.registry, runner=self.runner_factory(), cache=True)
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None
+
+    def reset(self) -> None:
+        """A new document: forget cached results and the last run."""
+        self.executor = self._new_executor()
+        self.last = None
+
+    def start(self, workflow: Workflow, targets: list[str] | None = None) -> bool:
+        """Run a copy of `workflow` (or only `targets` and what they need); False if one is running."""
+        if self.thread is not None:
+            return False
+        self.token = CancelToken()
+        self._outcome = None
+        self.workflow = workflow.copy()
+        thread = RunThread(self.executor, self.workflow, targets, self.token)
+        thread.event.connect(self.event.emit)
+        thread.outcome.connect(self._done)
+        thread.finished.connect(self._thread_ended)
+        self.thread = thread
+        thread.start()
+        self.started.emit()
+        return True
+
+    def stop(self) -> None:
+        """Ask the current run to stop (it ends with status "cancelled")."""
+        if self.token is not None:
+            self.token.cancel()
+
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the current run's thread ended (shutdown, tests); True when none runs."""
+        thread = self.thread
+        return thread is None or thread.wait(timeout_ms)
+
+    def _done(self, outcome: RunOutcome) -> None:
+        self._outcome = outcome
+
+    def _thread_ended(self) -> None:
+        thread, self.thread = self.thread, None
+        if thread is not None:
+            thread.deleteLater()
+        outcome = self._outcome or RunOutcome("crashed", Workflow(), error="the run ended without a result")
+        self.last = outcome
+        self.finished.emit(outcome)
+
+
+def outputs_of(outcome: RunOutcome | None, node_id: str) -> dict[str, Any] | None:
+    """The outputs a top-level node produced in the run, or None."""
+    if outcome is None or outcome.result is None:
+        return None
+    return outcome.result.outputs.get(node_id)

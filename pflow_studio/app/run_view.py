@@ -1,0 +1,81 @@
+"""Shows runs: executor events -> node states and Map progress on the canvas, the status bar's
+progress bar and message, failures and validation problems in the errors panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QProgressBar, QStatusBar
+
+from pflow_studio.app.errors_panel import ErrorsPanel
+from pflow_studio.app.run_controller import RunController, RunOutcome
+from pflow_studio.runtime import events as ev
+from pflow_studio.runtime.model import Workflow
+
+
+def path_labels(workflow: Workflow | None) -> dict[str, str]:
+    """Node id -> label for every node of the workflow (nested ones included)."""
+    return {node.id: node.label for node, _ in workflow.walk()} if workflow is not None else {}
+
+
+class RunView(QObject):
+    """Connects a RunController to the canvas, the errors panel and the status bar."""
+
+    def __init__(self, controller: RunController, canvas: Any, errors: ErrorsPanel, status: QStatusBar,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller, self.canvas, self.errors, self.status = controller, canvas, errors, status
+        self.labels: dict[str, str] = {}
+        self.progress = QProgressBar(status)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%v/%m nodes")
+        self.progress.hide()
+        status.addPermanentWidget(self.progress)
+        controller.started.connect(self._started)
+        controller.event.connect(self.on_event)
+        controller.finished.connect(self._finished)
+
+    def where(self, path: tuple[str, ...]) -> str:
+        return " \u203a ".join(self.labels.get(part, part) for part in path)
+
+    def _started(self) -> None:
+        self.labels = path_labels(self.controller.workflow)
+        self.canvas.clear_run_state()
+        self.errors.clear()
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status.showMessage("Running…")
+
+    def on_event(self, event: ev.Event) -> None:
+        if event.kind == ev.PROGRESS:
+            if not event.path:
+                self.progress.setRange(0, max(event.total, 1))
+                self.progress.setValue(event.done)
+            else:
+                self.canvas.set_progress(event.path, event.done, event.total)
+            return
+        state = "cached" if event.kind == ev.FINISHED and event.cached else event.kind
+        self.canvas.set_node_state(event.path, state, event.traceback or event.message)
+        if event.kind == ev.FAILED:
+            self.errors.add_error(event.path, self.where(event.path), event.message, event.traceback)
+
+    def _finished(self, outcome: RunOutcome) -> None:
+        self.progress.hide()
+        if outcome.status == "invalid":
+            for problem in outcome.problems:
+                where = self.where(problem.path) + (f" ({problem.port})" if problem.port else "")
+                self.errors.add_error(problem.path, where, problem.message)
+            self.status.showMessage(f"Not run: the workflow has {len(outcome.problems)} problem(s); "
+                                    "see the Errors panel")
+        elif outcome.status == "crashed":
+            self.errors.add_error((), "run", outcome.error.strip().splitlines()[-1], outcome.error)
+            self.status.showMessage("The run stopped on an unexpected error; see the Errors panel")
+        elif outcome.status == "failed":
+            count = len(outcome.result.failures) if outcome.result else 0
+            self.status.showMessage(f"Run failed: {count} node(s) failed; see the Errors panel")
+        elif outcome.status == "cancelled":
+            self.status.showMessage("Run cancelled")
+        else:
+            self.status.showMessage("Run finished", 5000)

@@ -1,0 +1,84 @@
+"""Per-engine facts for the info table: queue from the hub, host/pid from the engine, CPU/memory from psutil.
+
+Host and pid are asked once per engine with a non-blocking request (a busy engine answers after its
+current task); until then they are unknown. Nothing here waits on the cluster.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Collection, Mapping
+
+import psutil
+
+from pflow_studio.cluster_panel.model import EngineInfo
+
+
+def _whoami() -> tuple[str, int]:  # runs on the engine; ipyparallel ships the function by value
+    import os
+    import socket
+
+    return socket.gethostname(), os.getpid()
+
+
+class EngineFacts:
+    """Remembers what each engine told us, and samples CPU/memory of local engine processes."""
+
+    def __init__(self) -> None:
+        self._who: dict[int, tuple[str, int]] = {}
+        self._pending: dict[int, object] = {}
+        self._procs: dict[int, psutil.Process] = {}
+        self._host = socket.gethostname()
+
+    def reset(self) -> None:
+        self._who.clear()
+        self._pending.clear()
+        self._procs.clear()
+
+    def _ask(self, client, ids: Collection[int]) -> None:
+        for eid in list(self._pending):
+            future = self._pending[eid]
+            if eid not in ids:
+                del self._pending[eid]
+                continue
+            if future.done():  # type: ignore[attr-defined]
+                del self._pending[eid]
+                try:
+                    host, pid = future.get(0)  # type: ignore[attr-defined]
+                    self._who[eid] = (str(host), int(pid))
+                except Exception:
+                    pass  # aborted or failed: asked again next time
+        for eid in ids:
+            if eid not in self._who and eid not in self._pending:
+                try:
+                    self._pending[eid] = client.direct_view(targets=eid).apply_async(_whoami)
+                except Exception:
+                    pass
+
+    def _sample(self, pid: int) -> tuple[float | None, int | None]:
+        proc = self._procs.get(pid)
+        try:
+            if proc is None:
+                proc = self._procs[pid] = psutil.Process(pid)
+                proc.cpu_percent(None)  # the first reading only starts the interval
+                return None, proc.memory_info().rss
+            return proc.cpu_percent(None), proc.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            self._procs.pop(pid, None)
+            return None, None
+
+    def collect(self, client, queues: Mapping, owned_pids: Collection[int]) -> list[EngineInfo]:
+        """EngineInfo for each engine id in `queues` (a `queue_status()` reply)."""
+        ids = sorted(k for k in queues if isinstance(k, int))
+        self._ask(client, ids)
+        engines = []
+        for eid in ids:
+            status = queues[eid]
+            queue = int(status.get("queue", 0)) + int(status.get("tasks", 0)) if isinstance(status, Mapping) else 0
+            host, pid = self._who.get(eid, ("", None))
+            cpu = memory = None
+            if pid is not None and host == self._host:
+                cpu, memory = self._sample(pid)
+            engines.append(EngineInfo(id=eid, host=host, pid=pid, cpu_percent=cpu, memory_rss=memory,
+                                      queue=queue, ours=pid is not None and pid in owned_pids))
+        return engines

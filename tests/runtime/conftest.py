@@ -12,3 +12,6 @@ def registry():
 def _reset_calls():
     CALLS.clear()
     yield
+
+
+from tests.runtime.cluster_fixtures import cluster, fresh_cluster  # noqa: E402, F401  (real local clusters)

@@ -1,0 +1,430 @@
+"""The ipyparallel Map runner: ship the body once, run chunks of elements load-balanced, never hang.
+
+`ClusterRunner(client_or_provider)` implements the runner protocol of `runtime.runners`:
+- The task (a Map body, `BodyTask`) is cloudpickled once per map and pushed once to each engine,
+  cached there by its hash (`engine_side`). Chunks carry only the hash and their elements; an engine
+  that lacks the body answers "missing", gets it pushed and the chunk is resubmitted.
+- Elements are cut into contiguous chunks sized from the element time measured on the engines
+  (`engine_chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
+  two chunks in flight per engine. Each element runs under its own error capture on the engine, so
+  results keep input order and one failure never hides its neighbours. `progress(done, total)` is
+  called as chunks complete.
+- A chunk lost with its engine (the engine left the cluster, or the hub reports `EngineError`) is
+  resubmitted to the remaining engines, at most `max_losses` times. Ordinary exceptions are never
+  re-run: they are element failures.
+- No engines for `engine_grace` seconds during a map (or `timeout` seconds when it starts) raises
+  `NoEngines`; a controller that stops answering raises `ControllerLost` within a few seconds.
+  Every wait polls with a short timeout, so nothing blocks on a dead cluster.
+- Cancel aborts queued chunks, interrupts running ones (SIGINT through the engines' nannies, or the
+  `interrupt` callable given), waits briefly for them to settle and raises `Cancelled`.
+- `on_event(RunnerNotice)` hears what the runner does (engines used, pushes, chunks done per engine,
+  engines lost); `record` (a `run_record.RunRecord`) receives one entry per map.
+ipyparallel is imported only when a map runs, so the runtime imports stay light.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import logging
+import socket
+import time
+import urllib.parse
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import cloudpickle
+
+from pflow_studio.runtime import engine_side
+from pflow_studio.runtime.cancel import Cancelled, CancelToken
+from pflow_studio.runtime.engine_chunks import ChunkSizer, encode_chunk
+from pflow_studio.runtime.run_record import RunRecord
+from pflow_studio.runtime.runners import ItemOutcome, Progress
+
+log = logging.getLogger(__name__)
+
+POLL = 0.1  # seconds between looks at the futures
+CHECK = 1.0  # seconds between liveness checks (engines, controller)
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not run the Map (see the subclasses); the message says what to do."""
+
+
+class NoEngines(ClusterError):
+    """No engine was connected long enough to run the Map."""
+
+
+class ControllerLost(ClusterError):
+    """The cluster's controller stopped answering."""
+
+
+class BodyNotSendable(ClusterError):
+    """The Map body cannot be serialized for the engines."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RunnerNotice:
+    """Something the runner did: kind is "engines", "pushed", "chunk", "lost", "cancelling"."""
+
+    kind: str
+    message: str
+    engine: int | None = None
+    done: int = 0
+    total: int = 0
+
+
+@dataclasses.dataclass(eq=False)
+class _Chunk:
+    start: int
+    payload: bytes
+    size: int
+    losses: int = 0
+    misses: int = 0
+    ar: Any = None
+
+
+class ClusterRunner:
+    """Runs a Map's elements on an ipyparallel cluster (see the module docstring)."""
+
+    name = "cluster"
+
+    def __init__(
+        self,
+        client_or_provider: Any,
+        *,
+        chunksize: int | None = None,
+        on_event: Callable[[RunnerNotice], None] | None = None,
+        timeout: float = 15.0,
+        record: RunRecord | None = None,
+        interrupt: Callable[[], None] | None = None,
+        engine_grace: float = 5.0,
+        max_losses: int = 3,
+    ) -> None:
+        if hasattr(client_or_provider, "load_balanced_view"):
+            self._client, self._provider = client_or_provider, None
+        elif callable(client_or_provider):
+            self._client, self._provider = None, client_or_provider
+        else:
+            raise TypeError("ClusterRunner needs an ipyparallel.Client or a callable returning one")
+        self.chunksize = chunksize
+        self.on_event = on_event
+        self.timeout = timeout
+        self.record = record
+        self.interrupt = interrupt
+        self.engine_grace = engine_grace
+        self.max_losses = max_losses
+        self.last_outcomes: list[ItemOutcome] = []
+        self._pushed: dict[int, set[str]] = {}  # engine id -> digests it holds
+        self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
+
+    def client(self) -> Any:
+        """The client, asking the provider on first use (again after the controller was lost)."""
+        if self._client is None:
+            assert self._provider is not None
+            self._client = self._provider()
+            self._pushed.clear()
+        return self._client
+
+    def notify(self, notice: RunnerNotice) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(notice)
+            except Exception:
+                log.exception("runner event listener failed")
+
+    def map(
+        self,
+        task: Callable[[dict[str, Any]], dict[str, Any]],
+        items: Sequence[dict[str, Any]],
+        *,
+        progress: Progress,
+        cancel: CancelToken,
+    ) -> list[ItemOutcome]:
+        started = time.time()
+        run = _MapRun(self, task, items, progress, cancel)
+        try:
+            outcomes = run.run()
+        except ControllerLost:
+            if self._provider is not None:
+                self._client = None  # ask the provider again next time
+            raise
+        self.last_outcomes = outcomes
+        if self.record is not None:
+            self.record.add(outcomes, runner=self.name, function=str(getattr(task, "function_id", "")),
+                            engines=len(run.engines_seen), started=started)
+        return outcomes
+
+
+class _MapRun:
+    """One map over the cluster."""
+
+    def __init__(self, runner: ClusterRunner, task: Callable, items: Sequence[Any], progress: Progress,
+                 cancel: CancelToken) -> None:
+        self.runner = runner
+        self.task = task
+        self.items = items
+        self.progress = progress
+        self.cancel = cancel
+        self.total = len(items)
+        self.outcomes: list[ItemOutcome | None] = [None] * self.total
+        self.done = 0
+        self.pending: dict[Any, _Chunk] = {}  # AsyncResult -> chunk
+        self.engines_seen: set[int] = set()
+        self.engines = 1
+        self.next_start = 0
+        self._last_check = 0.0
+        self._no_engines_since: float | None = None
+        self._probe_failures = 0
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def run(self) -> list[ItemOutcome]:
+        if not self.total:
+            return []
+        self.cancel.raise_if_cancelled()
+        import ipyparallel  # noqa: F401  (only now: a serial run never pays for it)
+
+        self.client = self.runner.client()
+        ids = self._wait_for_engines()
+        self.runner.notify(RunnerNotice("engines", f"running {self.total} elements on {len(ids)} engine(s)",
+                                        total=self.total))
+        try:
+            self.blob = cloudpickle.dumps(self.task)
+        except Exception as exc:
+            raise BodyNotSendable(f"the Map body cannot be sent to engines: {type(exc).__name__}: {exc}") from exc
+        self.digest = hashlib.sha256(self.blob).hexdigest()
+        self._push([i for i in ids if self.digest not in self.runner._pushed.get(i, set())])
+        self.view = self.client.load_balanced_view()
+        self.engines = len(ids)
+        self.sizer = ChunkSizer(self.runner.chunksize, self.runner._costs.get(self.digest))
+        self._fill()
+        self._collect()
+        if self.sizer.cost is not None:
+            self.runner._costs[self.digest] = self.sizer.cost
+        return [o for o in self.outcomes if o is not None]
+
+    def _fill(self) -> None:
+        """Submit new chunks while fewer than two per engine are in flight."""
+        window = 2 * max(1, self.engines)
+        while self.next_start < self.total and len(self.pending) < window:
+            start = self.next_start
+            stop = start + self.sizer.next_size(self.total - start, self.engines)
+            self.next_start = stop
+            runs, bad = encode_chunk(self.items, start, stop)
+            for item in bad:
+                now = time.time()
+                self._settle_item(ItemOutcome(item.index, False, error=item.error, started=now, finished=now))
+            for run_start, payload, size in runs:
+                self._submit(_Chunk(run_start, payload, size))
+            if bad:
+                self.progress(self.done, self.total)
+
+    def _submit(self, chunk: _Chunk) -> None:
+        chunk.ar = self.view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload)
+        self.pending[chunk.ar] = chunk
+
+    def _collect(self) -> None:
+        while self.pending:
+            if self.cancel.cancelled:
+                self._cancel()
+            finished, _ = concurrent.futures.wait(list(self.pending), timeout=POLL,
+                                                  return_when=concurrent.futures.FIRST_COMPLETED)
+            for ar in finished:
+                chunk = self.pending.pop(ar, None)
+                if chunk is not None and chunk.ar is ar:
+                    self._settle_chunk(chunk, ar)
+                self._forget(ar)
+            self._check()
+            self._fill()
+
+    # -- chunk results -------------------------------------------------------------------------
+
+    def _settle_chunk(self, chunk: _Chunk, ar: Any) -> None:
+        engine = _engine_of(ar)
+        if engine is not None:
+            self.engines_seen.add(engine)
+        try:
+            value = ar.get(0)
+        except Exception as exc:
+            if _is_engine_loss(exc):
+                self._lost(chunk, engine, str(exc))
+            else:
+                self._fail_chunk(chunk, engine, exc)
+            return
+        if isinstance(value, str) and value == engine_side.MISSING:
+            chunk.misses += 1
+            self.runner._pushed.get(engine, set()).discard(self.digest)
+            if chunk.misses > 5:
+                self._fail_rows(chunk, engine, "the Map body could not be delivered to the engines", "")
+                return
+            if engine is not None:
+                self._push([engine])
+            self._submit(chunk)
+            return
+        rows = cloudpickle.loads(value)
+        self.sizer.observe(len(rows), sum(row[6] - row[5] for row in rows))
+        for offset, (ok, result, error, trace, host, started, finished) in enumerate(rows):
+            self._settle_item(ItemOutcome(chunk.start + offset, ok, result, error, trace, engine, host,
+                                          started, finished))
+        self.progress(self.done, self.total)
+        self.runner.notify(RunnerNotice("chunk", f"{len(rows)} elements done on engine {engine}", engine,
+                                        self.done, self.total))
+
+    def _settle_item(self, outcome: ItemOutcome) -> None:
+        if self.outcomes[outcome.index] is None:
+            self.done += 1
+        self.outcomes[outcome.index] = outcome
+
+    def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
+        chunk.losses += 1
+        self.runner._pushed.pop(engine, None) if engine is not None else None
+        self.runner.notify(RunnerNotice("lost", f"engine {engine} was lost ({reason}); "
+                                                f"resubmitting {chunk.size} element(s)", engine))
+        if chunk.losses > self.runner.max_losses:
+            self._fail_rows(chunk, engine, f"lost with its engine {chunk.losses} times; last: {reason}", "")
+            return
+        self._submit(chunk)
+
+    def _fail_chunk(self, chunk: _Chunk, engine: int | None, exc: BaseException) -> None:
+        name, value = getattr(exc, "ename", None) or type(exc).__name__, getattr(exc, "evalue", None) or str(exc)
+        trace = getattr(exc, "traceback", None)
+        self._fail_rows(chunk, engine, f"{name}: {value}", trace if isinstance(trace, str) else "")
+
+    def _fail_rows(self, chunk: _Chunk, engine: int | None, message: str, trace: str) -> None:
+        now = time.time()
+        for index in range(chunk.start, chunk.start + chunk.size):
+            self._settle_item(ItemOutcome(index, False, error=message, traceback=trace, engine=engine,
+                                          started=now, finished=now))
+        self.progress(self.done, self.total)
+
+    def _forget(self, ar: Any) -> None:
+        """Drop the client's copy of a finished task's result and metadata (flat memory)."""
+        for msg_id in getattr(ar, "msg_ids", ()):
+            self.client.results.pop(msg_id, None)
+            self.client.metadata.pop(msg_id, None)
+
+    # -- pushing the body ----------------------------------------------------------------------
+
+    def _push(self, engines: list[int]) -> None:
+        if not engines:
+            return
+        ar = self.client[engines].apply_async(engine_side.store_body, self.digest, self.blob)
+        self._wait(ar, "sending the Map body to the engines")
+        self._forget(ar)
+        try:
+            ar.get(0)
+        except Exception as exc:  # an engine died meanwhile: chunks sent there come back "missing" or lost
+            log.info("pushing the body to engines %s: %s", engines, exc)
+            return
+        for engine in engines:
+            self.runner._pushed.setdefault(engine, set()).add(self.digest)
+        self.runner.notify(RunnerNotice("pushed", f"Map body ({len(self.blob)} bytes) sent to engines {engines}"))
+
+    def _wait(self, ar: Any, what: str) -> None:
+        while not ar.done():
+            if self.cancel.cancelled:
+                self.client.abort(jobs=ar, block=False)
+                raise Cancelled("the run was cancelled")
+            concurrent.futures.wait([ar], timeout=POLL)
+            self._check()
+
+    # -- liveness ------------------------------------------------------------------------------
+
+    def _wait_for_engines(self) -> list[int]:
+        deadline = time.monotonic() + self.runner.timeout
+        while True:
+            ids = list(self.client.ids)
+            if ids:
+                return ids
+            self._check_controller(force=True)
+            if time.monotonic() >= deadline:
+                raise NoEngines(f"no engines connected to the cluster after {self.runner.timeout:g} s; "
+                                "start engines (Cluster dock or `ipcluster start`) and run again")
+            if self.cancel.wait(0.2):
+                raise Cancelled("the run was cancelled")
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        if now - self._last_check < CHECK:
+            return
+        self._last_check = now
+        self._check_controller()
+        ids = set(self.client.ids)
+        self.engines = max(1, len(ids))
+        if not ids:
+            if self._no_engines_since is None:
+                self._no_engines_since = now
+            elif now - self._no_engines_since > self.runner.engine_grace:
+                raise NoEngines(f"all engines left the cluster; {self.total - self.done} of {self.total} "
+                                "elements did not run (start engines and run again)")
+        else:
+            self._no_engines_since = None
+        for ar, chunk in list(self.pending.items()):
+            engine = _engine_of(ar)
+            if engine is not None and engine not in ids and not ar.done():
+                del self.pending[ar]
+                self._lost(chunk, engine, f"engine {engine} left the cluster")
+
+    def _check_controller(self, force: bool = False) -> None:
+        url = getattr(self.client, "_config", {}).get("registration", "")
+        if not url or getattr(self.client, "_ssh", False):
+            return
+        if _port_open(url):
+            self._probe_failures = 0
+            return
+        self._probe_failures += 1
+        if self._probe_failures >= 2 or force:
+            raise ControllerLost(f"the cluster's controller ({url}) stopped answering; "
+                                 f"{self.total - self.done} of {self.total} elements did not finish")
+
+    # -- cancel --------------------------------------------------------------------------------
+
+    def _cancel(self) -> None:
+        self.runner.notify(RunnerNotice("cancelling", f"cancelling {len(self.pending)} chunk(s)"))
+        ars = list(self.pending)
+        busy = sorted({e for e in map(_engine_of, ars) if e is not None})
+        try:
+            self.client.abort(jobs=ars, block=False)
+            if self.runner.interrupt is not None:
+                self.runner.interrupt()
+            elif busy:
+                self.client.send_signal("SIGINT", targets=busy, block=False)
+        except Exception:
+            log.exception("cancelling the Map's chunks")
+        concurrent.futures.wait(ars, timeout=3.0)  # let engines settle before the next run
+        for ar in ars:
+            if ar.done():
+                self._forget(ar)
+        self.pending.clear()
+        raise Cancelled("the run was cancelled")
+
+
+def _engine_of(ar: Any) -> int | None:
+    try:
+        engine = ar._metadata[0].get("engine_id")
+    except (IndexError, AttributeError):
+        return None
+    return engine if isinstance(engine, int) else None
+
+
+def _is_engine_loss(exc: BaseException) -> bool:
+    from ipyparallel import error
+
+    return isinstance(exc, error.EngineError) or getattr(exc, "ename", None) == "EngineError"
+
+
+def _port_open(url: str) -> bool:
+    """Can a TCP connection be opened to `url` (tcp://host:port)? Non-TCP urls count as open."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme != "tcp" or not parsed.port:
+        return True
+    host = parsed.hostname or "127.0.0.1"
+    if host in ("*", "0.0.0.0"):
+        host = "127.0.0.1"
+    try:
+        with socket.create_connection((host, parsed.port), timeout=1.0):
+            return True
+    except OSError:
+        return False

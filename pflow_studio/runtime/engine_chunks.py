@@ -1,0 +1,112 @@
+"""Client-side chunk sizing and element encoding for the cluster runner (no ipyparallel here).
+
+`ChunkSizer` decides how many contiguous elements the next chunk takes, from the per-element time
+measured on the engines so far (or remembered from an earlier run of the same body):
+- nothing measured yet: probe with one element per chunk;
+- the remaining work is small (under `SMALL_WORK` seconds per engine): split it evenly over the
+  engines (that share is kept for the rest of the run), so trivial elements pay the per-task
+  overhead only once per engine;
+- else guided self-scheduling: a chunk takes 1/(2 * engines) of what remains, at most `TARGET`
+  seconds of work (so progress streams and the last chunks balance the engines), at least one.
+A fixed `chunksize` overrides all of this.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import cloudpickle
+
+SMALL_WORK = 0.05  # seconds of remaining work per engine below which it is split evenly
+TARGET = 0.25  # seconds of work a chunk aims at when there is more to do
+MAX_CHUNK = 100_000  # elements per chunk, whatever the estimate
+
+
+class ChunkSizer:
+    """Sizes chunks from measured element times (see the module docstring)."""
+
+    def __init__(self, chunksize: int | None = None, cost: float | None = None) -> None:
+        if chunksize is not None and chunksize < 1:
+            raise ValueError(f"chunksize must be at least 1, got {chunksize}")
+        self.chunksize = chunksize
+        self._seconds = 0.0
+        self._elements = 0
+        self._prior = cost
+        self._even: int | None = None  # once the rest is small, the even share every chunk takes
+
+    @property
+    def cost(self) -> float | None:
+        """Seconds per element measured in this run, else the prior estimate, else None."""
+        if self._elements:
+            return max(self._seconds / self._elements, 1e-7)
+        return self._prior
+
+    def observe(self, elements: int, seconds: float) -> None:
+        """Record that `elements` elements took `seconds` on an engine."""
+        self._elements += elements
+        self._seconds += max(0.0, seconds)
+
+    def next_size(self, remaining: int, engines: int) -> int:
+        if remaining <= 0:
+            return 0
+        if self.chunksize is not None:
+            return min(self.chunksize, remaining)
+        cost = self.cost
+        if cost is None:
+            return 1
+        engines = max(1, engines)
+        if self._even is not None:
+            size = self._even
+        elif remaining * cost / engines <= SMALL_WORK:
+            size = self._even = math.ceil(remaining / engines)
+        else:
+            size = min(math.ceil(remaining / (2 * engines)), max(1, int(TARGET / cost)))
+        return max(1, min(size, MAX_CHUNK, remaining))
+
+
+@dataclasses.dataclass
+class Unsendable:
+    """An element that cannot be serialized for an engine."""
+
+    index: int
+    error: str
+
+
+def encode_chunk(
+    items: Sequence[Any], start: int, stop: int
+) -> tuple[list[tuple[int, bytes, int]], list[Unsendable]]:
+    """Serialize `items[start:stop]`: `(start, payload, size)` for each contiguous run of sendable
+    elements, plus the elements that cannot be sent (each named with its index and the reason)."""
+    try:
+        return [(start, cloudpickle.dumps(list(items[start:stop])), stop - start)], []
+    except Exception:
+        pass
+    runs: list[tuple[int, bytes, int]] = []
+    bad: list[Unsendable] = []
+    run_start = start
+    run: list[Any] = []
+    for index in range(start, stop):
+        try:
+            cloudpickle.dumps(items[index])
+        except Exception as exc:
+            bad.append(Unsendable(index, f"element {index} cannot be sent to an engine: "
+                                         f"{type(exc).__name__}: {exc} (input {_short(items[index])})"))
+            if run:
+                runs.append((run_start, cloudpickle.dumps(run), len(run)))
+            run, run_start = [], index + 1
+            continue
+        run.append(items[index])
+    if run:
+        runs.append((run_start, cloudpickle.dumps(run), len(run)))
+    return runs, bad
+
+
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,87 @@
+"""Run records: per Map run, per element, where and when it ran and how it ended, as plain JSON.
+
+A `RunRecord` collects one entry per Map run (`add`), each listing its elements as
+`{"index", "engine", "host", "started", "finished", "status", "error"}` (times are Unix seconds,
+`engine` is the ipyparallel engine id or None in-process, `status` is "ok" or "failed").
+`write` saves the whole record atomically (temp file + rename) as pretty-printed JSON; the CLI
+(`--record PATH`) and the GUI (next to the project, viewable from the Map node) both use it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from pflow_studio.runtime.runners import ItemOutcome
+
+FORMAT = "pflow-studio-run-record"
+VERSION = 1
+
+
+def item_records(outcomes: Iterable[ItemOutcome]) -> list[dict[str, Any]]:
+    """One JSON-able dict per element, in the order given."""
+    return [
+        {"index": o.index, "engine": o.engine, "host": o.host, "started": o.started, "finished": o.finished,
+         "status": "ok" if o.ok else "failed", "error": "" if o.ok else o.error}
+        for o in outcomes
+    ]
+
+
+class RunRecord:
+    """A thread-safe list of Map runs; pass one to a runner (`record=`) to fill it."""
+
+    def __init__(self) -> None:
+        self.maps: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def add(self, outcomes: Iterable[ItemOutcome], *, runner: str, function: str = "",
+            engines: int | None = None, started: float | None = None) -> dict[str, Any]:
+        """Append one Map run; returns its entry."""
+        items = item_records(outcomes)
+        entry = {
+            "runner": runner, "function": function, "engines": engines,
+            "started": started if started is not None else min((i["started"] for i in items), default=time.time()),
+            "finished": max((i["finished"] for i in items), default=time.time()),
+            "total": len(items), "failed": sum(1 for i in items if i["status"] != "ok"), "items": items,
+        }
+        with self._lock:
+            self.maps.append(entry)
+        return entry
+
+    def to_json(self) -> dict[str, Any]:
+        with self._lock:
+            return {"format": FORMAT, "version": VERSION, "maps": list(self.maps)}
+
+    def write(self, path: str | os.PathLike[str]) -> pathlib.Path:
+        """Write the record as JSON at `path` (atomically); returns the path."""
+        return write_json(path, self.to_json())
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> pathlib.Path:
+    """Write `data` as pretty JSON through a temp file and a rename, so a crash leaves no half file."""
+    target = pathlib.Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, allow_nan=False)
+            handle.write("\n")
+        os.replace(tmp, target)
+    except BaseException:
+        pathlib.Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def read(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load a record written by `write`; raises ValueError naming the problem if it is not one."""
+    data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"{path}: not a pflow-studio run record")
+    return data

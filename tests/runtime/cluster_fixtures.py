@@ -1,0 +1,114 @@
+"""Real local ipyparallel clusters for the cluster runner tests (controller on 127.0.0.1, 2 engines).
+
+`cluster` is module-scoped and shared; `fresh_cluster` is function-scoped for tests that kill
+processes. Each lives in its own temporary profile directory and is stopped by its finalizer.
+Engines get the repository on PYTHONPATH (the test node types are pickled by reference).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+import signal
+import textwrap
+from typing import Any
+
+import ipyparallel as ipp
+import psutil
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+QT_BLOCKER = textwrap.dedent(
+    """
+    import importlib.abc, sys
+
+    BLOCKED = ("PySide6", "shiboken6", "NodeGraphQt", "Qt", "PyQt5", "PyQt6")
+
+    class BlockQt(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in BLOCKED:
+                raise ImportError(f"Qt is not importable on this engine: {name}")
+            return None
+
+    sys.meta_path.insert(0, BlockQt())
+    """
+)
+
+
+@dataclasses.dataclass
+class LocalCluster:
+    """A started cluster with its client; `engine_pids()` maps engine id -> pid."""
+
+    cluster: Any
+    client: Any
+
+    def engine_pids(self) -> dict[int, int]:
+        return self.client[:].apply_async(os.getpid).get_dict(timeout=30)
+
+    def nanny_pids(self) -> dict[int, int]:
+        """Engine id -> pid of the nanny process watching it (the engine's parent)."""
+        return {eid: psutil.Process(pid).ppid() for eid, pid in self.engine_pids().items()}
+
+    def controller_pid(self) -> int:
+        return self.cluster.controller.process.pid
+
+    def stop(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            self.cluster.stop_cluster_sync()
+
+
+def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = False) -> LocalCluster:
+    """Start a controller and `n` engines; return when the client sees all of them."""
+    paths = [str(ROOT)]
+    if block_qt:
+        blocker = profile_dir.parent / "qt_blocker"
+        blocker.mkdir(parents=True, exist_ok=True)
+        (blocker / "sitecustomize.py").write_text(QT_BLOCKER)
+        paths.insert(0, str(blocker))
+    if os.environ.get("PYTHONPATH"):
+        paths.append(os.environ["PYTHONPATH"])
+    cluster = ipp.Cluster(
+        n=n, profile_dir=str(profile_dir), controller_ip="127.0.0.1", controller_args=["--ping=200"],
+        engine_args=["--InteractiveShell.colors=nocolor"], log_level=40,
+    )
+    try:
+        cluster.start_controller_sync()
+        cluster.start_engines_sync(n=n, environment={"PYTHONPATH": os.pathsep.join(paths)})
+        client = cluster.connect_client_sync()
+        client.wait_for_engines(n, timeout=120)
+    except BaseException:
+        cluster.stop_cluster_sync()
+        raise
+    return LocalCluster(cluster, client)
+
+
+def _started(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs: Any) -> LocalCluster:
+    return start_cluster(tmp_path_factory.mktemp(name) / "profile", **kwargs)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory):
+    """A shared 2-engine cluster for a test module."""
+    local = _started(tmp_path_factory, "cluster")
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def fresh_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """A 2-engine cluster of its own for a test that kills processes."""
+    local = _started(tmp_path_factory, "fresh")
+    yield local
+    local.stop()
+
+
+def kill(pid: int) -> None:
+    """SIGKILL one process by pid (ignoring one already gone)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -72,12 +72,12 @@ def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = Fal
     if os.environ.get("PYTHONPATH"):
         paths.append(os.environ["PYTHONPATH"])
     cluster = ipp.Cluster(
-        n=n, profile_dir=str(profile_dir), controller_ip="127.0.0.1", controller_args=["--ping=200"],
-        engine_args=["--InteractiveShell.colors=nocolor"], log_level=40,
+        n=n, profile_dir=str(profile_dir), controller_ip="127.0.0.1", controller_args=["--ping=200"], log_level=40,
     )
     try:
         cluster.start_controller_sync()
-        cluster.start_engines_sync(n=n, environment={"PYTHONPATH": os.pathsep.join(paths)})
+        cluster.start_engines_sync(n=n, environment={"PYTHONPATH": os.pathsep.join(paths)},
+                                   engine_args=["--InteractiveShell.colors=nocolor"])  # a launcher trait
         client = cluster.connect_client_sync()
         client.wait_for_engines(n, timeout=120)
     except BaseException:

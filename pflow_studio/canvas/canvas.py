@@ -1,0 +1,619 @@
+"""The canvas: a NodeGraphQt view over one level of our `Workflow` model, the only gate for edits.
+
+The model is the truth. `workflow()` returns the LIVE root workflow the canvas edits: read it, save
+it, run it (copy it first when another thread runs it), but change it only through the Canvas API
+or `set_workflow`. Every edit - by API or by a mouse gesture the canvas intercepts (wire drag,
+move, rename in place, drop) - is checked against the model, applied to it, and pushed on
+`undo_stack` as a command; the view is then brought in line by a diff (`LevelView`).
+NodeGraphQt's own undo stack, sessions, groups and connection rules are never the truth.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from NodeGraphQt import NodeGraph
+from NodeGraphQt.widgets.viewer import NodeViewer
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from pflow_studio.canvas import clipboard, compat, levels, run_state
+from pflow_studio.canvas.commands import (
+    UNSET,
+    AddNodesCommand,
+    EdgesCommand,
+    FieldCommand,
+    MoveCommand,
+    SnapshotCommand,
+    restore,
+    snapshot,
+)
+from pflow_studio.canvas.level_view import LevelView
+from pflow_studio.canvas.quick_add import QuickAdd
+from pflow_studio.nodes.registry import Registry
+from pflow_studio.nodes.types import compatible
+from pflow_studio.runtime import operations
+from pflow_studio.runtime.graph import find_cycle
+from pflow_studio.runtime.model import (
+    BoundaryInput,
+    BoundaryOutput,
+    Edge,
+    ModelError,
+    Node,
+    PortRef,
+    Workflow,
+    new_id,
+    unique_name,
+)
+from pflow_studio.runtime.registry import default_registry
+
+NODE_TYPE_MIME = "application/x-pflow-node-type"
+"""Drag a node type onto the canvas: this MIME type (or plain text) holding its type name."""
+PASTE_OFFSET = 40.0
+Pair = tuple[PortRef, PortRef]  # (output port, input port)
+
+
+class CanvasViewer(NodeViewer):
+    """NodeGraphQt's viewer with Tab reserved for quick add (instead of focus change)."""
+
+    tab_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            self.tab_pressed.emit()
+            return True
+        return super().event(event)
+
+
+class Canvas(QObject):
+    """See the module docstring; the API is what the main window codes against."""
+
+    selection_changed = Signal(list)
+    message = Signal(str)
+    changed = Signal()
+    level_changed = Signal(list)
+    node_activated = Signal(str)
+    files_dropped = Signal(list)
+
+    def __init__(self, registry: Registry | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        compat.apply()
+        self.registry = registry or default_registry()
+        self.undo_stack = QUndoStack(self)
+        self._viewer = CanvasViewer(undo_stack=None)  # no NodeGraphQt undo actions / shortcuts
+        self.graph = NodeGraph(self, viewer=self._viewer, undo_stack=QUndoStack(self))
+        self.widget: QWidget = self._viewer
+        self._root = Workflow()
+        self._path: tuple[str, ...] = ()
+        self._view = LevelView(self.graph, self.registry)
+        self._states: dict[tuple[str, ...], tuple[str, str]] = {}
+        self._progress: dict[tuple[str, ...], tuple[int, int]] = {}
+        self._quick_add = QuickAdd(self.registry, self._viewer)
+        self._quick_add.chosen.connect(self._on_quick_add_chosen)
+        self._quick_add_pos: tuple[float, float] = (0.0, 0.0)
+        self._selection_timer = QTimer(self)
+        self._selection_timer.setSingleShot(True)
+        self._selection_timer.setInterval(0)
+        self._selection_timer.timeout.connect(self._emit_selection)
+        self._wire()
+
+    def _wire(self) -> None:
+        viewer = self._viewer
+        for signal in (viewer.connection_changed, viewer.connection_sliced, viewer.moved_nodes,
+                       viewer.node_name_changed, viewer.insert_node, viewer.search_triggered,
+                       viewer.data_dropped, viewer.node_double_clicked):
+            signal.disconnect()  # NodeGraphQt's own handlers would edit its model, not ours
+        viewer.connection_changed.connect(self._on_connection_changed)
+        viewer.connection_sliced.connect(self._on_connection_sliced)
+        viewer.moved_nodes.connect(self._on_moved)
+        viewer.node_name_changed.connect(self._on_name_changed)
+        viewer.data_dropped.connect(self._on_dropped)
+        viewer.node_double_clicked.connect(self._on_double_clicked)
+        viewer.tab_pressed.connect(self.show_quick_add)
+        self.graph.scene().selectionChanged.connect(self._selection_timer.start)
+
+    # -- model and levels ----------------------------------------------------------------------
+
+    def set_workflow(self, workflow: Workflow) -> None:
+        """Show `workflow` (the canvas edits this object from now on); clears undo and run state."""
+        self.undo_stack.clear()
+        self._root = workflow
+        self._states.clear()
+        self._progress.clear()
+        self._show(())
+        self.frame_all()
+        self.changed.emit()
+
+    def workflow(self) -> Workflow:
+        """The LIVE root workflow (see the module docstring)."""
+        return self._root
+
+    def level_path(self) -> tuple[str, ...]:
+        return self._path
+
+    def open_container(self, node_id: str) -> None:
+        node = self._level(self._path).node(node_id)
+        if node.body is None:
+            self.message.emit(f"'{levels.display_label(node, self.registry)}' is not a Group, Map or Filter")
+            return
+        self.go_to((*self._path, node_id))
+
+    def go_up(self) -> None:
+        if self._path:
+            self.go_to(self._path[:-1])
+
+    def go_to(self, path: tuple[str, ...]) -> None:
+        path = tuple(path)
+        levels.level_at(self._root, path)  # raises ModelError for a bad path
+        if path != self._path:
+            self._show(path)
+            self.frame_all()
+
+    def node_at(self, path: tuple[str, ...]) -> Node:
+        return levels.node_at(self._root, tuple(path))
+
+    def view_node(self, node_id: str):
+        """The NodeGraphQt node showing `node_id` on the shown level (None when not shown)."""
+        return self._view.nodes.get(node_id)
+
+    def _level(self, path: tuple[str, ...]) -> Workflow:
+        return levels.level_at(self._root, path)
+
+    def _group_level(self) -> bool:
+        return levels.is_group_level(self._root, self._path)
+
+    def _show(self, path: tuple[str, ...]) -> None:
+        self._path = path
+        self._view.clear()
+        self._sync()
+        self.level_changed.emit(levels.breadcrumb(self._root, path))
+
+    def _sync(self) -> None:
+        self._view.sync(self._level(self._path), self._group_level())
+        self._apply_run_states()
+
+    def _refresh(self, path: tuple[str, ...], select: list[str] | None = None) -> None:
+        """Called by commands after changing the model at `path`: show that level as it is now."""
+        if path != self._path:
+            try:
+                self._show(path)
+            except ModelError:
+                self._show(())
+        else:
+            self._sync()
+        if select is not None:
+            self.select(select)
+        self.changed.emit()
+
+    # -- selection and navigation --------------------------------------------------------------
+
+    def selected_node_ids(self) -> list[str]:
+        selected = {item.id for item in self._viewer.selected_nodes()}
+        return [n for n in self._level(self._path).nodes if n in selected]
+
+    def select(self, node_ids: list[str]) -> None:
+        scene = self.graph.scene()
+        blocked = scene.blockSignals(True)
+        try:
+            for item in self._viewer.selected_nodes():
+                item.setSelected(False)
+            for node_id in node_ids:
+                view = self._view.nodes.get(node_id)
+                if view is not None:
+                    view.view.setSelected(True)
+        finally:
+            scene.blockSignals(blocked)
+        self._emit_selection()
+
+    def select_all(self) -> None:
+        self.select([n for n in self._view.nodes if n not in levels.PSEUDO_NODES])
+
+    def _emit_selection(self) -> None:
+        self._selection_timer.stop()
+        self.selection_changed.emit(self.selected_node_ids())
+
+    def reveal(self, path: tuple[str, ...]) -> None:
+        path = tuple(path)
+        self.go_to(path[:-1])
+        self.select([path[-1]])
+        view = self._view.nodes.get(path[-1])
+        if view is not None:
+            self._viewer.centerOn(view.view)
+
+    def frame_all(self) -> None:
+        items = [n.view for n in self._view.nodes.values()]
+        if items:
+            self._viewer.zoom_to_nodes(items)
+
+    # -- edits ---------------------------------------------------------------------------------
+
+    def add_node(self, type_name: str, pos: tuple[float, float] | None = None) -> str:
+        node_type = self.registry.get(type_name)
+        level = self._level(self._path)
+        if pos is None:
+            center = self._viewer.mapToScene(self._viewer.viewport().rect().center())
+            pos = (center.x(), center.y())
+        taken = (levels.display_label(n, self.registry) for n in level.nodes.values())
+        label = unique_name(node_type.display_name(), taken)
+        node = Node(new_id(), type_name, ui={"label": label, "pos": [float(pos[0]), float(pos[1])]})
+        level.add(node)
+        self.undo_stack.push(AddNodesCommand(self, self._path, f"add {label}", [node], []))
+        return node.id
+
+    def connect(self, source: str, source_port: str, target: str, target_port: str) -> bool:
+        pair = (PortRef(source, source_port), PortRef(target, target_port))
+        return self._change_edges([], [pair], "connect")
+
+    def disconnect(self, source: str, source_port: str, target: str, target_port: str) -> bool:
+        pair = (PortRef(source, source_port), PortRef(target, target_port))
+        return self._change_edges([pair], [], "disconnect")
+
+    def set_property(self, node_id: str, name: str, value: Any) -> None:
+        self._set_field(node_id, "properties", name, value, f"set {name}")
+
+    def set_input_value(self, node_id: str, port: str, value: Any) -> None:
+        self._set_field(node_id, "input_values", port, value, f"set input {port}")
+
+    def rename(self, node_id: str, label: str) -> None:
+        self._set_field(node_id, "ui", "label", label, f"rename to {label}")
+
+    def _set_field(self, node_id: str, field: str, key: str, value: Any, text: str) -> None:
+        values = getattr(self._level(self._path).node(node_id), field)
+        old = values.get(key, UNSET)
+        if old is not UNSET and value is not UNSET and old == value and type(old) is type(value):
+            return
+        if old is UNSET and value is UNSET:
+            return
+        if value is UNSET:
+            values.pop(key, None)
+        else:
+            values[key] = copy.deepcopy(value)
+        self.undo_stack.push(FieldCommand(self, self._path, text, node_id, field, key, old, value))
+
+    def delete_selected(self) -> None:
+        ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
+        if not ids:
+            return
+
+        def remove(level: Workflow) -> list[str]:
+            for node_id in ids:
+                level.remove_node(node_id)
+            return []
+
+        self._snapshot_edit(f"delete {len(ids)} node(s)", remove)
+
+    def copy(self) -> None:
+        ids = self.selected_node_ids()
+        if not ids:
+            self.message.emit("nothing selected to copy")
+            return
+        text = clipboard.dumps(operations.extract(self._level(self._path), ids))
+        mime = QMimeData()
+        mime.setData(clipboard.MIME_TYPE, text.encode())
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.message.emit(f"copied {len(ids)} node(s)")
+
+    def cut(self) -> None:
+        if self.selected_node_ids():
+            self.copy()
+            self.delete_selected()
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            return
+        text = bytes(mime.data(clipboard.MIME_TYPE)).decode() if mime.hasFormat(clipboard.MIME_TYPE) else mime.text()
+        try:
+            pasted = clipboard.with_new_ids(clipboard.loads(text, self.registry), (PASTE_OFFSET, PASTE_OFFSET))
+        except ValueError as exc:
+            self.message.emit(f"cannot paste: {exc}")
+            return
+        level = self._level(self._path)
+        nodes = list(pasted.nodes.values())
+        for node in nodes:
+            level.add(node)
+        level.edges.extend(pasted.edges)
+        self.undo_stack.push(AddNodesCommand(self, self._path, f"paste {len(nodes)} node(s)", nodes, pasted.edges))
+
+    def collapse_selection(self) -> str | None:
+        ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
+        if not ids:
+            self.message.emit("select the nodes to collapse into a Group")
+            return None
+        made = self._snapshot_edit("collapse to group", lambda level: [operations.collapse(level, ids, label=_label(
+            level, "Group", self.registry)).id])
+        return made[0] if made else None
+
+    def ungroup_selected(self) -> None:
+        groups = [n for n in self.selected_node_ids() if self._level(self._path).node(n).type_name == "core.group"]
+        if not groups:
+            self.message.emit("select a Group to ungroup")
+            return
+        self._snapshot_edit("ungroup", lambda level: [i for g in groups for i in operations.ungroup(level, g)])
+
+    def wrap_selected_in_map(self) -> str | None:
+        ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
+        if not ids:
+            self.message.emit("select a node or a Group to wrap in a Map")
+            return None
+
+        def wrap(level: Workflow) -> list[str]:
+            target = ids[0] if len(ids) == 1 else operations.collapse(
+                level, ids, label=_label(level, "Group", self.registry)).id
+            map_node = operations.wrap_in_map(level, target, registry=self.registry)
+            map_node.ui["label"] = _label(level, "Map", self.registry)
+            return [map_node.id]
+
+        made = self._snapshot_edit("wrap in Map", wrap)
+        return made[0] if made else None
+
+    def unwrap_selected(self) -> None:
+        maps = [n for n in self.selected_node_ids() if self._level(self._path).node(n).type_name == "core.map"]
+        if not maps:
+            self.message.emit("select a Map to unwrap")
+            return
+        self._snapshot_edit("unwrap Map", lambda level: [operations.unwrap_map(level, m).id for m in maps])
+
+    def _snapshot_edit(self, text: str, edit: Callable[[Workflow], list[str]]) -> list[str] | None:
+        """Run `edit` on the shown level as one undoable step; a ModelError undoes it and is reported."""
+        level = self._level(self._path)
+        before = snapshot(level)
+        try:
+            select = edit(level)
+        except ModelError as exc:
+            restore(level, before)
+            self.message.emit(str(exc))
+            return None
+        self.undo_stack.push(SnapshotCommand(self, self._path, text, before, snapshot(level), select))
+        return select
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def _change_edges(self, disconnect: list[Pair], connect: list[Pair], text: str) -> bool:
+        """Apply a connection gesture or call atomically; False (and a message) when refused."""
+        level = self._level(self._path)
+        group = self._group_level()
+        for out, inp in connect:
+            problem = self._connection_problem(level, out, inp, group)
+            if problem:
+                self.message.emit(problem)
+                return False
+        if group:
+            before = snapshot(level)
+            try:
+                for out, inp in disconnect:
+                    _boundary_disconnect(level, out, inp)
+                for out, inp in connect:
+                    _boundary_connect(level, out, inp)
+            except ModelError as exc:
+                restore(level, before)
+                self.message.emit(str(exc))
+                return False
+            cycle = find_cycle(level)
+            if cycle:
+                restore(level, before)
+                self.message.emit(self._cycle_message(level, cycle))
+                return False
+            if level.canonical() != before.canonical():
+                self.undo_stack.push(SnapshotCommand(self, self._path, text, before, snapshot(level)))
+            return True
+        removed = [e for e in (Edge(o, i) for o, i in disconnect) if e in level.edges]
+        added = []
+        for out, inp in connect:
+            existing = level.edge_into(inp)
+            if existing is not None and existing not in removed:
+                removed.append(existing)
+            added.append(Edge(out, inp))
+        edges = [e for e in level.edges if e not in removed] + added
+        cycle = find_cycle(Workflow(nodes=level.nodes, edges=edges))
+        if cycle:
+            self.message.emit(self._cycle_message(level, cycle))
+            return False
+        if set(removed) == set(added):
+            return True
+        level.edges = edges
+        self.undo_stack.push(EdgesCommand(self, self._path, text, removed, added))
+        return True
+
+    def _connection_problem(self, level: Workflow, out: PortRef, inp: PortRef, group: bool) -> str:
+        """Why the edge out -> inp is refused ("" when it is fine): ports, types, self-loops."""
+        for ref in (out, inp):
+            if ref.node not in level.nodes and not (group and ref.node in levels.PSEUDO_NODES):
+                return f"refused: no node '{ref.node}' here"
+        if out.node == inp.node:
+            return "refused: a node cannot feed itself"
+        if out.node in levels.PSEUDO_NODES and inp.node in levels.PSEUDO_NODES:
+            return "refused: a group input cannot feed a group output directly"
+        _, outs = levels.port_types(level, out.node, self.registry, group_level=group)
+        ins, _ = levels.port_types(level, inp.node, self.registry, group_level=group)
+        source, target = self._label(level, out.node), self._label(level, inp.node)
+        if out.port not in outs:
+            return f"refused: '{source}' has no output '{out.port}'"
+        if inp.port not in ins:
+            return f"refused: '{target}' has no input '{inp.port}'"
+        if not compatible(outs[out.port], ins[inp.port]):
+            return (f"refused: type mismatch: output '{out.port}' of '{source}' is {outs[out.port]}, "
+                    f"input '{inp.port}' of '{target}' takes {ins[inp.port]}")
+        return ""
+
+    def _cycle_message(self, level: Workflow, cycle: list[str]) -> str:
+        return "refused: the connection would make a cycle: " + " -> ".join(self._label(level, n) for n in cycle)
+
+    def _label(self, level: Workflow, node_id: str) -> str:
+        if node_id == levels.INPUTS_NODE:
+            return "Group inputs"
+        if node_id == levels.OUTPUTS_NODE:
+            return "Group outputs"
+        return levels.display_label(level.node(node_id), self.registry)
+
+    # -- gestures from the view ----------------------------------------------------------------
+
+    def _on_connection_changed(self, disconnected: list, connected: list) -> None:
+        disconnect = [_pair(a, b) for a, b in disconnected]
+        connect = [_pair(a, b) for a, b in connected]
+        if disconnect or connect:
+            self._change_edges(disconnect, connect, "connect" if connect else "disconnect")
+        self._view.repair([inp for _, inp in disconnect + connect])
+
+    def _on_connection_sliced(self, ports: list) -> None:
+        pairs = [_pair(a, b) for a, b in ports]
+        if pairs:
+            self._change_edges(pairs, [], "cut connections")
+        self._view.repair([inp for _, inp in pairs])
+
+    def _on_moved(self, node_data: dict) -> None:
+        level = self._level(self._path)
+        moves = {}
+        for item in node_data:
+            node = level.nodes.get(item.id)
+            if node is None:
+                continue
+            new = [float(v) for v in item.xy_pos]
+            old = list(node.ui["pos"]) if "pos" in node.ui else None
+            node.ui["pos"] = new
+            moves[item.id] = (old, new)
+        if moves:
+            self.undo_stack.push(MoveCommand(self, self._path, moves))
+
+    def _on_name_changed(self, node_id: str, name: str) -> None:
+        if node_id in levels.PSEUDO_NODES or not name.strip():
+            self._view.nodes[node_id].view.name = self._view.specs[node_id].label
+            return
+        self.rename(node_id, name.strip())
+
+    def _on_double_clicked(self, node_id: str) -> None:
+        if node_id in levels.PSEUDO_NODES:
+            return
+        node = self._level(self._path).nodes.get(node_id)
+        if node is None:
+            return
+        if node.body is not None:
+            self.open_container(node_id)
+        else:
+            self.node_activated.emit(node_id)
+
+    def _on_dropped(self, mime: QMimeData, pos: QPoint) -> None:
+        type_name = ""
+        if mime.hasFormat(NODE_TYPE_MIME):
+            type_name = bytes(mime.data(NODE_TYPE_MIME)).decode().strip()
+        elif mime.hasText() and mime.text().strip() in self.registry:
+            type_name = mime.text().strip()
+        if type_name in self.registry:
+            self.select([self.add_node(type_name, (pos.x(), pos.y()))])
+        elif mime.hasUrls():
+            self.files_dropped.emit([url.toLocalFile() for url in mime.urls() if url.isLocalFile()])
+
+    # -- quick add -----------------------------------------------------------------------------
+
+    def show_quick_add(self) -> None:
+        viewer = self._viewer
+        cursor = viewer.mapFromGlobal(viewer.cursor().pos())
+        if not viewer.rect().contains(cursor):
+            cursor = viewer.rect().center()
+        scene = viewer.mapToScene(cursor)
+        self._quick_add_pos = (scene.x(), scene.y())
+        self._quick_add.popup(cursor.x(), cursor.y())
+
+    def _on_quick_add_chosen(self, type_name: str) -> None:
+        self.select([self.add_node(type_name, self._quick_add_pos)])
+        self._viewer.setFocus()
+
+    # -- run state -----------------------------------------------------------------------------
+
+    def set_node_state(self, path: tuple[str, ...], state: str, message: str = "") -> None:
+        path = tuple(path)
+        if not path:
+            return
+        self._states[path] = (state, message)
+        if path[:-1] == self._path and path[-1] in self._view.nodes:
+            run_state.apply_state(self._view.nodes[path[-1]], state, message)
+
+    def set_progress(self, path: tuple[str, ...], done: int, total: int) -> None:
+        path = tuple(path)
+        if not path:
+            return
+        self._progress[path] = (done, total)
+        if path[:-1] == self._path and path[-1] in self._view.nodes:
+            run_state.apply_progress(self._view.nodes[path[-1]], done, total)
+
+    def clear_run_state(self) -> None:
+        self._states.clear()
+        self._progress.clear()
+        for node in self._view.nodes.values():
+            run_state.clear_state(node)
+
+    def node_state(self, node_id: str) -> str:
+        """The run state shown on a node of the shown level ("" for none)."""
+        view = self._view.nodes.get(node_id)
+        return run_state.shown_state(view) if view is not None else ""
+
+    def progress_text(self, node_id: str) -> str:
+        """The `n/N` text shown on a node of the shown level ("" for none)."""
+        view = self._view.nodes.get(node_id)
+        return run_state.progress_text(view) if view is not None else ""
+
+    def _apply_run_states(self) -> None:
+        for path, (state, message) in self._states.items():
+            if path[:-1] == self._path and path[-1] in self._view.nodes:
+                run_state.apply_state(self._view.nodes[path[-1]], state, message)
+        for path, (done, total) in self._progress.items():
+            if path[:-1] == self._path and path[-1] in self._view.nodes:
+                run_state.apply_progress(self._view.nodes[path[-1]], done, total)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _pair(a, b) -> Pair:
+    """(output ref, input ref) from two NodeGraphQt port items in either order."""
+    out, inp = (a, b) if a.port_type == "out" else (b, a)
+    return PortRef(out.node.id, out.name), PortRef(inp.node.id, inp.name)
+
+
+def _label(level: Workflow, wanted: str, registry: Registry) -> str:
+    return unique_name(wanted, (levels.display_label(n, registry) for n in level.nodes.values()))
+
+
+def _boundary_disconnect(level: Workflow, out: PortRef, inp: PortRef) -> None:
+    """Remove out -> inp inside a Group body, where either end may be a boundary pseudo node."""
+    if out.node == levels.INPUTS_NODE:
+        boundary = level.boundary_input(out.port)
+        if boundary is not None and inp in boundary.targets:
+            boundary.targets.remove(inp)
+    elif inp.node == levels.OUTPUTS_NODE:
+        level.outputs = [b for b in level.outputs if not (b.name == inp.port and b.source == out)]
+    else:
+        edge = Edge(out, inp)
+        if edge in level.edges:
+            level.edges.remove(edge)
+
+
+def _boundary_connect(level: Workflow, out: PortRef, inp: PortRef) -> None:
+    """Add out -> inp inside a Group body; the input loses any other feed (an input takes one)."""
+    if inp.node == levels.OUTPUTS_NODE:
+        if inp.port == levels.NEW_PORT:
+            level.outputs.append(BoundaryOutput(unique_name(out.port, (b.name for b in level.outputs)), out))
+        else:
+            boundary = level.boundary_output(inp.port)
+            if boundary is None:
+                raise ModelError(f"no group output '{inp.port}'")
+            boundary.source = out
+        return
+    level.edges = [e for e in level.edges if e.target != inp]
+    for boundary in level.inputs:
+        boundary.targets = [t for t in boundary.targets if t != inp]
+    if out.node == levels.INPUTS_NODE:
+        if out.port == levels.NEW_PORT:
+            level.inputs.append(BoundaryInput(unique_name(inp.port, (b.name for b in level.inputs)), [inp]))
+        else:
+            boundary = level.boundary_input(out.port)
+            if boundary is None:
+                raise ModelError(f"no group input '{out.port}'")
+            boundary.targets.append(inp)
+    else:
+        level.edges.append(Edge(out, inp))

@@ -1,0 +1,106 @@
+"""Run-state visuals on view nodes: a coloured bar and border, a failure badge with the traceback as
+tooltip, and `n/N` progress text. Plain child QGraphicsItems, never undo entries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsRectItem, QGraphicsSimpleTextItem
+
+from pflow_studio.canvas.node_classes import PflowViewNode
+
+STATE_COLORS: dict[str, tuple[int, int, int]] = {
+    "queued": (120, 120, 140),
+    "started": (240, 180, 40),
+    "running": (240, 180, 40),
+    "finished": (70, 190, 90),
+    "cached": (70, 150, 200),
+    "failed": (230, 60, 60),
+    "skipped": (100, 100, 100),
+    "cancelled": (170, 110, 60),
+}
+
+
+def state_color(state: str) -> tuple[int, int, int] | None:
+    return STATE_COLORS.get(state)
+
+
+def apply_state(node: PflowViewNode, state: str, message: str = "") -> None:
+    """Show `state` on the node (an unknown state clears it)."""
+    item = node.view
+    if not hasattr(item, "_pf_base_border"):
+        item._pf_base_border = tuple(item.border_color)
+        item._pf_base_tooltip = item.toolTip()
+    color = state_color(state)
+    bar = getattr(item, "_pf_bar", None)
+    if color is None:
+        clear_state(node)
+        return
+    if bar is None:
+        bar = item._pf_bar = QGraphicsRectItem(item)
+        bar.setPen(QPen(Qt.PenStyle.NoPen))
+        bar.setZValue(5)
+    bar.setRect(2.0, 1.0, max(item.width - 4.0, 4.0), 4.0)
+    bar.setBrush(QBrush(QColor(*color)))
+    bar.show()
+    item.border_color = (*color, 255)
+    item._pf_state = state
+    badge = getattr(item, "_pf_badge", None)
+    if state == "failed":
+        if badge is None:
+            badge = item._pf_badge = QGraphicsEllipseItem(-9.0, -9.0, 18.0, 18.0, item)
+            badge.setBrush(QBrush(QColor(*STATE_COLORS["failed"])))
+            badge.setPen(QPen(QColor(255, 255, 255), 1.5))
+            badge.setZValue(6)
+            mark = QGraphicsSimpleTextItem("!", badge)
+            font = QFont()
+            font.setBold(True)
+            mark.setFont(font)
+            mark.setBrush(QBrush(QColor(255, 255, 255)))
+            rect = mark.boundingRect()
+            mark.setPos(-rect.width() / 2, -rect.height() / 2)
+        badge.setPos(item.width - 2.0, 0.0)
+        badge.setToolTip(message)
+        badge.show()
+        item.setToolTip(message or "failed")
+    else:
+        if badge is not None:
+            badge.hide()
+        item.setToolTip(f"{item._pf_base_tooltip}\n{state}" if item._pf_base_tooltip else state)
+    item.update()
+
+
+def apply_progress(node: PflowViewNode, done: int, total: int) -> None:
+    """Show `done/total` under the node."""
+    item = node.view
+    text = getattr(item, "_pf_progress", None)
+    if text is None:
+        text = item._pf_progress = QGraphicsSimpleTextItem(item)
+        text.setBrush(QBrush(QColor(230, 230, 230)))
+        text.setZValue(6)
+    text.setText(f"{done}/{total}")
+    text.setPos(4.0, item.height + 2.0)
+    text.show()
+
+
+def progress_text(node: PflowViewNode) -> str:
+    text = getattr(node.view, "_pf_progress", None)
+    return text.text() if text is not None and text.isVisible() else ""
+
+
+def shown_state(node: PflowViewNode) -> str:
+    return getattr(node.view, "_pf_state", "")
+
+
+def clear_state(node: PflowViewNode) -> None:
+    """Remove every run-state visual from the node."""
+    item = node.view
+    for name in ("_pf_bar", "_pf_badge", "_pf_progress"):
+        child = getattr(item, name, None)
+        if child is not None:
+            child.hide()
+    if hasattr(item, "_pf_base_border"):
+        item.border_color = item._pf_base_border
+        item.setToolTip(item._pf_base_tooltip)
+    item._pf_state = ""
+    item.update()

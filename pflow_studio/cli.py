@@ -38,18 +38,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engines", type=int, metavar="N", help="start N local engines for the run")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     run.add_argument("--traceback", action="store_true", help="print the traceback of each failed node")
+    from pflow_studio.cli_cluster import add_parser as add_cluster_parser
+
+    add_cluster_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in ("run", "-h", "--help", "--version") and not argv[0].startswith("-"):
+    if argv and argv[0] not in ("run", "cluster", "-h", "--help", "--version") and not argv[0].startswith("-"):
         return open_app(argv)
     if not argv:
         return open_app([])
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
+    if args.command == "cluster":
+        from pflow_studio.cli_cluster import cluster_command
+
+        return cluster_command(args)
     build_parser().print_help()
     return EXIT_USAGE
 

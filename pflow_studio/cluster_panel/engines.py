@@ -7,6 +7,7 @@ current task); until then they are unknown. Nothing here waits on the cluster.
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Collection, Mapping
 
 import psutil
@@ -35,7 +36,18 @@ class EngineFacts:
         self._pending.clear()
         self._procs.clear()
 
-    def _ask(self, client, ids: Collection[int]) -> None:
+    def _ask(self, client, ids: Collection[int], wait: float) -> None:
+        asked = []
+        for eid in ids:
+            if eid not in self._who and eid not in self._pending:
+                try:
+                    asked.append(client.direct_view(targets=eid).apply_async(_whoami))
+                    self._pending[eid] = asked[-1]
+                except Exception:
+                    pass
+        deadline = time.monotonic() + wait
+        for future in asked:  # idle engines answer in milliseconds; busy ones later
+            future.wait(max(0.0, deadline - time.monotonic()))
         for eid in list(self._pending):
             future = self._pending[eid]
             if eid not in ids:
@@ -48,12 +60,6 @@ class EngineFacts:
                     self._who[eid] = (str(host), int(pid))
                 except Exception:
                     pass  # aborted or failed: asked again next time
-        for eid in ids:
-            if eid not in self._who and eid not in self._pending:
-                try:
-                    self._pending[eid] = client.direct_view(targets=eid).apply_async(_whoami)
-                except Exception:
-                    pass
 
     def _sample(self, pid: int) -> tuple[float | None, int | None]:
         proc = self._procs.get(pid)
@@ -67,10 +73,11 @@ class EngineFacts:
             self._procs.pop(pid, None)
             return None, None
 
-    def collect(self, client, queues: Mapping, owned_pids: Collection[int]) -> list[EngineInfo]:
-        """EngineInfo for each engine id in `queues` (a `queue_status()` reply)."""
+    def collect(self, client, queues: Mapping, owned_pids: Collection[int], wait: float = 0.5) -> list[EngineInfo]:
+        """EngineInfo for each engine id in `queues` (a `queue_status()` reply); waits up to `wait` seconds
+        for engines asked for the first time."""
         ids = sorted(k for k in queues if isinstance(k, int))
-        self._ask(client, ids)
+        self._ask(client, ids, wait)
         engines = []
         for eid in ids:
             status = queues[eid]

@@ -14,6 +14,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
@@ -86,6 +87,7 @@ class Canvas(QObject):
         self.undo_stack = QUndoStack(self)
         self._viewer = CanvasViewer(undo_stack=None)  # no NodeGraphQt undo actions / shortcuts
         self.graph = NodeGraph(self, viewer=self._viewer, undo_stack=QUndoStack(self))
+        self.graph.set_acyclic(False)  # cycles are refused by our model check, with a message
         self.widget: QWidget = self._viewer
         self._root = Workflow()
         self._path: tuple[str, ...] = ()
@@ -214,6 +216,8 @@ class Canvas(QObject):
 
     def _emit_selection(self) -> None:
         self._selection_timer.stop()
+        if not shiboken6.isValid(self._viewer):  # the view was closed and deleted before the canvas
+            return
         self.selection_changed.emit(self.selected_node_ids())
 
     def reveal(self, path: tuple[str, ...]) -> None:

@@ -48,11 +48,18 @@ class LocalCluster:
         return self.client[:].apply_async(os.getpid).get_dict(timeout=30)
 
     def nanny_pids(self) -> dict[int, int]:
-        """Engine id -> pid of the nanny process watching it (the engine's parent)."""
-        return {eid: psutil.Process(pid).ppid() for eid, pid in self.engine_pids().items()}
+        """Engine id -> pid of the nanny process watching it (a child process of the engine)."""
+        nannies = {}
+        for eid, pid in self.engine_pids().items():
+            children = psutil.Process(pid).children()
+            named = [c for c in children if "nanny" in " ".join(c.cmdline())]
+            nannies[eid] = (named or children)[0].pid
+        return nannies
 
-    def controller_pid(self) -> int:
-        return self.cluster.controller.process.pid
+    def controller_pids(self) -> list[int]:
+        """The controller's pid and its helper processes' (schedulers, broadcast) pids."""
+        process = self.cluster.controller.process
+        return [process.pid, *(child.pid for child in process.children(recursive=True))]
 
     def stop(self) -> None:
         try:
@@ -107,7 +114,9 @@ def fresh_cluster(tmp_path_factory: pytest.TempPathFactory):
 
 
 def kill(pid: int) -> None:
-    """SIGKILL one process by pid (ignoring one already gone)."""
+    """SIGKILL one process by pid (ignoring one already gone); never this process or its parent."""
+    if pid in (os.getpid(), os.getppid()):
+        raise ValueError(f"refusing to kill pid {pid}: it is the test process or its parent")
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -1,14 +1,16 @@
-"""Drops onto the canvas view: a palette node type adds that node at the drop point; a `.pflow`
-file (from a file manager) asks the window to open it. Installed as an event filter on the view's
-viewport, so NodeGraphQt's own drop handling never sees these drops."""
+"""Drops: finding the canvas's graphics view, and the `.pflow` files a drag carries.
+
+Palette items dropped on the canvas are handled by the canvas itself (it reads `NODE_TYPE_MIME`
+and adds the node at the drop point); files dropped on it come back as `Canvas.files_dropped`, and
+files dropped elsewhere on the window reach `MainWindow.dropEvent`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Signal
+from collections.abc import Iterable
+
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QGraphicsView, QWidget
-
-from pflow_studio.app.palette import NODE_TYPE_MIME
 
 PROJECT_SUFFIX = ".pflow"
 
@@ -20,47 +22,14 @@ def graphics_view(widget: QWidget) -> QGraphicsView | None:
     return widget.findChild(QGraphicsView)
 
 
+def project_paths(paths: Iterable[str]) -> list[str]:
+    """The `.pflow` files among local paths."""
+    return [path for path in paths if path and path.lower().endswith(PROJECT_SUFFIX)]
+
+
 def project_files(event: QDropEvent | QDragEnterEvent) -> list[str]:
     """Local `.pflow` files carried by a drag."""
     data = event.mimeData()
     if not data.hasUrls():
         return []
-    return [url.toLocalFile() for url in data.urls()
-            if url.isLocalFile() and url.toLocalFile().lower().endswith(PROJECT_SUFFIX)]
-
-
-class CanvasDropTarget(QObject):
-    """Emits `node_dropped(type_name, (x, y) scene position)` and `file_dropped(path)`."""
-
-    node_dropped = Signal(str, tuple)
-    file_dropped = Signal(str)
-
-    def __init__(self, view: QGraphicsView, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.view = view
-        view.setAcceptDrops(True)
-        view.viewport().setAcceptDrops(True)
-        view.viewport().installEventFilter(self)
-
-    def _wanted(self, event: QDropEvent) -> bool:
-        return event.mimeData().hasFormat(NODE_TYPE_MIME) or bool(project_files(event))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and self._wanted(event):
-            event.acceptProposedAction()
-            return True
-        if kind == QEvent.Type.Drop and self._wanted(event):
-            event.acceptProposedAction()
-            files = project_files(event)
-            if files:
-                self.file_dropped.emit(files[0])
-            else:
-                type_name = bytes(event.mimeData().data(NODE_TYPE_MIME)).decode("utf-8")
-                self.node_dropped.emit(type_name, self.scene_pos(event.position()))
-            return True
-        return super().eventFilter(watched, event)
-
-    def scene_pos(self, viewport_pos: QPointF) -> tuple[float, float]:
-        point = self.view.mapToScene(viewport_pos.toPoint())
-        return (point.x(), point.y())
+    return project_paths(url.toLocalFile() for url in data.urls() if url.isLocalFile())

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayou
 
 from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
 from pflow_studio.app.breadcrumb import Breadcrumb
-from pflow_studio.app.drop_target import CanvasDropTarget, graphics_view, project_files
+from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
 from pflow_studio.app.palette import Palette
@@ -90,8 +90,6 @@ class MainWindow(QMainWindow):
         self.actions["cluster_panel"].setEnabled(False)
         self.actions["cluster_panel"].setToolTip("The cluster panel is not available in this build")
 
-        view = graphics_view(self.canvas.widget)
-        self.drop_target = CanvasDropTarget(view, self) if view is not None else None
         self._connect()
         self._update_run_actions()
         self._fill_recent(self.files.recent())
@@ -137,9 +135,7 @@ class MainWindow(QMainWindow):
         self.files.document_replaced.connect(self._document_replaced)
         self.runs.started.connect(self._update_run_actions)
         self.runs.finished.connect(self._run_finished)
-        if self.drop_target is not None:
-            self.drop_target.node_dropped.connect(lambda type_name, pos: canvas.add_node(type_name, pos))
-            self.drop_target.file_dropped.connect(self.files.open)
+        canvas.files_dropped.connect(self._files_dropped)
 
     # -- public hooks ------------------------------------------------------------------------
 
@@ -280,6 +276,13 @@ class MainWindow(QMainWindow):
         self.runs.wait(15_000)
         self.save_layout()
         event.accept()
+
+    def _files_dropped(self, paths: list[str]) -> None:
+        projects = project_paths(paths)
+        if projects:
+            self.files.open(projects[0])
+        elif paths:
+            self.statusBar().showMessage("Only pflow-studio projects (.pflow) can be opened by dropping them", 8000)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if project_files(event):

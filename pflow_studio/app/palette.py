@@ -1,6 +1,6 @@
 """The node palette: node types in a tree by category, a filter box, drag or double-click to add.
 
-Dragging an item carries the type name as `NODE_TYPE_MIME` (see `drop_target.CanvasDropTarget`);
+Dragging an item carries the type name as `NODE_TYPE_MIME` (the canvas adds it at the drop point);
 double-clicking one emits `add_requested(type_name)`.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from pflow_studio.canvas import NODE_TYPE_MIME
 from pflow_studio.nodes.registry import Registry
 
-NODE_TYPE_MIME = "application/x-pflow-node-type"
 TYPE_ROLE = Qt.ItemDataRole.UserRole
 
 

@@ -47,7 +47,8 @@ class PropertiesPanel(QWidget):
         super().__init__(parent)
         self.canvas = canvas
         self.registry = registry
-        self.node_id: str | None = None
+        self.node_id: str | None = None   # the selected node
+        self.shown_id: str | None = None  # the node the form shows (set when it is rebuilt)
         self.editors: dict[str, QWidget] = {}  # "label", "prop:<name>", "input:<name>", "mapped:<name>"
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
@@ -65,6 +66,11 @@ class PropertiesPanel(QWidget):
     def _selection_changed(self, node_ids: list[str]) -> None:
         self.node_id = node_ids[0] if len(node_ids) == 1 else None
         self.schedule_refresh()
+
+    @property
+    def pending(self) -> bool:
+        """True while a rebuild is scheduled but not done."""
+        return self._pending
 
     def schedule_refresh(self) -> None:
         """Rebuild at the next turn of the event loop (once, however often it is asked)."""
@@ -90,6 +96,7 @@ class PropertiesPanel(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         node = self.current_node()
+        self.shown_id = node.id if node is not None else None
         if node is None:
             note = QLabel("Select one node to see its properties.", page)
             note.setObjectName("hint")

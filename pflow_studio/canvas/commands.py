@@ -15,7 +15,21 @@ from PySide6.QtGui import QUndoCommand
 
 from pflow_studio.runtime.model import Edge, Node, Workflow
 
-UNSET: Any = object()
+
+class _Unset:
+    """The type of `UNSET` (one instance, survives copying)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __copy__(self) -> _Unset:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> _Unset:
+        return self
+
+
+UNSET: Any = _Unset()
 """Pass as a value to remove a property or an input value (back to the type's default)."""
 
 

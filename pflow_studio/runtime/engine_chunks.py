@@ -3,9 +3,9 @@
 `ChunkSizer` decides how many contiguous elements the next chunk takes, from the per-element time
 measured on the engines so far (or remembered from an earlier run of the same body):
 - nothing measured yet: probe with one element per chunk;
-- the remaining work is small (under `SMALL_WORK` seconds per engine): split it evenly over the
-  engines (that share is kept for the rest of the run), so trivial elements pay the per-task
-  overhead only once per engine;
+- the work left when the cost is first known is small (under `SMALL_WORK` seconds per engine):
+  split it evenly over the engines (that share is kept for the rest of the run), so trivial
+  elements pay the per-task overhead only once per engine;
 - else guided self-scheduling: a chunk takes 1/(2 * engines) of what remains, at most `TARGET`
   seconds of work (so progress streams and the last chunks balance the engines), at least one.
 A fixed `chunksize` overrides all of this.
@@ -35,7 +35,8 @@ class ChunkSizer:
         self._seconds = 0.0
         self._elements = 0
         self._prior = cost
-        self._even: int | None = None  # once the rest is small, the even share every chunk takes
+        self._even: int | None = None  # when the work was small from the start: the even share
+        self._decided = False  # has a size been chosen from a known cost yet?
 
     @property
     def cost(self) -> float | None:
@@ -58,10 +59,12 @@ class ChunkSizer:
         if cost is None:
             return 1
         engines = max(1, engines)
+        if not self._decided:
+            self._decided = True
+            if remaining * cost / engines <= SMALL_WORK:
+                self._even = math.ceil(remaining / engines)
         if self._even is not None:
             size = self._even
-        elif remaining * cost / engines <= SMALL_WORK:
-            size = self._even = math.ceil(remaining / engines)
         else:
             size = min(math.ceil(remaining / (2 * engines)), max(1, int(TARGET / cost)))
         return max(1, min(size, MAX_CHUNK, remaining))

@@ -70,6 +70,10 @@ class MainWindow(QMainWindow):
             "results": self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
         self.tabifyDockWidget(self.docks["errors"], self.docks["results"])
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.docks["palette"], self.docks["properties"]], [230, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["errors"]], [190], Qt.Orientation.Vertical)
         self.cluster_dock: QDockWidget | None = None
 
         self.files = FileController(self, self.canvas, self.settings, registry)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -40,6 +40,15 @@ def level_workflow(root: Workflow, path: tuple[str, ...]) -> Workflow:
     return workflow
 
 
+def _hidden(type_name: str, instance: NodeType) -> set[str]:
+    """Properties a Map or Filter does not use in its mode (`mapped` has its own checkboxes)."""
+    if not is_function_container(instance):
+        return set()
+    if instance.values.get("mode") == "vistrails":
+        return {"mapped", "combine"}
+    return {"mapped", "input_ports"} | ({"output_port"} if type_name == "core.map" else set())
+
+
 class PropertiesPanel(QWidget):
     """Edits the selected node through `canvas` (see the module docstring)."""
 
@@ -52,6 +61,7 @@ class PropertiesPanel(QWidget):
         self.editors: dict[str, QWidget] = {}  # "label", "prop:<name>", "input:<name>", "mapped:<name>"
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
@@ -141,7 +151,7 @@ class PropertiesPanel(QWidget):
 
     def _properties(self, node: Node, node_class: type[NodeType], instance: NodeType, layout: QVBoxLayout,
                     page: QWidget) -> None:
-        props = [p for p in node_class.properties if not (is_function_container(instance) and p.name == "mapped")]
+        props = [p for p in node_class.properties if p.name not in _hidden(node.type_name, instance)]
         if not props:
             return
         form = self._section(layout, "Properties", page)

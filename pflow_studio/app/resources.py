@@ -20,8 +20,9 @@ def icon(name: str) -> QIcon:
 
 
 def stylesheet() -> str:
-    """The application stylesheet text ('' when the file is missing)."""
+    """The application stylesheet text with `@ICONS@` set to the icons folder ('' when missing)."""
     try:
-        return STYLE.read_text(encoding="utf-8")
+        text = STYLE.read_text(encoding="utf-8")
     except OSError:
         return ""
+    return text.replace("@ICONS@", ICONS.as_posix())

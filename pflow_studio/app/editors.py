@@ -4,6 +4,7 @@
 that calls `commit(new_value)` once the user has finished an edit that changes the value
 (Enter or focus out for text, a click for a checkbox, a pick for a combo). Text that does not
 parse as the type is refused: the editor shows the old value again and `commit` is not called.
+Blank text commits `empty` when one is given (e.g. the canvas's UNSET: "no value of my own").
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from PySide6.QtGui import QFocusEvent, QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 Commit = Callable[[Any], None]
+REFUSE = object()  # `empty` default: blank text is not a value
 
 
 def make_editor(type_name: str, value: Any, commit: Commit, choices: Sequence[Any] | None = None,
-                hint: str = "", placeholder: str = "") -> QWidget:
+                hint: str = "", placeholder: str = "", empty: Any = REFUSE) -> QWidget:
     """The editor fitting a value of port type `type_name` (see the module docstring)."""
     if choices is not None or hint == "combo":
         return ChoiceEditor(list(choices or []), value, commit)
@@ -29,12 +31,15 @@ def make_editor(type_name: str, value: Any, commit: Commit, choices: Sequence[An
     if hint == "code":
         return CodeEditor(value, commit)
     if type_name in ("int", "float"):
-        return NumberEditor(type_name, value, commit, placeholder)
-    if hint == "list":
-        return NamesEditor(value, commit, placeholder)
-    if type_name in ("str", "path") or hint == "text":
-        return TextEditor(value, commit, placeholder)
-    return JsonEditor(type_name, value, commit, placeholder)
+        editor: _LineEditor = NumberEditor(type_name, value, commit, placeholder)
+    elif hint == "list":
+        editor = NamesEditor(value, commit, placeholder)
+    elif type_name in ("str", "path") or hint == "text":
+        editor = TextEditor(value, commit, placeholder)
+    else:
+        editor = JsonEditor(type_name, value, commit, placeholder)
+    editor.empty = empty
+    return editor
 
 
 class ChoiceEditor(QComboBox):
@@ -69,6 +74,7 @@ class _LineEditor(QLineEdit):
         super().__init__()
         self._value = value
         self._commit = commit
+        self.empty: Any = REFUSE
         self.setText(self.format(value) if value is not None else "")
         self.setPlaceholderText(placeholder)
         self.editingFinished.connect(self._finished)
@@ -82,8 +88,15 @@ class _LineEditor(QLineEdit):
 
     def _finished(self) -> None:
         text = self.text()
+        if not text.strip() and self.empty is not REFUSE:
+            if self._value is not None:
+                self._value = None
+                self._commit(self.empty)
+            return
         if not text.strip() and self._value is None:
             return
+        if self._value is not None and text == self.format(self._value):
+            return  # unchanged text (e.g. a float field showing an int value)
         try:
             value = self.parse(text)
         except ValueError as exc:

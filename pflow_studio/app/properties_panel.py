@@ -1,7 +1,8 @@
 """The properties panel: label, properties, unconnected inputs and Map settings of one node.
 
 It shows the node selected on the canvas's open level and edits it only through the canvas API
-(`rename`, `set_property`, `set_input_value`), so every edit is undoable. It rebuilds itself
+(`rename`, `set_property`, `set_input_value`), so every edit is undoable. Clearing an input's
+text removes the node's own value (the port default applies again). It rebuilds itself
 (deferred to the event loop, never inside an editor's own signal) when the selection or the
 model changes.
 """
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pflow_studio.app.editors import TextEditor, make_editor
+from pflow_studio.canvas import UNSET
 from pflow_studio.nodes.api import NO_DEFAULT, NodeType
 from pflow_studio.nodes.registry import Registry, UnknownNodeType
 from pflow_studio.runtime.containers import is_function_container
@@ -196,7 +198,8 @@ class PropertiesPanel(QWidget):
                 placeholder = f"default: {port.default!r}"
             else:
                 placeholder = "optional" if port.optional else "required"
-            editor = make_editor(port.type, value, self._input_setter(node.id, port.name), placeholder=placeholder)
+            editor = make_editor(port.type, value, self._input_setter(node.id, port.name), placeholder=placeholder,
+                                 empty=UNSET)
             editor.setToolTip(f"{port.name}: {port.type}" + (f"\n{port.doc}" if port.doc else ""))
             self.editors[f"input:{port.name}"] = editor
             form.addRow(f"{port.name} ({port.type})", editor)

@@ -26,6 +26,7 @@ def node(window, *path: str):
 def type_into(qtbot, editor, text: str) -> None:
     editor.setFocus()
     editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
 
@@ -89,6 +90,13 @@ def test_property_and_input_edits_in_the_dock_are_undoable(qtbot, window, workfl
     assert node(window, "two").properties["value"] == 7
     select(qtbot, window, "add")
     assert window.properties.editors["input:b"].text() == "3"
+    qtbot.keyClick(window.properties.editors["input:b"], Qt.Key.Key_Return)  # unchanged: no edit
+    assert node(window, "add").input_values["b"] == 3
+    assert type(node(window, "add").input_values["b"]) is int
+    type_into(qtbot, window.properties.editors["input:b"], "")  # blank: back to the port default
+    assert "b" not in node(window, "add").input_values
+    window.undo_action.trigger()
+    assert node(window, "add").input_values["b"] == 3
 
 
 def test_map_settings_mapped_inputs_and_combine(qtbot, window, workflows):

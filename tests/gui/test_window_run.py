@@ -46,6 +46,8 @@ def test_running_the_example_shows_states_progress_and_results(qtbot, window, wo
     assert states[("total",)][0] == "queued" and states[("total",)][-1] == "finished"
     assert "started" in states[("map",)]
     assert (("map",), 10, 10) in progress
+    assert window.canvas.node_state("total") == "finished"  # seen on the canvas itself
+    assert window.canvas.progress_text("map") == "10/10"
     window.canvas.select(["total"])
     qtbot.waitUntil(lambda: "total" in window.results.title.text().lower())
     assert "290.0" in window.results.text.toPlainText()  # sum(x*x + 0.5 for x in range(10))
@@ -61,6 +63,7 @@ def test_a_failing_node_is_shown_failed_with_its_traceback(qtbot, window, workfl
     outcome = run(qtbot, window)
     assert outcome.status == "failed"
     assert states[("divide",)][-1] == "failed"
+    assert window.canvas.node_state("divide") == "failed"
     assert states[("fine",)][-1] == "finished"
     assert window.errors.count() == 1
     row = window.errors.row(0)
@@ -121,3 +124,23 @@ def test_opening_another_document_resets_the_cache(qtbot, window, workflows, sta
     states.clear()
     run(qtbot, window)
     assert states[("add",)][-1] == "finished"
+
+
+@pytest.mark.timeout(120)
+def test_an_error_inside_a_group_reveals_the_node_inside(qtbot, window, workflows, states):
+    from pflow_studio.runtime.operations import collapse
+
+    workflow = workflows.failing()
+    group = collapse(workflow, ["zero", "divide"], group_id="grp", label="Inner")
+    assert group.id == "grp"
+    window.canvas.set_workflow(workflow)
+    run(qtbot, window)
+    assert states[("grp", "divide")][-1] == "failed"
+    assert window.canvas.node_state("grp") == "failed"
+    rows = [window.errors.row(i) for i in range(window.errors.count())]
+    inner = next(row for row in rows if row.text(0) == "Inner \u203a Divide")
+    window.errors.list.itemClicked.emit(inner, 0)
+    assert window.canvas.level_path() == ("grp",)
+    assert window.canvas.selected_node_ids() == ["divide"]
+    assert window.canvas.node_state("divide") == "failed"  # remembered states show on the opened level
+    qtbot.waitUntil(lambda: len(window.breadcrumb.buttons) == 2)

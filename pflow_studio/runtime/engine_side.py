@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pickle
 import socket
+import sys
 import time
 import traceback
 from collections import OrderedDict
@@ -65,10 +66,28 @@ def run_chunk(digest: str, start: int, payload: bytes) -> bytes | str:
         rows = [(False, None, message, trace, socket.gethostname(), now, now) for _ in items]
         return cloudpickle.dumps(rows)
     rows = []
+    host = socket.gethostname()
+    clock = time.time
     for offset, bindings in enumerate(items):
-        o = run_item(task, start + offset, bindings)
-        rows.append((o.ok, o.value, o.error, o.traceback, o.host, o.started, o.finished))
+        began = clock()
+        try:
+            value = task(bindings)
+        except Exception:  # the error text exactly as run_item gives it (re-run only to format it)
+            o = run_item(_Raise(sys.exc_info()[1]), start + offset, bindings)
+            rows.append((False, None, o.error, o.traceback, host, began, clock()))
+            continue
+        rows.append((True, value, "", "", host, began, clock()))
     return dump_rows(rows, start)
+
+
+class _Raise:
+    """A task that re-raises a captured exception, so `run_item` formats it the usual way."""
+
+    def __init__(self, exc: BaseException | None) -> None:
+        self.exc = exc
+
+    def __call__(self, bindings: Any) -> Any:
+        raise self.exc  # type: ignore[misc]
 
 
 def dump_rows(rows: list[Row], start: int) -> bytes:

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.runs.started.connect(self._update_run_actions)
         self.runs.finished.connect(self._run_finished)
         canvas.files_dropped.connect(self._files_dropped)
+        canvas.node_activated.connect(lambda _node_id: self.docks["properties"].raise_())
 
     # -- public hooks ------------------------------------------------------------------------
 

@@ -144,3 +144,15 @@ def test_an_error_inside_a_group_reveals_the_node_inside(qtbot, window, workflow
     assert window.canvas.selected_node_ids() == ["divide"]
     assert window.canvas.node_state("divide") == "failed"  # remembered states show on the opened level
     qtbot.waitUntil(lambda: len(window.breadcrumb.buttons) == 2)
+
+
+@pytest.mark.timeout(120)
+def test_closing_the_window_stops_the_run(qtbot, window, workflows, states):
+    window.canvas.set_workflow(workflows.sleepy_map(300, 0.1))
+    window.actions["run"].trigger()
+    qtbot.waitUntil(lambda: "started" in states.get(("map",), []), timeout=30_000)
+    started = time.monotonic()
+    assert window.close()
+    assert not window.runs.running or window.runs.wait(0)
+    assert window.runs.token.cancelled
+    assert time.monotonic() - started < 15

@@ -36,6 +36,10 @@ class EngineFacts:
         self._pending.clear()
         self._procs.clear()
 
+    def engine_pids(self) -> dict[int, int]:
+        """{engine id: pid} for the engines that answered."""
+        return {eid: pid for eid, (_, pid) in self._who.items()}
+
     def _ask(self, client, ids: Collection[int], wait: float) -> None:
         asked = []
         for eid in ids:
@@ -74,13 +78,14 @@ class EngineFacts:
             return None, None
 
     def collect(self, client, queues: Mapping, owned_pids: Collection[int], wait: float = 0.5) -> list[EngineInfo]:
-        """EngineInfo for each engine id in `queues` (a `queue_status()` reply); waits up to `wait` seconds
+        """EngineInfo for each registered engine, queue lengths from `queues` (a `queue_status()` reply); waits up to `wait` seconds
         for engines asked for the first time."""
-        ids = sorted(k for k in queues if isinstance(k, int))
+        # the hub's queue_status keeps engines that left; the client's ids are the registered ones
+        ids = sorted(set(client.ids))
         self._ask(client, ids, wait)
         engines = []
         for eid in ids:
-            status = queues[eid]
+            status = queues.get(eid, {})
             queue = int(status.get("queue", 0)) + int(status.get("tasks", 0)) if isinstance(status, Mapping) else 0
             host, pid = self._who.get(eid, ("", None))
             cpu = memory = None

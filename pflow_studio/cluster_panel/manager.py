@@ -232,11 +232,18 @@ class ClusterManager:
         Returns the processes that were running."""
         running = discovery.record_refs(self.profile_dir, record)
         client = self.client
-        if record.controller_ours and client is not None and not self._dead:
-            try:
-                call_with_timeout(lambda: client.shutdown(hub=True, block=True), 1.0, "shutdown")
-            except Exception:
-                pass
+        if client is not None and not self._dead:
+            if record.controller_ours:  # our controller: it stops every engine connected to it, then itself
+                stop = lambda: client.shutdown(hub=True, block=True)  # noqa: E731
+            else:  # their controller: it stops (and unregisters) only our engines
+                pids = {ref.pid for ref in running}
+                ours = [eid for eid, pid in self._facts.engine_pids().items() if pid in pids]
+                stop = (lambda: client.shutdown(targets=ours, block=True)) if ours else None
+            if stop is not None:
+                try:
+                    call_with_timeout(stop, 1.0, "shutdown")
+                except Exception:
+                    pass
         cluster = self._cluster
         if cluster is not None:
             cluster.shutdown_atexit = False
@@ -244,6 +251,10 @@ class ClusterManager:
                 call_with_timeout(cluster.stop_cluster_sync, 2.0, "stopping the cluster")
             except Exception:
                 pass
+        # an engine's nanny tells the hub that its engine is gone: let it, then end the stragglers
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline and discovery.record_refs(self.profile_dir, record):
+            time.sleep(0.05)
         end_processes(discovery.record_refs(self.profile_dir, record), timeout=1.0)
         if record.controller_ours:
             launch.remove_cluster_files(self.profile_dir, record.cluster_id)

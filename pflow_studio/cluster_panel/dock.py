@@ -223,6 +223,7 @@ class ClusterDock(QDockWidget):
             return True
         self._closed = True
         self.timer.stop()
+        self._update_actions()
         ok = True
         try:
             call_with_timeout(self.manager.shutdown_owned, timeout, "stopping the processes we own")

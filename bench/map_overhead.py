@@ -35,6 +35,8 @@ def trivial(bindings: dict[str, Any]) -> dict[str, Any]:
 
 def busy(bindings: dict[str, Any]) -> dict[str, Any]:
     """About `bindings['seconds']` of pure-Python CPU work."""
+    import time  # raw lv.map ships __main__ functions without their module globals
+
     deadline = time.process_time() + bindings["seconds"]
     n = 0
     while time.process_time() < deadline:

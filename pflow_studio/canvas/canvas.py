@@ -252,7 +252,8 @@ class Canvas(QObject):
         pair = (PortRef(source, source_port), PortRef(target, target_port))
         return self._change_edges([], [pair], "connect")
 
-    def disconnect(self, source: str, source_port: str, target: str, target_port: str) -> bool:
+    def disconnect_ports(self, source: str, source_port: str, target: str, target_port: str) -> bool:
+        """Remove the edge source.source_port -> target.target_port (undoable)."""
         pair = (PortRef(source, source_port), PortRef(target, target_port))
         return self._change_edges([pair], [], "disconnect")
 

@@ -39,6 +39,7 @@ class LevelView:
         self.nodes: dict[str, PflowViewNode] = {}
         self.specs: dict[str, ViewSpec] = {}
         self.shown: dict[PortRef, PortRef] = {}  # drawn edges: input -> source
+        self._spec_cache: dict[str, tuple[tuple, ViewSpec]] = {}  # plain nodes: (type, label, props) -> look
 
     # -- whole level ---------------------------------------------------------------------------
 
@@ -48,6 +49,7 @@ class LevelView:
         self.nodes.clear()
         self.specs.clear()
         self.shown.clear()
+        self._spec_cache.clear()
 
     def sync(self, level: Workflow, group_level: bool) -> None:
         """Make the graph show `level` (see the module docstring)."""
@@ -79,7 +81,16 @@ class LevelView:
         self._sync_edges(self._wanted_edges(level, group_level))
 
     def spec(self, node: Node) -> ViewSpec:
-        """The look of a model node."""
+        """The look of a model node (cached for plain nodes: it depends on type, label and properties)."""
+        if node.body is not None:
+            return self._make_spec(node)
+        key = (node.type_name, node.ui.get("label"), repr(node.properties))
+        cached = self._spec_cache.get(node.id)
+        if cached is None or cached[0] != key:
+            cached = self._spec_cache[node.id] = (key, self._make_spec(node))
+        return cached[1]
+
+    def _make_spec(self, node: Node) -> ViewSpec:
         node_type = self.registry.get(node.type_name) if node.type_name in self.registry else None
         instance = levels.safe_instance(node, self.registry) if node_type is not None else None
         if instance is None:

@@ -97,7 +97,7 @@ def test_replace_connection(loaded):
 
 
 def test_disconnect(loaded):
-    check_undo_redo(loaded, lambda: loaded.disconnect("add", "result", "mul", "a"))
+    check_undo_redo(loaded, lambda: loaded.disconnect_ports("add", "result", "mul", "a"))
 
 
 def test_property_edit(loaded):

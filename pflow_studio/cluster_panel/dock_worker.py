@@ -54,6 +54,8 @@ class DockWorker(QObject):
         self._report.connect(self._on_report, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
+        jobs = self._queue
+        self.destroyed.connect(lambda *_: jobs.put(_STOP))  # deleted without stop(): let the thread end
 
     # -- GUI thread ------------------------------------------------------------------------------------------
     @property

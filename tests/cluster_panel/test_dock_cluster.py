@@ -3,6 +3,7 @@ started is ended by the fixtures)."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -190,3 +191,28 @@ def test_shutdown_stops_what_the_dock_started(qtbot, manager, ipython_dir):
     assert not any(action.isEnabled() for action in dock.actions())
     dock.start_engines()  # after shutdown, nothing runs
     assert dock.worker.in_flight == 0
+
+
+@pytest.mark.timeout(300)
+def test_a_dead_controller_is_shown_as_an_error_without_freezing(qtbot, dock, ipython_dir):
+    import psutil
+
+    start(qtbot, dock, 1)
+    owned = list(dock.info.owned_pids)
+    (controller,) = [p for p in map(psutil.Process, alive(owned))  # started by us; its helpers are its children
+                     if p.ppid() == os.getpid() and "controller" in " ".join(p.cmdline())]
+    controller.kill()
+    began = time.monotonic()
+    ticks: list[float] = []
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: ticks.append(time.monotonic()))
+    ticker.start(50)
+    qtbot.waitUntil(lambda: dock.info is not None and not dock.info.connected, timeout=30_000)
+    ticker.stop()
+    assert time.monotonic() - began < 15.0 and len(ticks) >= 3
+    assert dock.info.error and dock.info.error in dock.status_text
+    assert dock.info.error in dock.log_view.toPlainText()
+    assert dock.table.rowCount() == 0 and not dock.timer.isActive()
+    dock.action("cleanup_terminate").trigger()  # the rest of what we started is ended
+    idle(qtbot, dock)
+    assert not alive(owned) and not processes_under(ipython_dir)

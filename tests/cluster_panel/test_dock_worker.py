@@ -87,3 +87,12 @@ def test_stop_is_bounded_when_a_call_hangs(qtbot):
     assert not worker.stop(0.3)
     assert time.monotonic() - started < 2.0
     gate.set()
+
+
+@pytest.mark.timeout(30)
+def test_the_thread_ends_when_the_worker_is_deleted(qtbot):
+    worker = DockWorker()
+    thread = worker._thread
+    worker.deleteLater()
+    del worker
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=5000)

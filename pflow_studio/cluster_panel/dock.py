@@ -211,7 +211,7 @@ class ClusterDock(QDockWidget):
     def log(self, text: str, *, error: bool = False) -> None:
         """Append a timestamped line to the log (red when `error`)."""
         stamp = time.strftime("%H:%M:%S")
-        body = html.escape(text).replace("\n", "<br>")
+        body = html.escape(text, quote=False).replace("\n", "<br>")
         if error:
             body = f'<span style="color:{ERROR_COLOUR}">{body}</span>'
         self.log_view.appendHtml(f"{stamp}&nbsp;&nbsp;{body}")
@@ -435,9 +435,9 @@ class ClusterDock(QDockWidget):
             text = f"Profile '{info.profile}': not connected"
         errors = [e for e in (self._info_error, self._action_error) if e]
         self.status_text = "\n".join([text, *errors])
-        body = html.escape(text)
+        body = html.escape(text, quote=False)
         for error in errors:
-            body += f'<br><span style="color:{ERROR_COLOUR}">{html.escape(error)}</span>'
+            body += f'<br><span style="color:{ERROR_COLOUR}">{html.escape(error, quote=False)}</span>'
         self.status_label.setText(body)
 
     # -- busy state, timer ---------------------------------------------------------------------------------

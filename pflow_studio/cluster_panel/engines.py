@@ -78,8 +78,8 @@ class EngineFacts:
             return None, None
 
     def collect(self, client, queues: Mapping, owned_pids: Collection[int], wait: float = 0.5) -> list[EngineInfo]:
-        """EngineInfo for each registered engine, queue lengths from `queues` (a `queue_status()` reply); waits up to `wait` seconds
-        for engines asked for the first time."""
+        """EngineInfo for each registered engine, queue lengths from `queues` (a `queue_status()` reply);
+        waits up to `wait` seconds for engines asked for the first time."""
         # the hub's queue_status keeps engines that left; the client's ids are the registered ones
         ids = sorted(set(client.ids))
         self._ask(client, ids, wait)

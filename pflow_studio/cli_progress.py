@@ -37,7 +37,7 @@ class ProgressBar:
                     self.maps.pop(event.path, None)
             self._draw(final=False)
         elif event.kind == ev.FAILED:
-            self._line(f"failed: {self.labels.get(event.node_id, event.node_id)}: {event.message}")
+            self.say(f"failed: {self.labels.get(event.node_id, event.node_id)}: {event.message}")
 
     def line(self) -> str:
         filled = int(self.width * self.done / self.total) if self.total else 0
@@ -58,7 +58,8 @@ class ProgressBar:
             self._last_write = now
             self._dirty = False
 
-    def _line(self, text: str) -> None:
+    def say(self, text: str) -> None:
+        """Print one line of its own above the bar."""
         if self.interactive:
             self.stream.write("\r\x1b[K")
         self.stream.write(text + "\n")

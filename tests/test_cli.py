@@ -106,11 +106,9 @@ def test_bad_usage_exits_2(capsys):
     assert "the following arguments are required: file" in capsys.readouterr().err
 
 
-def test_cluster_options_are_rejected_clearly_for_now(tmp_path, capsys):
-    path = write(tmp_path, sum_workflow())
-    assert main(["run", str(path), "--profile", "default"]) == 2
-    assert "--profile and --engines need cluster support" in capsys.readouterr().err
-    assert main(["run", str(path), "--engines", "2"]) == 2
+def test_bad_engine_count_exits_2(tmp_path, capsys):
+    assert main(["run", str(write(tmp_path, sum_workflow())), "--engines", "0"]) == 2
+    assert "--engines must be at least 1" in capsys.readouterr().err
 
 
 def test_serial_flag_is_accepted(tmp_path, capsys):
@@ -119,7 +117,7 @@ def test_serial_flag_is_accepted(tmp_path, capsys):
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.pflow")), ids=lambda p: p.name)
 def test_every_bundled_example_runs(example, capsys):
-    assert main(["run", "-q", str(example)]) == 0
+    assert main(["run", "-q", "--serial", str(example)]) == 0
     assert json.loads(capsys.readouterr().out)
 
 

@@ -56,6 +56,8 @@ class RunView(QObject):
             else:
                 self.canvas.set_progress(event.path, event.done, event.total)
             return
+        if event.kind == ev.ITEMS:
+            return
         state = "cached" if event.kind == ev.FINISHED and event.cached else event.kind
         self.canvas.set_node_state(event.path, state, event.traceback or event.message)
         if event.kind == ev.FAILED:

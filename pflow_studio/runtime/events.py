@@ -5,8 +5,11 @@ then its own id (`()` for the run as a whole). The order for one node is
 `queued` -> `started` -> `finished` | `failed`, or `queued` -> `finished(cached=True)`, or
 `queued` -> `skipped` (an upstream node failed, or a lazy node such as If did not need it), or
 `queued` -> `cancelled`. `progress` reports `done`/`total`: for the run (path `()`) in nodes, for a
-Map in elements. Listeners are called on the executing thread; they must be quick and not raise
-(a raising listener is logged and dropped from that run, never fails it).
+Map in elements. `items` follows a Map's or Filter's elements once all have run: `done` counts
+the elements that succeeded, `total` all of them, and `details` is
+`{"runner": name, "items": [{"index", "engine", "host", "started", "finished", "status", "error"}]}`
+(what run records are made of). Listeners are called on the executing thread; they must be quick
+and not raise (a raising listener is logged and dropped from that run, never fails it).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ FAILED = "failed"
 SKIPPED = "skipped"
 CANCELLED = "cancelled"
 PROGRESS = "progress"
-KINDS = (QUEUED, STARTED, FINISHED, FAILED, SKIPPED, CANCELLED, PROGRESS)
+ITEMS = "items"
+KINDS = (QUEUED, STARTED, FINISHED, FAILED, SKIPPED, CANCELLED, PROGRESS, ITEMS)
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from typing import Any
 from pflow_studio.nodes.api import NodeError
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.model import PortRef, Workflow
+from pflow_studio.runtime.run_record import item_records
 from pflow_studio.runtime.runners import ItemOutcome
 
 
@@ -113,6 +114,8 @@ def run_function_container(container: Any, inputs: dict[str, Any], context: Any)
     context.emit("progress", done=0, total=total)
     outcomes = context.runner.map(
         task, items, progress=lambda done, n: context.emit("progress", done=done, total=n), cancel=context.cancel)
+    context.emit("items", done=sum(1 for o in outcomes if o.ok), total=total,
+                 details={"runner": context.runner.name, "items": item_records(outcomes)})
     chosen = container.values.get("output_port") or next(iter(p.name for p in container.function().output_ports()), "")
     if isinstance(container, Filter):
         return _filter_result(outcomes, elements, chosen)

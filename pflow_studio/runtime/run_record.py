@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from pflow_studio.runtime.events import ITEMS, Event
 from pflow_studio.runtime.runners import ItemOutcome
 
 FORMAT = "pflow-studio-run-record"
@@ -48,6 +49,20 @@ class RunRecord:
             "runner": runner, "function": function, "engines": engines,
             "started": started if started is not None else min((i["started"] for i in items), default=time.time()),
             "finished": max((i["finished"] for i in items), default=time.time()),
+            "total": len(items), "failed": sum(1 for i in items if i["status"] != "ok"), "items": items,
+        }
+        with self._lock:
+            self.maps.append(entry)
+        return entry
+
+    def add_items(self, items: list[dict[str, Any]], *, runner: str, path: tuple[str, ...] = (),
+                  label: str = "") -> dict[str, Any]:
+        """Append one Map run given its element records (an `items` event's details)."""
+        now = time.time()
+        entry = {
+            "path": list(path), "label": label, "runner": runner,
+            "started": min((i["started"] for i in items), default=now),
+            "finished": max((i["finished"] for i in items), default=now),
             "total": len(items), "failed": sum(1 for i in items if i["status"] != "ok"), "items": items,
         }
         with self._lock:
@@ -85,3 +100,17 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path}: not a pflow-studio run record")
     return data
+
+
+class RunRecorder:
+    """An execution-event listener that fills a `RunRecord` with every Map/Filter run of a workflow
+    run (`items` events), naming each by its path and the label `labels` gives its node id."""
+
+    def __init__(self, record: RunRecord | None = None, labels: dict[str, str] | None = None) -> None:
+        self.record = record if record is not None else RunRecord()
+        self.labels = labels or {}
+
+    def __call__(self, event: Event) -> None:
+        if event.kind == ITEMS and isinstance(event.details, dict):
+            self.record.add_items(event.details.get("items", []), runner=event.details.get("runner", ""),
+                                  path=event.path, label=self.labels.get(event.node_id, event.node_id))

@@ -299,10 +299,12 @@ def test_save_keeps_the_permission_bits_of_the_file_it_replaces(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o640
 
 
-def test_cli_uses_the_same_atomic_writer():
-    from pflow_studio import atomic_file, cli
+def test_cli_and_run_records_use_the_same_atomic_writer():
+    from pflow_studio import atomic_file, cli_run
+    from pflow_studio.runtime import run_record
 
-    assert cli.write_atomic is atomic_file.write_atomic
+    assert cli_run.write_atomic is atomic_file.write_atomic
+    assert run_record.write_atomic is atomic_file.write_atomic
     assert project_file.write_atomic is atomic_file.write_atomic
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
 from typing import Any
 
+from pflow_studio.atomic_file import write_atomic
 from pflow_studio.runtime.events import ITEMS, Event
 from pflow_studio.runtime.runners import ItemOutcome
 
@@ -79,18 +79,10 @@ class RunRecord:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> pathlib.Path:
-    """Write `data` as pretty JSON through a temp file and a rename, so a crash leaves no half file."""
+    """Write `data` as pretty JSON atomically (temp file + rename: a crash leaves no half file)."""
     target = pathlib.Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, allow_nan=False)
-            handle.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        pathlib.Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, json.dumps(data, indent=2, allow_nan=False) + "\n")
     return target
 
 

@@ -179,7 +179,13 @@ class Canvas(QObject):
         self._apply_run_states()
 
     def _refresh(self, path: tuple[str, ...], select: list[str] | None = None) -> None:
-        """Called by commands after changing the model at `path`: show that level as it is now."""
+        """Called by commands after changing the model at `path`: show that level as it is now.
+        `select` (when not empty) becomes the selection; else the selected nodes that still exist
+        stay selected (view nodes recreated by the diff included)."""
+        try:
+            kept = self.selected_node_ids() if shiboken6.isValid(self._viewer) else []
+        except ModelError:  # the shown level itself is gone (undo of the Group's creation)
+            kept = []
         if path != self._path:
             try:
                 self._show(path)
@@ -187,8 +193,9 @@ class Canvas(QObject):
                 self._show(())
         else:
             self._sync()
-        if select is not None:
-            self.select(select)
+        wanted = select if select else [n for n in kept if n in self._view.nodes]
+        if wanted or kept:
+            self.select(wanted)
         self.changed.emit()
 
     # -- selection and navigation --------------------------------------------------------------

@@ -21,13 +21,14 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signa
 from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from pflow_studio.canvas import clipboard, compat, levels, run_state
+from pflow_studio.canvas import boundaries, clipboard, compat, levels, run_state
 from pflow_studio.canvas.commands import (
     UNSET,
     AddNodesCommand,
     EdgesCommand,
     FieldCommand,
     MoveCommand,
+    NestedSnapshotCommand,
     SnapshotCommand,
     restore,
     snapshot,
@@ -292,13 +293,28 @@ class Canvas(QObject):
         ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
         if not ids:
             return
+        text = f"delete {len(ids)} node(s)"
+        level = self._level(self._path)
+        gone = set(ids)
+        reaches_up = self._group_level() and (
+            any(b.source.node in gone for b in level.outputs)
+            or any(b.targets and all(t.node in gone for t in b.targets) for b in level.inputs))
+        if not reaches_up:
+            def remove(edited: Workflow) -> list[str]:
+                for node_id in ids:
+                    edited.remove_node(node_id)
+                return []
 
-        def remove(level: Workflow) -> list[str]:
-            for node_id in ids:
-                level.remove_node(node_id)
-            return []
-
-        self._snapshot_edit(f"delete {len(ids)} node(s)", remove)
+            self._snapshot_edit(text, remove)
+            return
+        # Group boundary ports lose their inner ends: they go, and so does what named them above
+        root_before = snapshot(self._root)
+        for node_id in ids:
+            level.remove_node(node_id)
+        top = boundaries.prune(self._root, self._path, levels.level_at(root_before, self._path))
+        top = self._path if top is None else top
+        self.undo_stack.push(NestedSnapshotCommand(self, self._path, top, text, levels.level_at(root_before, top),
+                                                   snapshot(self._level(top)), []))
 
     def copy(self) -> None:
         ids = self.selected_node_ids()

@@ -162,3 +162,24 @@ class EdgesCommand(_LevelCommand):
 
     def revert(self, level: Workflow) -> None:
         level.edges = [e for e in level.edges if e not in self.added] + self.removed
+
+
+class NestedSnapshotCommand(SnapshotCommand):
+    """An edit shown at `path` that also changed levels above it: the level at `top` (a prefix of
+    `path`) is saved before/after (deleting inner nodes that Group boundary ports referred to)."""
+
+    def __init__(self, host: _Host, path: tuple[str, ...], top: tuple[str, ...], text: str, before: Workflow,
+                 after: Workflow, select: list[str] | None = None) -> None:
+        super().__init__(host, path, text, before, after, select)
+        self.top = tuple(top)
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+        else:
+            self.apply(self.host._level(self.top))
+        self.host._refresh(self.path, self.select)
+
+    def undo(self) -> None:
+        self.revert(self.host._level(self.top))
+        self.host._refresh(self.path, [])

@@ -3,14 +3,21 @@ results docks, menus, toolbar, status bar; files, runs and settings are wired he
 
 Public hooks: `add_cluster_dock(dock)` puts the cluster panel (another package) in the window and
 behind Cluster > Cluster Panel; `files`, `runs`, `canvas` are the window's controllers.
+With a `cluster_manager`, the window gets a `ClusterSession` (`cluster`): the Cluster dock, and Maps run on
+the cluster (see app/cluster_session.py); without one, Maps run in this process.
+Every run that ran Maps writes its run record next to a saved project (`NAME.run.json`); Run > Show Run
+Record shows the selected Map's last record. `close_for_signal(signum)` closes without the unsaved-changes
+prompt (a recovery copy `NAME.pflow.recovered` is written instead); closing stops the cluster we own.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import sys
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayout, QWidget
 
 from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
@@ -23,11 +30,16 @@ from pflow_studio.app.properties_panel import PropertiesPanel
 from pflow_studio.app.resources import icon
 from pflow_studio.app.result_inspector import ResultInspector
 from pflow_studio.app.run_controller import RunController, RunnerFactory, RunOutcome, make_runner, outputs_of
+from pflow_studio.app.run_record_view import RunRecordDialog, record_path, saved_entry
 from pflow_studio.app.run_view import RunView
 from pflow_studio.app.settings import make_settings
 from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.map_wrapping import MAP_TYPE
 from pflow_studio.runtime.model import ModelError
+
+if TYPE_CHECKING:
+    from pflow_studio.cluster_panel.manager import ClusterManager
 
 APP_NAME = "pflow-studio"
 OPERATION_ERRORS = (ModelError, ValueError, KeyError)
@@ -37,7 +49,8 @@ class MainWindow(QMainWindow):
     """One document window (see the module docstring)."""
 
     def __init__(self, registry: Registry | None = None, settings: QSettings | None = None,
-                 runner_factory: RunnerFactory = make_runner, parent: QWidget | None = None) -> None:
+                 runner_factory: RunnerFactory = make_runner, parent: QWidget | None = None, *,
+                 cluster_manager: ClusterManager | None = None, check_leftovers: bool = True) -> None:
         super().__init__(parent)
         if registry is None:
             from pflow_studio.runtime.registry import default_registry
@@ -93,12 +106,20 @@ class MainWindow(QMainWindow):
             self.menus["view"].addAction(dock.toggleViewAction())
         self.actions["cluster_panel"].setEnabled(False)
         self.actions["cluster_panel"].setToolTip("The cluster panel is not available in this build")
+        self._add_run_record_action()
+        self.run_record_dialog: RunRecordDialog | None = None
+        self._closing_on_signal = False
 
         self._connect()
         self._update_run_actions()
         self._fill_recent(self.files.recent())
         self._update_title()
         self.restore_layout()
+        self.cluster = None
+        if cluster_manager is not None:
+            from pflow_studio.app.cluster_session import ClusterSession
+
+            self.cluster = ClusterSession(self, cluster_manager, check_leftovers=check_leftovers)
 
     # -- construction ------------------------------------------------------------------------
 
@@ -108,6 +129,16 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def _add_run_record_action(self) -> None:
+        action = QAction("Show Run &Record…", self)
+        action.setObjectName("action_show_run_record")
+        action.setToolTip("Show where and when each element of the selected Map ran in its last run")
+        action.setStatusTip(action.toolTip())
+        action.triggered.connect(lambda _checked=False: self.show_run_record())
+        self.addAction(action)
+        self.menus["run"].addAction(action)
+        self.actions["show_run_record"] = action
 
     def _handlers(self) -> dict[str, Any]:
         canvas = self.canvas
@@ -130,6 +161,8 @@ class MainWindow(QMainWindow):
         canvas.level_changed.connect(self.breadcrumb.set_levels)
         canvas.level_changed.connect(lambda _levels: self._show_results())
         canvas.selection_changed.connect(lambda _ids: self._show_results())
+        canvas.level_changed.connect(lambda _levels: self._update_record_action())
+        canvas.selection_changed.connect(lambda _ids: self._update_record_action())
         canvas.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
         self.breadcrumb.level_requested.connect(canvas.go_to)
         self.palette.add_requested.connect(self.add_node_at_centre)
@@ -200,9 +233,53 @@ class MainWindow(QMainWindow):
             return False
         return self.runs.start(self.canvas.workflow(), targets)
 
-    def _run_finished(self, _outcome: RunOutcome) -> None:
+    def _run_finished(self, outcome: RunOutcome) -> None:
         self._update_run_actions()
         self._show_results()
+        self._save_run_record(outcome)
+        self._update_record_action()
+
+    # -- run records -------------------------------------------------------------------------
+
+    def _save_run_record(self, outcome: RunOutcome) -> None:
+        """Write the run's Map records next to a saved project (an unsaved one keeps them in memory)."""
+        if outcome.record is None or not outcome.record.maps or not self.files.path:
+            return
+        path = record_path(self.files.path)
+        try:
+            outcome.record.write(path)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Cannot write the run record {path}: {exc.strerror or exc}", 10_000)
+
+    def selected_map_path(self) -> tuple[str, ...] | None:
+        """The path of the one selected node when it is a Map, else None."""
+        ids = self.canvas.selected_node_ids()
+        if len(ids) != 1:
+            return None
+        path = (*self.canvas.level_path(), ids[0])
+        try:
+            node = self.canvas.node_at(path)
+        except OPERATION_ERRORS:
+            return None
+        return path if node.type_name == MAP_TYPE else None
+
+    def _update_record_action(self) -> None:
+        self.actions["show_run_record"].setEnabled(self.selected_map_path() is not None)
+
+    def show_run_record(self) -> RunRecordDialog | None:
+        """Open the selected Map's last run record (this session's, else the one saved beside the project)."""
+        path = self.selected_map_path()
+        if path is None:
+            self.statusBar().showMessage("Select a Map to see its run record", 5000)
+            return None
+        entry = self.runs.map_records.get(path) or saved_entry(self.files.path, path)
+        if self.run_record_dialog is not None:
+            self.run_record_dialog.close()
+            self.run_record_dialog.deleteLater()
+        dialog = RunRecordDialog(entry, self.canvas.node_at(path).label, self)
+        self.run_record_dialog = dialog
+        dialog.show()
+        return dialog
 
     def _update_run_actions(self) -> None:
         running = self.runs.running
@@ -274,13 +351,31 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.files.maybe_save("close"):
+        if not self._closing_on_signal and not self.files.maybe_save("close"):
             event.ignore()
             return
         self.runs.stop()
         self.runs.wait(15_000)
         self.save_layout()
+        if self.cluster is not None:
+            self.cluster.shutdown()
         event.accept()
+
+    def close_for_signal(self, signum: int = 0) -> bool:
+        """Close as closing the window does, but never prompt: unsaved changes go to a recovery copy
+        (`NAME.pflow.recovered` beside a saved project). Returns what `close()` returns."""
+        self._closing_on_signal = True
+        if self.files.is_modified() and self.files.path:
+            from pflow_studio import project_file
+
+            target = self.files.path + ".recovered"
+            try:
+                project_file.save(project_file.Project(self.canvas.workflow(), self.files.meta), target)
+            except (project_file.ProjectFileError, OSError) as exc:
+                print(f"pflow-studio: cannot write the recovery copy {target}: {exc}", file=sys.stderr)
+            else:
+                print(f"pflow-studio: unsaved changes written to {os.path.basename(target)}", file=sys.stderr)
+        return self.close()
 
     def _files_dropped(self, paths: list[str]) -> None:
         projects = project_paths(paths)

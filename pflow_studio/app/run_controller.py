@@ -4,9 +4,14 @@
 `QThread`, and turns executor events into the Qt signal `event(Event)`, delivered to the GUI thread
 by queued connection. `finished(RunOutcome)` ends every run: ok, failed, cancelled, invalid (the
 validation problems) or crashed (an unexpected exception's traceback). `stop()` cancels through the
-run's `CancelToken`; the thread ends at the next node or Map element.
+run's `CancelToken`; the thread ends at the next node or Map element (a cluster Map aborts its queued
+elements and interrupts the running ones).
 
-`make_runner()` builds the Map runner; a later change plugs the cluster in there.
+The Map runner comes from `runner_factory()`, called on the GUI thread at the start of every run (so a
+preference or the cluster dock's engine count can change between runs; the factory may hand back the
+same runner each time). `make_runner()` is the plain serial one; the app's cluster session supplies
+one that runs Maps on the cluster. Every run is recorded (`RunRecorder`): `outcome.record` holds the
+run's Map records and `map_records` the latest record of every Map path run in this document.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow, RunResult
 from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.run_record import RunRecord, RunRecorder
 from pflow_studio.runtime.runners import Runner, SerialRunner
 from pflow_studio.runtime.validation import Problem
 
@@ -29,7 +35,7 @@ RunnerFactory = Callable[[], Runner]
 
 
 def make_runner() -> Runner:
-    """The Map runner for GUI runs (serial for now; the cluster runner plugs in here)."""
+    """The Map runner of a window without a cluster: in this process, serially."""
     return SerialRunner()
 
 
@@ -42,6 +48,7 @@ class RunOutcome:
     result: RunResult | None = None
     problems: list[Problem] = dataclasses.field(default_factory=list)
     error: str = ""
+    record: RunRecord | None = None  # the run's Map records (Maps that really ran, not cached)
 
 
 class RunThread(QThread):
@@ -51,14 +58,15 @@ class RunThread(QThread):
     outcome = Signal(object)
 
     def __init__(self, executor: Executor, workflow: Workflow, targets: list[str] | None, token: CancelToken,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, recorder: RunRecorder | None = None) -> None:
         super().__init__(parent)
         self.executor, self.workflow, self.targets, self.token = executor, workflow, targets, token
+        self.recorder = recorder
 
     def run(self) -> None:
+        listeners = [self.event.emit] if self.recorder is None else [self.recorder, self.event.emit]
         try:
-            result = self.executor.run(self.workflow, targets=self.targets, listeners=[self.event.emit],
-                                       cancel=self.token)
+            result = self.executor.run(self.workflow, targets=self.targets, listeners=listeners, cancel=self.token)
         except InvalidWorkflow as exc:
             self.outcome.emit(RunOutcome("invalid", self.workflow, problems=exc.problems))
         except Exception as exc:  # never let a run take the app down
@@ -84,6 +92,8 @@ class RunController(QObject):
         self.token: CancelToken | None = None
         self.last: RunOutcome | None = None
         self.workflow: Workflow | None = None  # the copy being (or last) run
+        self.map_records: dict[tuple[str, ...], dict[str, Any]] = {}  # Map path -> its latest run record
+        self._recorder: RunRecorder | None = None
         self._outcome: RunOutcome | None = None
 
     def _new_executor(self) -> Executor:
@@ -97,6 +107,7 @@ class RunController(QObject):
         """A new document: forget cached results and the last run."""
         self.executor = self._new_executor()
         self.last = None
+        self.map_records.clear()
 
     def start(self, workflow: Workflow, targets: list[str] | None = None) -> bool:
         """Run a copy of `workflow` (or only `targets` and what they need); False if one is running."""
@@ -105,7 +116,9 @@ class RunController(QObject):
         self.token = CancelToken()
         self._outcome = None
         self.workflow = workflow.copy()
-        thread = RunThread(self.executor, self.workflow, targets, self.token)
+        self.executor.runner = self.runner_factory()
+        self._recorder = RunRecorder(labels={node.id: node.label for node, _ in self.workflow.walk()})
+        thread = RunThread(self.executor, self.workflow, targets, self.token, recorder=self._recorder)
         thread.event.connect(self.event.emit)
         thread.outcome.connect(self._done)
         thread.finished.connect(self._thread_ended)
@@ -132,6 +145,11 @@ class RunController(QObject):
         if thread is not None:
             thread.deleteLater()
         outcome = self._outcome or RunOutcome("crashed", Workflow(), error="the run ended without a result")
+        if self._recorder is not None:
+            outcome.record = self._recorder.record
+            for entry in outcome.record.maps:
+                self.map_records[tuple(entry.get("path", ()))] = entry
+        self._recorder = None
         self.last = outcome
         self.finished.emit(outcome)
 

@@ -1,14 +1,18 @@
 """The ipyparallel Map runner: ship the body once, run chunks of elements load-balanced, never hang.
 
 `ClusterRunner(client_or_provider)` implements the runner protocol of `runtime.runners`:
-- The task (a Map body, `BodyTask`) is cloudpickled once per map and pushed once to each engine,
-  cached there by its hash (`engine_side`). Chunks carry only the hash and their elements; an engine
-  that lacks the body answers "missing", gets it pushed and the chunk is resubmitted.
+- The task (a Map body, `BodyTask`) is cloudpickled once per map and reaches each engine once,
+  cached there by its hash (`engine_side`): a small body rides along with the chunks until every
+  engine is known to hold it (no separate round trip); a big one (over `CARRY_MAX` bytes) is pushed
+  first. Other chunks carry only the hash and their elements; an engine that lacks the body answers
+  "missing", and the chunk is resubmitted with the body.
 - Elements are cut into contiguous chunks sized from the element time measured on the engines
   (`engine_chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
-  two chunks in flight per engine. Each element runs under its own error capture on the engine, so
-  results keep input order and one failure never hides its neighbours. `progress(done, total)` is
-  called as chunks complete.
+  two chunks in flight per engine. The first chunks of a body never measured before are the
+  measurement (each engine's share under a time budget; what an engine did not run comes back and is
+  sent again). Each element runs under its own error capture on the engine, so results keep input
+  order and one failure never hides its neighbours. `progress(done, total)` is called as chunks
+  complete.
 - A chunk lost with its engine (the engine left the cluster, or the hub reports `EngineError`) is
   resubmitted to the remaining engines, at most `max_losses` times. Ordinary exceptions are never
   re-run: they are element failures.
@@ -24,10 +28,12 @@ ipyparallel is imported only when a map runs, so the runtime imports stay light.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import dataclasses
 import hashlib
 import logging
+import pickle
 import socket
 import time
 import urllib.parse
@@ -38,7 +44,7 @@ import cloudpickle
 
 from pflow_studio.runtime import engine_side
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
-from pflow_studio.runtime.engine_chunks import ChunkSizer, encode_chunk
+from pflow_studio.runtime.engine_chunks import ChunkSizer, encode_chunk, probe_limit
 from pflow_studio.runtime.run_record import RunRecord
 from pflow_studio.runtime.runners import ItemOutcome, Progress
 
@@ -46,6 +52,7 @@ log = logging.getLogger(__name__)
 
 POLL = 0.1  # seconds between looks at the futures
 CHECK = 1.0  # seconds between liveness checks (engines, controller)
+CARRY_MAX = 256 * 1024  # bodies up to this size ride along with chunks instead of being pushed first
 
 
 class ClusterError(RuntimeError):
@@ -80,6 +87,7 @@ class _Chunk:
     start: int
     payload: bytes
     size: int
+    budget: float | None = None
     losses: int = 0
     misses: int = 0
     ar: Any = None
@@ -118,6 +126,7 @@ class ClusterRunner:
         self.last_outcomes: list[ItemOutcome] = []
         self._pushed: dict[int, set[str]] = {}  # engine id -> digests it holds
         self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
+        self._view: Any = None  # the load-balanced view of the current client
 
     def client(self) -> Any:
         """The client, asking the provider on first use (again after the controller was lost)."""
@@ -125,7 +134,15 @@ class ClusterRunner:
             assert self._provider is not None
             self._client = self._provider()
             self._pushed.clear()
+            self._view = None
         return self._client
+
+    def view(self) -> Any:
+        """The client's load-balanced view (made once per client)."""
+        client = self.client()
+        if self._view is None or self._view.client is not client:
+            self._view = client.load_balanced_view()
+        return self._view
 
     def notify(self, notice: RunnerNotice) -> None:
         if self.on_event is not None:
@@ -173,8 +190,10 @@ class _MapRun:
         self.pending: dict[Any, _Chunk] = {}  # AsyncResult -> chunk
         self.engines_seen: set[int] = set()
         self.engines = 1
-        self.next_start = 0
-        self._last_check = 0.0
+        self.next_start = 0  # elements before this were handed out once
+        self.returned: collections.deque[tuple[int, int]] = collections.deque()  # ranges to send again
+        self._last_check = time.monotonic()
+        self._carried = False  # has the body ridden along with a chunk in this run?
         self._no_engines_since: float | None = None
         self._probe_failures = 0
 
@@ -195,34 +214,54 @@ class _MapRun:
         except Exception as exc:
             raise BodyNotSendable(f"the Map body cannot be sent to engines: {type(exc).__name__}: {exc}") from exc
         self.digest = hashlib.sha256(self.blob).hexdigest()
-        self._push([i for i in ids if self.digest not in self.runner._pushed.get(i, set())])
-        self.view = self.client.load_balanced_view()
-        self.engines = len(ids)
-        self.sizer = ChunkSizer(self.runner.chunksize, self.runner._costs.get(self.digest))
+        if len(self.blob) > CARRY_MAX:
+            self._push([i for i in ids if not self._holds(i)])
+        self.view = self.runner.view()
+        self.ids, self.engines = ids, len(ids)
+        self.sizer = ChunkSizer(self.runner.chunksize, self.runner._costs.get(self.digest),
+                                max_probe=probe_limit(self.items, 0))
         self._fill()
         self._collect()
         if self.sizer.cost is not None:
             self.runner._costs[self.digest] = self.sizer.cost
         return [o for o in self.outcomes if o is not None]
 
+    def _holds(self, engine: int) -> bool:
+        return self.digest in self.runner._pushed.get(engine, ())
+
     def _fill(self) -> None:
-        """Submit new chunks while fewer than two per engine are in flight."""
+        """Submit new chunks while fewer than two per engine are in flight (ranges sent back first)."""
         window = 2 * max(1, self.engines)
-        while self.next_start < self.total and len(self.pending) < window:
-            start = self.next_start
-            stop = start + self.sizer.next_size(self.total - start, self.engines)
-            self.next_start = stop
+        while len(self.pending) < window:
+            if self.returned:
+                start, end = self.returned.popleft()
+                remaining = self.total - self.next_start + sum(b - a for a, b in self.returned) + end - start
+                stop = start + min(end - start, self.sizer.next_size(remaining, self.engines))
+                if stop < end:
+                    self.returned.appendleft((stop, end))
+            elif self.next_start < self.total:
+                start = self.next_start
+                stop = self.next_start = start + self.sizer.next_size(self.total - start, self.engines)
+            else:
+                return
             runs, bad = encode_chunk(self.items, start, stop)
             for item in bad:
                 now = time.time()
                 self._settle_item(ItemOutcome(item.index, False, error=item.error, started=now, finished=now))
+            budget = self.sizer.budget(stop - start)
             for run_start, payload, size in runs:
-                self._submit(_Chunk(run_start, payload, size))
+                self._submit(_Chunk(run_start, payload, size, budget))
             if bad:
                 self.progress(self.done, self.total)
 
     def _submit(self, chunk: _Chunk) -> None:
-        chunk.ar = self.view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload)
+        carry = self.blob if len(self.blob) <= CARRY_MAX and not all(map(self._holds, self.ids)) else None
+        if carry is not None and not self._carried:
+            self._carried = True
+            self.runner.notify(RunnerNotice("pushed", f"Map body ({len(self.blob)} bytes) sent with the chunks "
+                                                      "until every engine holds it"))
+        chunk.ar = self.view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload, carry,
+                                         chunk.budget)
         self.pending[chunk.ar] = chunk
 
     def _collect(self) -> None:
@@ -259,17 +298,29 @@ class _MapRun:
             if chunk.misses > 5:
                 self._fail_rows(chunk, engine, "the Map body could not be delivered to the engines", "")
                 return
-            if engine is not None:
+            if engine is not None and len(self.blob) > CARRY_MAX:
                 self._push([engine])
             self._submit(chunk)
             return
-        rows = cloudpickle.loads(value)
-        self.sizer.observe(len(rows), sum(row[6] - row[5] for row in rows))
-        for offset, (ok, result, error, trace, host, started, finished) in enumerate(rows):
-            self._settle_item(ItemOutcome(chunk.start + offset, ok, result, error, trace, engine, host,
-                                          started, finished))
+        if engine is not None:
+            self.runner._pushed.setdefault(engine, set()).add(self.digest)
+        host, values, failures, stamps = pickle.loads(value)
+        ran = min(len(values), chunk.size)
+        if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
+            self.returned.append((chunk.start + ran, chunk.start + chunk.size))
+        times = stamps.tolist()
+        self.sizer.observe(ran, times[ran] - times[0])
+        start = chunk.start
+        outcomes = [ItemOutcome(index, True, result, "", "", engine, host, began, ended) for index, result, began, ended
+                    in zip(range(start, start + ran), values, times, times[1:], strict=False)]
+        for offset, (error, trace) in failures.items():
+            if offset < ran:
+                outcomes[offset] = ItemOutcome(start + offset, False, None, error, trace, engine, host,
+                                               times[offset], times[offset + 1])
+        self.outcomes[start:start + ran] = outcomes
+        self.done += ran
         self.progress(self.done, self.total)
-        self.runner.notify(RunnerNotice("chunk", f"{len(rows)} elements done on engine {engine}", engine,
+        self.runner.notify(RunnerNotice("chunk", f"{ran} elements done on engine {engine}", engine,
                                         self.done, self.total))
 
     def _settle_item(self, outcome: ItemOutcome) -> None:
@@ -352,7 +403,7 @@ class _MapRun:
         self._last_check = now
         self._check_controller()
         ids = set(self.client.ids)
-        self.engines = max(1, len(ids))
+        self.ids, self.engines = sorted(ids), max(1, len(ids))
         if not ids:
             if self._no_engines_since is None:
                 self._no_engines_since = now

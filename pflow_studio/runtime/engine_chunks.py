@@ -1,14 +1,20 @@
 """Client-side chunk sizing and element encoding for the cluster runner (no ipyparallel here).
 
-`ChunkSizer` decides how many contiguous elements the next chunk takes, from the per-element time
+`ChunkSizer` decides how many contiguous elements the next chunk takes, and the time budget after
+which an engine returns a chunk's results so far (the rest is sent again), from the per-element time
 measured on the engines so far (or remembered from an earlier run of the same body):
-- nothing measured yet: probe with one element per chunk;
+- nothing measured yet: probe with each engine's even share of the elements (at most `max_probe`,
+  a bound from their serialized size) under a `PROBE_BUDGET`: trivial elements all run in this one
+  round trip, slow ones return after the first element that uses the budget up, and what they ran
+  is the measurement; no separate measuring round trip;
 - the work left when the cost is first known is small (under `SMALL_WORK` seconds per engine):
   split it evenly over the engines (that share is kept for the rest of the run), so trivial
   elements pay the per-task overhead only once per engine;
 - else guided self-scheduling: a chunk takes 1/(2 * engines) of what remains, at most `TARGET`
   seconds of work (so progress streams and the last chunks balance the engines), at least one.
-A fixed `chunksize` overrides all of this.
+Sized chunks carry a budget of `max(TARGET, 4 x their expected time)`, so a wrong estimate is
+corrected after one chunk instead of unbalancing the run. A fixed `chunksize` overrides all of
+this (exact chunks, no budget).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from typing import Any
 import cloudpickle
 
 SMALL_WORK = 0.05  # seconds of remaining work per engine below which it is split evenly
+PROBE_BUDGET = 0.05  # seconds an engine spends on a probe chunk before it returns what it ran
+PROBE_BYTES = 1 << 20  # serialized bytes a probe chunk aims at (bounds what is sent twice)
 TARGET = 0.25  # seconds of work a chunk aims at when there is more to do
 MAX_CHUNK = 100_000  # elements per chunk, whatever the estimate
 
@@ -28,7 +36,7 @@ MAX_CHUNK = 100_000  # elements per chunk, whatever the estimate
 class ChunkSizer:
     """Sizes chunks from measured element times (see the module docstring)."""
 
-    def __init__(self, chunksize: int | None = None, cost: float | None = None) -> None:
+    def __init__(self, chunksize: int | None = None, cost: float | None = None, max_probe: int = MAX_CHUNK) -> None:
         if chunksize is not None and chunksize < 1:
             raise ValueError(f"chunksize must be at least 1, got {chunksize}")
         self.chunksize = chunksize
@@ -37,6 +45,8 @@ class ChunkSizer:
         self._prior = cost
         self._even: int | None = None  # when the work was small from the start: the even share
         self._decided = False  # has a size been chosen from a known cost yet?
+        self._max_probe = max(1, max_probe)
+        self._probe: int | None = None  # the probe share, fixed when first asked
 
     @property
     def cost(self) -> float | None:
@@ -56,9 +66,11 @@ class ChunkSizer:
         if self.chunksize is not None:
             return min(self.chunksize, remaining)
         cost = self.cost
-        if cost is None:
-            return 1
         engines = max(1, engines)
+        if cost is None:
+            if self._probe is None:
+                self._probe = max(1, min(math.ceil(remaining / engines), self._max_probe, MAX_CHUNK))
+            return min(self._probe, remaining)
         if not self._decided:
             self._decided = True
             if remaining * cost / engines <= SMALL_WORK:
@@ -68,6 +80,24 @@ class ChunkSizer:
         else:
             size = min(math.ceil(remaining / (2 * engines)), max(1, int(TARGET / cost)))
         return max(1, min(size, MAX_CHUNK, remaining))
+
+    def budget(self, size: int) -> float | None:
+        """Seconds after which an engine returns a chunk of `size` elements unfinished (None: no limit)."""
+        if self.chunksize is not None:
+            return None
+        cost = self.cost
+        if cost is None:
+            return PROBE_BUDGET
+        return max(TARGET, 4 * size * cost)
+
+
+def probe_limit(items: Sequence[Any], start: int) -> int:
+    """How many elements a probe chunk may take so it stays near `PROBE_BYTES`, judged by element `start`."""
+    try:
+        size = len(cloudpickle.dumps(items[start]))
+    except Exception:
+        return MAX_CHUNK
+    return max(1, PROBE_BYTES // max(1, size))
 
 
 @dataclasses.dataclass

@@ -1,11 +1,20 @@
 """The code a cluster runner calls on engines: a body cache keyed by hash and a chunk runner.
 
-Engines import this module (it needs no Qt and no ipyparallel). The client pushes a Map body once
-per engine with `store_body(digest, blob)`; each chunk then carries only the digest and its elements.
-`run_chunk` runs every element under its own error capture (`run_item`), so one failure never hides
-or shifts its neighbours, and returns the rows already serialized, so an unpicklable result fails
-only its own element. An engine that does not hold the body (it joined later, or evicted it) answers
-`MISSING` and the client pushes the body and resubmits.
+Engines import this module (it needs no Qt and no ipyparallel). A Map body reaches an engine once:
+pushed with `store_body(digest, blob)`, or carried by the first chunks of a run (`run_chunk(...,
+blob=...)`), and is kept under its digest; later chunks carry only the digest and their elements.
+`run_chunk` runs every element under its own error capture, so one failure never hides or shifts
+its neighbours, and returns one compact result per chunk, already serialized (so an unpicklable
+value fails only its own element):
+
+    (host, values, failures, stamps)
+
+`values[i]` is element i's result (None if it failed), `failures` maps the offset of each failed
+element to `(error, traceback)`, and `stamps` (an `array("d")`, one more than `values`) holds the
+clock before the first element and after each one: element i ran from `stamps[i]` to `stamps[i+1]`.
+With a `budget` (seconds) the engine stops after the element that uses it up (at least one runs),
+so `values` may be shorter than the chunk: the client sends the rest again. An engine that holds
+no body for the digest and was given none answers `MISSING`.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import socket
 import sys
 import time
 import traceback
+from array import array
 from collections import OrderedDict
 from typing import Any
 
@@ -24,11 +34,13 @@ from pflow_studio.runtime.runners import run_item
 
 MISSING = "pflow-studio:missing-body"
 KEEP = 16  # bodies kept per engine (least recently used are dropped)
+HOST = socket.gethostname()
 
 _BLOBS: OrderedDict[str, bytes] = OrderedDict()
 _LOADED: dict[str, Any] = {}
 
-# A row: (ok, value, error, traceback, host, started, finished); the element index is implied by order.
+Failures = dict[int, tuple[str, str]]
+# A row (one element, for inspection and tests): (ok, value, error, traceback, host, started, finished).
 Row = tuple[bool, Any, str, str, str, float, float]
 
 
@@ -46,38 +58,45 @@ def has_body(digest: str) -> bool:
     return digest in _BLOBS
 
 
-def run_chunk(digest: str, start: int, payload: bytes) -> bytes | str:
-    """Run the elements in `payload` (a pickled list) with the body `digest`; `MISSING` if unknown.
-
-    Returns the pickled list of rows, one per element, in order."""
-    blob = _BLOBS.get(digest)
-    if blob is None:
+def run_chunk(digest: str, start: int, payload: bytes, blob: bytes | None = None,
+              budget: float | None = None) -> bytes | str:
+    """Run the elements in `payload` (a pickled list; element 0 is Map element `start`) with the body
+    `digest` (stored first if `blob` is given), stopping early once `budget` seconds are used up.
+    Returns the serialized compact result (see the module docstring), or `MISSING`."""
+    if blob is not None and digest not in _BLOBS:
+        store_body(digest, blob)
+    if digest not in _BLOBS:
         return MISSING
     _BLOBS.move_to_end(digest)
     items = pickle.loads(payload)
+    clock = time.time
     try:
         task = _LOADED.get(digest)
         if task is None:
-            task = _LOADED[digest] = pickle.loads(blob)
+            task = _LOADED[digest] = pickle.loads(_BLOBS[digest])
     except Exception as exc:
-        trace = "".join(traceback.format_exception(exc))
         message = f"the Map body cannot be loaded on this engine: {type(exc).__name__}: {exc}"
-        now = time.time()
-        rows = [(False, None, message, trace, socket.gethostname(), now, now) for _ in items]
-        return cloudpickle.dumps(rows)
-    rows = []
-    host = socket.gethostname()
-    clock = time.time
+        trace = "".join(traceback.format_exception(exc))
+        now = clock()
+        failures = {offset: (message, trace) for offset in range(len(items))}
+        return dump_result([None] * len(items), failures, array("d", [now] * (len(items) + 1)), start)
+    values: list[Any] = []
+    failures: Failures = {}
+    stamps = array("d", [clock()])
+    deadline = stamps[0] + budget if budget is not None else float("inf")
+    keep, stamp = values.append, stamps.append
     for offset, bindings in enumerate(items):
-        began = clock()
         try:
-            value = task(bindings)
+            keep(task(bindings))
         except Exception:  # the error text exactly as run_item gives it (re-run only to format it)
             o = run_item(_Raise(sys.exc_info()[1]), start + offset, bindings)
-            rows.append((False, None, o.error, o.traceback, host, began, clock()))
-            continue
-        rows.append((True, value, "", "", host, began, clock()))
-    return dump_rows(rows, start)
+            keep(None)
+            failures[offset] = (o.error, o.traceback)
+        now = clock()
+        stamp(now)
+        if now >= deadline:
+            break
+    return dump_result(values, failures, stamps, start)
 
 
 class _Raise:
@@ -90,20 +109,30 @@ class _Raise:
         raise self.exc  # type: ignore[misc]
 
 
-def dump_rows(rows: list[Row], start: int) -> bytes:
-    """Serialize rows; a value that cannot be serialized turns its own row into a failure."""
+def dump_result(values: list[Any], failures: Failures, stamps: array, start: int, host: str = HOST) -> bytes:
+    """Serialize a chunk's result; a value that cannot be serialized turns into its element's failure."""
     try:
-        return cloudpickle.dumps(rows)
+        return cloudpickle.dumps((host, values, failures, stamps))
     except Exception:
         pass
-    checked = []
-    for offset, row in enumerate(rows):
+    values = list(values)
+    failures = dict(failures)
+    for offset, value in enumerate(values):
         try:
-            cloudpickle.dumps(row)
+            cloudpickle.dumps(value)
         except Exception as exc:
-            _, value, _, _, host, started, finished = row
-            message = (f"the result of element {start + offset} cannot be sent back from the engine "
-                       f"({type(value).__name__} value): {type(exc).__name__}: {exc}")
-            row = (False, None, message, "".join(traceback.format_exception(exc)), host, started, finished)
-        checked.append(row)
-    return cloudpickle.dumps(checked)
+            values[offset] = None
+            failures[offset] = (f"the result of element {start + offset} cannot be sent back from the engine "
+                                f"({type(value).__name__} value): {type(exc).__name__}: {exc}",
+                                "".join(traceback.format_exception(exc)))
+    return cloudpickle.dumps((host, values, failures, stamps))
+
+
+def rows(data: bytes) -> list[Row]:
+    """A chunk result decoded into one row per element that ran (for inspection and tests)."""
+    host, values, failures, stamps = pickle.loads(data)
+    out: list[Row] = []
+    for offset, value in enumerate(values):
+        error, trace = failures.get(offset, ("", ""))
+        out.append((offset not in failures, value, error, trace, host, stamps[offset], stamps[offset + 1]))
+    return out

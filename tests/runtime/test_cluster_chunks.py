@@ -6,17 +6,34 @@ from __future__ import annotations
 import json
 import pickle
 import threading
+import time
+from array import array
 
 import cloudpickle
 import pytest
 
 from pflow_studio.runtime import engine_side, run_record
-from pflow_studio.runtime.engine_chunks import ChunkSizer, encode_chunk
+from pflow_studio.runtime.engine_chunks import PROBE_BUDGET, PROBE_BYTES, TARGET, ChunkSizer, encode_chunk, probe_limit
 from pflow_studio.runtime.runners import ItemOutcome
 
 
-def test_unknown_cost_probes_with_single_elements():
-    assert ChunkSizer().next_size(2000, 2) == 1
+def test_unknown_cost_probes_with_each_engines_share_under_a_budget():
+    sizer = ChunkSizer()
+    assert sizer.next_size(2000, 2) == 1000 and sizer.budget(1000) == PROBE_BUDGET
+    assert sizer.next_size(1000, 2) == 1000  # the probe share is kept until a cost is measured
+    assert ChunkSizer(max_probe=30).next_size(2000, 2) == 30
+
+
+def test_probe_limit_bounds_the_bytes_a_probe_sends():
+    assert probe_limit([{"x": 1}] * 10, 0) > 10_000
+    assert probe_limit([b"x" * (PROBE_BYTES // 4)] * 10, 0) == 3
+
+
+def test_sized_chunks_get_a_budget_that_only_a_wrong_estimate_reaches():
+    sizer = ChunkSizer(cost=0.01)
+    assert sizer.budget(25) == pytest.approx(1.0)
+    assert sizer.budget(1) == TARGET
+    assert ChunkSizer(5).budget(5) is None
 
 
 def test_trivial_elements_are_split_evenly_once_per_engine():
@@ -64,23 +81,37 @@ def test_engine_side_runs_each_element_under_its_own_capture():
 
     blob = cloudpickle.dumps(body)
     digest = engine_side.store_body("digest-a", blob)
-    rows = pickle.loads(engine_side.run_chunk(digest, 5, cloudpickle.dumps([{"x": 0}, {"x": 1}, {"x": 2}])))
+    rows = engine_side.rows(engine_side.run_chunk(digest, 5, cloudpickle.dumps([{"x": 0}, {"x": 1}, {"x": 2}])))
     assert [(ok, value, error) for ok, value, error, *_ in rows] == [
         (True, {"y": 10}, ""), (False, None, "ValueError: one"), (True, {"y": 12}, "")]
     assert "ValueError: one" in rows[1][3]
+    assert all(r[5] <= r[6] for r in rows) and rows[0][6] == rows[1][5]  # one clock reading between elements
     assert engine_side.run_chunk("unknown", 0, b"") == engine_side.MISSING
 
 
+def test_engine_side_stores_a_carried_body_and_stops_at_the_budget():
+    def slow(bindings):
+        time.sleep(0.02)
+        return bindings
+
+    blob = cloudpickle.dumps(slow)
+    payload = cloudpickle.dumps([{"x": i} for i in range(50)])
+    rows = engine_side.rows(engine_side.run_chunk("carried", 0, payload, blob, budget=0.05))
+    assert engine_side.has_body("carried")
+    assert 2 <= len(rows) < 10 and [r[1] for r in rows] == [{"x": i} for i in range(len(rows))]
+    assert len(engine_side.rows(engine_side.run_chunk("carried", 0, cloudpickle.dumps([{}]), budget=0.0))) == 1
+
+
 def test_engine_side_unsendable_result_fails_only_its_row():
-    rows = [(True, 1, "", "", "h", 0.0, 1.0), (True, threading.Lock(), "", "", "h", 0.0, 1.0)]
-    back = pickle.loads(engine_side.dump_rows(rows, 10))
+    back = engine_side.rows(engine_side.dump_result([1, threading.Lock()], {}, array("d", [0.0, 1.0, 2.0]), 10))
     assert back[0][:2] == (True, 1)
     assert back[1][0] is False and "result of element 11 cannot be sent back" in back[1][2]
+    assert back[1][5:] == (1.0, 2.0)
 
 
 def test_engine_side_body_that_cannot_load_fails_every_row():
     engine_side.store_body("broken", b"not a pickle")
-    rows = pickle.loads(engine_side.run_chunk("broken", 0, cloudpickle.dumps([{}, {}])))
+    rows = engine_side.rows(engine_side.run_chunk("broken", 0, cloudpickle.dumps([{}, {}])))
     assert [r[0] for r in rows] == [False, False]
     assert rows[0][2].startswith("the Map body cannot be loaded on this engine")
 

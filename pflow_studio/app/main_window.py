@@ -28,8 +28,8 @@ from pflow_studio.app.file_controller import FileController
 from pflow_studio.app.palette import Palette
 from pflow_studio.app.properties_panel import PropertiesPanel
 from pflow_studio.app.resources import icon
-from pflow_studio.app.result_inspector import ResultInspector
-from pflow_studio.app.run_controller import RunController, RunnerFactory, RunOutcome, make_runner, outputs_of
+from pflow_studio.app.result_inspector import ResultInspector, outputs_at
+from pflow_studio.app.run_controller import RunController, RunnerFactory, RunOutcome, make_runner
 from pflow_studio.app.run_record_view import RunRecordDialog, record_path, saved_entry
 from pflow_studio.app.run_view import RunView
 from pflow_studio.app.settings import make_settings
@@ -298,11 +298,8 @@ class MainWindow(QMainWindow):
         except OPERATION_ERRORS:
             self.results.show_nothing()
             return
-        if len(path) > 1:
-            self.results.show_outputs(label, None, "Results are kept for top-level nodes: go up and select "
-                                                   "the Group or Map that holds this node.")
-            return
-        self.results.show_outputs(label, outputs_of(self.runs.last, ids[0]))
+        last = self.runs.last.result if self.runs.last is not None else None
+        self.results.show_outputs(label, *outputs_at(self.canvas.workflow(), last, path))
 
     # -- document ----------------------------------------------------------------------------
 

@@ -8,7 +8,32 @@ from typing import Any
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from pflow_studio.runtime.executor import RunResult
+from pflow_studio.runtime.model import Workflow
+
 MAX_CHARS = 200_000
+PER_ELEMENT_NOTE = ("This node is inside a {kind}: it runs once per element; see the {kind}'s outputs "
+                    "(go up and select the {kind}).")
+FUNCTION_CONTAINERS = {"core.map": "Map", "core.filter": "Filter"}
+
+
+def outputs_at(workflow: Workflow, result: RunResult | None, path: tuple[str, ...]) -> tuple[dict | None, str]:
+    """(the outputs the node at `path` produced in `result`, or None; a note saying why not).
+    Top-level nodes and nodes inside Groups have outputs; nodes inside a Map or Filter body do not."""
+    level = workflow
+    for container_id in path[:-1]:
+        node = level.nodes.get(container_id)
+        if node is None or node.body is None:
+            return None, ""
+        kind = FUNCTION_CONTAINERS.get(node.type_name)
+        if kind:
+            return None, PER_ELEMENT_NOTE.format(kind=kind)
+        level = node.body
+    if result is None:
+        return None, ""
+    if len(path) == 1:
+        return result.outputs.get(path[0]), ""
+    return result.nested_outputs.get(tuple(path)), ""
 
 
 def format_outputs(outputs: dict[str, Any]) -> str:

@@ -15,6 +15,9 @@ Semantics:
   whose key is in the cache is not run (`finished` with cached=True).
 - A cancelled token stops the run between nodes (and a Map between elements); nodes not run end
   `cancelled` and the status is "cancelled".
+- Outputs of nodes inside Group bodies are kept in `RunResult.nested_outputs` by node path (also
+  when the Group came from the cache); nodes in Map / Filter bodies run once per element, in
+  their own runs, and are not kept there.
 """
 
 from __future__ import annotations
@@ -67,12 +70,14 @@ class NodeFailure:
 @dataclasses.dataclass
 class RunResult:
     """The end of a run: status ("ok", "failed", "cancelled"), outputs and final state per node
-    id of the workflow run, and every failure (nested ones included, by path)."""
+    id of the workflow run, and every failure (nested ones included, by path). `nested_outputs`:
+    the outputs of nodes inside Group bodies, by path (container ids, then the node's id)."""
 
     status: str
     outputs: dict[str, dict[str, Any]]
     states: dict[str, str]
     failures: list[NodeFailure]
+    nested_outputs: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +94,7 @@ class _Environment:
     bus: ev.EventBus
     cancel: CancelToken
     failures: list[NodeFailure]
+    nested: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -166,6 +172,7 @@ class Executor:
         keyed = {ref: (value, value_key(value) if self.cache else "") for ref, value in (feeds or {}).items()}
         result = _WorkflowRun(env, workflow, keyed, wanted, ()).run()
         result.failures = env.failures
+        result.nested_outputs = env.nested
         if result.status == "ok" and env.failures:
             result.status = "failed"
         return result
@@ -246,6 +253,10 @@ class _WorkflowRun:
             status = "failed"
         else:
             status = "ok"
+        if self.prefix:
+            nested, prefix = self.env.nested, self.prefix
+            for node_id, produced in self.outputs.items():
+                nested[(*prefix, node_id)] = produced
         return RunResult(status, self.outputs, self.states, self.env.failures)
 
     def _instance(self, node: Node) -> NodeType:
@@ -329,6 +340,8 @@ class _WorkflowRun:
             hit = cache.get(key)
             if hit is not None:
                 self.outputs[node.id], self.keys[node.id] = hit, key
+                if node.body is not None:
+                    self._restore_nested(cache, key, node.id)
                 self._settle(node.id, CACHED)
                 return
         self._emit(ev.STARTED, node.id)
@@ -352,11 +365,27 @@ class _WorkflowRun:
         if cache is not None:
             self.keys[node.id] = key
             cache.put(key, produced)
+            if node.body is not None:
+                self._keep_nested(cache, key, node.id)
         elif instance.cacheable or not self.keyed:
             self.keys[node.id] = key
         else:
             self.keys[node.id] = digest(key, {name: value_key(v) for name, v in produced.items()})
         self._settle(node.id, FINISHED)
+
+    def _keep_nested(self, cache: ResultCache, key: str, node_id: str) -> None:
+        """Cache a container's inner outputs next to its own, by path relative to it."""
+        inside = (*self.prefix, node_id)
+        depth = len(inside)
+        kept = {path[depth:]: out for path, out in self.env.nested.items() if path[:depth] == inside}
+        if kept:
+            cache.put(key + "/nested", kept)
+
+    def _restore_nested(self, cache: ResultCache, key: str, node_id: str) -> None:
+        kept = cache.get(key + "/nested")
+        if kept:
+            inside = (*self.prefix, node_id)
+            self.env.nested.update({(*inside, *path): out for path, out in kept.items()})
 
     def _fail(self, node: Node, message: str, trace: str = "", details: Any = None) -> None:
         failure = NodeFailure((*self.prefix, node.id), node.label, message, trace, details)

@@ -15,6 +15,7 @@ from pflow_studio.app.main_window import MainWindow
 from pflow_studio.app.preferences import serial_maps
 from pflow_studio.app.settings import make_settings
 from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.runtime import run_record
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.runners import SerialRunner
 from tests.cluster_panel.conftest import end_all_under, processes_under
@@ -90,6 +91,17 @@ def test_first_map_starts_an_owned_cluster_with_serial_results(qtbot, make_windo
     qtbot.waitUntil(lambda: len(dock.table.engine_ids) == 2, timeout=30_000)  # the dock shows the engines
     assert "Connected" in dock.status_text
     assert not dock.table.busy_engines  # all idle after the run
+    # the run record is written next to the project and shown from the Map node
+    saved = run_record.read(tmp_path / "square_offset_map.run.json")
+    assert [item["index"] for item in saved["maps"][0]["items"]] == list(range(10))
+    window.canvas.select(["map"])
+    assert window.actions["show_run_record"].isEnabled()
+    dialog = window.show_run_record()
+    assert dialog.table.rowCount() == 10
+    engines = {int(dialog.cell(row, "engine")) for row in range(10)}
+    assert engines <= set(manager.client.ids)
+    assert {dialog.cell(row, "status") for row in range(10)} == {"ok"}
+    assert "runner 'cluster'" in dialog.summary.text()
 
 
 @pytest.mark.timeout(240)

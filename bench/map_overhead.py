@@ -1,15 +1,19 @@
 """Map overhead on one local 2-engine cluster, side by side in one run.
 
-    .venv/bin/python bench/map_overhead.py [--items 2000] [--repeats 5] [--big 100000]
+    .venv/bin/python bench/map_overhead.py [--items 2000] [--repeats 9] [--big 100000]
 
-Measures `ClusterRunner.map` directly with a trivial task (the runner alone, not the Executor):
-1. 2,000 trivial elements: ours (cold = a new runner, the body pushed and the element cost probed;
-   warm = the same body run again, its cost remembered) against raw `lv.map` at chunksize 1 and at
-   several chunksizes (its best is the reference). Goals: warm <= 1.1x best raw, >= 10x faster
+Measures `ClusterRunner.map` directly (the runner alone, not the Executor). Measurements that are
+compared run round-robin (interleaved), so each sees the same load from other processes:
+1. 2,000 trivial elements: ours warm (the same body again, its cost remembered) and ours cold (a new
+   runner and a body the engines never saw: it rides along with the first chunks, which also measure
+   the element cost) against raw `lv.map` at several chunksizes, one chunk per engine included (its
+   best is the reference), and at chunksize 1 (one run). Goals: warm <= 1.1x best raw, >= 10x faster
    than raw chunksize 1.
-2. 16 CPU-bound elements of ~0.25 s against a serial loop (goal >= 1.85x).
+2. 16 CPU-bound elements of ~0.25 s: serial loop, ours cold and warm, raw `lv.map` chunksize 1
+   (goal >= 1.85x over serial), plus the share of engine time spent running elements (idle tails
+   and round trips show up there, whatever the machine's load).
 3. Peak client RSS growth during a Map over 100,000 small elements (goal < 200 MB).
-Times are medians of `--repeats` runs (raw chunksize 1: one run).
+The load average is printed before and after: CPU-bound figures need a quiet machine.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ def peak_rss_growth(fn) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=2000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--big", type=int, default=100_000)
     args = parser.parse_args()
     profile = os.path.join(tempfile.mkdtemp(prefix="pflow-bench-"), "profile")
@@ -100,43 +104,105 @@ def main() -> None:
         cluster.stop_cluster_sync()
 
 
+def utilisation(spans: list[tuple[float, float]], started: float, finished: float, engines: int) -> float:
+    """The share of `engines` x wall time the engines spent running elements."""
+    return sum(end - begin for begin, end in spans) / (engines * (finished - started))
+
+
+def _stamp(value: Any) -> float:
+    """ipyparallel metadata times are datetimes (or ISO strings): Unix seconds."""
+    if isinstance(value, str):
+        from dateutil.parser import isoparse
+
+        value = isoparse(value)
+    return value.timestamp()
+
+
+def cold_body(k: int):
+    """A body never seen before (its pickle, hence its digest, differs for every k)."""
+    return lambda bindings, k=k: bindings
+
+
+def interleaved(fns: dict[str, Any], repeats: int) -> dict[str, float]:
+    """Median seconds of each fn, run round-robin so every one sees the same machine load."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def bench(client, args) -> None:
+    load = os.getloadavg()
+    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
     items = [{"x": i} for i in range(args.items)]
     lv = client.load_balanced_view()
-    print(f"1. {args.items} trivial elements on {len(client.ids)} engines (ClusterRunner.map, trivial task)")
-    cold = []
-    for _ in range(args.repeats):
-        cold.append(median_time(lambda: ours(ClusterRunner(client), lambda b: dict(b), items), 1))
-    cold_s = statistics.median(cold)
+    engines = len(client.ids)
+    print(f"1. {args.items} trivial elements on {engines} engines (ClusterRunner.map, trivial task; "
+          f"medians of {args.repeats}, interleaved)")
     warm_runner = ClusterRunner(client)
     ours(warm_runner, trivial, items)
-    warm_s = median_time(lambda: ours(warm_runner, trivial, items), args.repeats)
-    raw = {}
-    for chunksize in (10, 100, 250, 500, 1000):
-        raw[chunksize] = median_time(lambda c=chunksize: lv.map_sync(trivial, items, chunksize=c), args.repeats)
+    lv.map_sync(trivial, items, chunksize=100)
+    bodies = iter(range(10**9))
+    fns = {f"raw{c}": (lambda c=c: lv.map_sync(trivial, items, chunksize=c))
+           for c in (100, 250, 500, -(-args.items // engines))}
+    fns["warm"] = lambda: ours(warm_runner, trivial, items)
+    fns["cold"] = lambda: ours(ClusterRunner(client), cold_body(next(bodies)), items)
+    medians = interleaved(fns, args.repeats)
+    raw = {int(name[3:]): t for name, t in medians.items() if name.startswith("raw")}
     raw[1] = median_time(lambda: lv.map_sync(trivial, items, chunksize=1), 1)
     best = min(raw, key=raw.get)
+    warm_s, cold_s = medians["warm"], medians["cold"]
     for chunksize in sorted(raw):
         print(f"   raw lv.map chunksize {chunksize:>5}: {raw[chunksize] * 1e3:9.1f} ms "
               f"({raw[chunksize] / args.items * 1e6:7.1f} us/element)")
     print(f"   ours warm (cost known)     : {warm_s * 1e3:9.1f} ms  = {warm_s / raw[best]:.2f}x best raw "
           f"(chunksize {best}; goal <= 1.1x), {raw[1] / warm_s:.0f}x faster than raw chunksize 1 (goal >= 10x)")
-    print(f"   ours cold (new body, probe): {cold_s * 1e3:9.1f} ms  = {cold_s / raw[best]:.2f}x best raw, "
-          f"{raw[1] / cold_s:.0f}x faster than raw chunksize 1")
+    print(f"   ours cold (new runner, body never seen by the engines): {cold_s * 1e3:.1f} ms  = "
+          f"{cold_s / raw[best]:.2f}x best raw, {raw[1] / cold_s:.0f}x faster than raw chunksize 1")
 
-    print("2. 16 CPU-bound elements of ~0.25 s")
+    heavy_repeats = max(3, args.repeats // 2)
+    print(f"2. 16 CPU-bound elements of ~0.25 s (medians of {heavy_repeats}, interleaved)")
     heavy = [{"seconds": 0.25}] * 16
-    serial_s = median_time(lambda: [busy(b) for b in heavy], max(1, args.repeats // 2))
-    runner = ClusterRunner(client)
-    parallel_s = median_time(lambda: ours(runner, busy, heavy), max(1, args.repeats // 2))
-    raw_s = median_time(lambda: lv.map_sync(busy, heavy, chunksize=1), max(1, args.repeats // 2))
-    print(f"   serial {serial_s:.2f} s, ClusterRunner {parallel_s:.2f} s: speed-up {serial_s / parallel_s:.2f}x "
-          f"(goal >= 1.85x); raw lv.map chunksize 1 {raw_s:.2f} s: {serial_s / raw_s:.2f}x (this machine's ceiling)")
+    warm_heavy = ClusterRunner(client)
+    ours(warm_heavy, busy, heavy[:2])
+    busy_share: dict[str, list[float]] = {"ours": [], "raw": []}
+
+    def ours_heavy() -> None:
+        started = time.time()
+        ours(warm_heavy, busy, heavy)
+        spans = [(o.started, o.finished) for o in warm_heavy.last_outcomes]
+        busy_share["ours"].append(utilisation(spans, started, time.time(), engines))
+
+    def raw_heavy() -> None:
+        started = time.time()
+        ar = lv.map_async(busy, heavy, chunksize=1)
+        ar.get()
+        spans = [(_stamp(m["started"]), _stamp(m["completed"])) for m in ar._metadata]
+        busy_share["raw"].append(utilisation(spans, started, time.time(), engines))
+
+    cpu = interleaved({
+        "serial": lambda: [busy(b) for b in heavy],
+        "cold": lambda: ours(ClusterRunner(client), busy, heavy),
+        "warm": ours_heavy,
+        "raw": raw_heavy,
+    }, heavy_repeats)
+    serial_s = cpu["serial"]
+    print(f"   serial {serial_s:.2f} s; ClusterRunner cold {cpu['cold']:.2f} s ({serial_s / cpu['cold']:.2f}x), "
+          f"warm {cpu['warm']:.2f} s ({serial_s / cpu['warm']:.2f}x; goal >= 1.85x); raw lv.map chunksize 1 "
+          f"{cpu['raw']:.2f} s ({serial_s / cpu['raw']:.2f}x, this machine's ceiling now); "
+          f"ours/raw time {cpu['warm'] / cpu['raw']:.2f}")
+    print(f"   engines busy running elements (median share of engines x wall time): ours "
+          f"{statistics.median(busy_share['ours']):.1%}, raw {statistics.median(busy_share['raw']):.1%}")
 
     print(f"3. peak client RSS growth, Map over {args.big} small elements")
     big = [{"x": i} for i in range(args.big)]
     growth = peak_rss_growth(lambda: ours(ClusterRunner(client), trivial, big))
     print(f"   {growth:.1f} MB (goal < 200 MB; the {args.big} outcomes themselves included)")
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@ selected row's traceback (or message) shows below the list.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
 from PySide6.QtWidgets import QPlainTextEdit, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 TRACE_ROLE = Qt.ItemDataRole.UserRole + 1
+WARNING_ROLE = Qt.ItemDataRole.UserRole + 2
+WARNING_COLOR = (230, 140, 20)
 
 
 class ErrorsPanel(QWidget):
@@ -50,6 +52,17 @@ class ErrorsPanel(QWidget):
         item.setData(0, TRACE_ROLE, trace or message)
         if self.list.topLevelItemCount() == 1:
             self.list.setCurrentItem(item)
+
+    def add_warning(self, path: tuple[str, ...], where: str, message: str, trace: str = "") -> None:
+        """Add a row shown in the warning colour (something failed but the run went on)."""
+        self.add_error(path, where, message, trace)
+        item = self.list.topLevelItem(self.list.topLevelItemCount() - 1)
+        item.setData(0, WARNING_ROLE, True)
+        for column in (0, 1):
+            item.setForeground(column, QBrush(QColor(*WARNING_COLOR)))
+
+    def is_warning(self, index: int) -> bool:
+        return bool(self.row(index).data(0, WARNING_ROLE))
 
     def count(self) -> int:
         return self.list.topLevelItemCount()

@@ -1,8 +1,14 @@
 """Shows runs: executor events -> node states and Map progress on the canvas, the status bar's
-progress bar and message, failures and validation problems in the errors panel."""
+progress bar and message, failures and validation problems in the errors panel.
+
+A Map whose elements partly failed shows `k of N failed`; each failed element gets an errors-panel
+row (an error when the Map failed, on_error "fail"; a warning when it went on, "skip" / "none",
+and the Map then shows the "warning" state). `items_by_path` keeps the last run's per-Map item
+records (the `items` event details) for the run-record viewer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -27,6 +33,9 @@ class RunView(QObject):
         super().__init__(parent)
         self.controller, self.canvas, self.errors, self.status = controller, canvas, errors, status
         self.labels: dict[str, str] = {}
+        self.items_by_path: dict[tuple[str, ...], dict[str, Any]] = {}
+        """The last run's `items` details per Map path (plus its `done` and `total` counts)."""
+        self._failed_elements: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         self.progress = QProgressBar(status)
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -44,6 +53,8 @@ class RunView(QObject):
         self.labels = path_labels(self.controller.workflow)
         self.canvas.clear_run_state()
         self.errors.clear()
+        self.items_by_path = {}
+        self._failed_elements = {}
         self.progress.setRange(0, 0)
         self.progress.show()
         self.status.showMessage("Running…")
@@ -57,11 +68,43 @@ class RunView(QObject):
                 self.canvas.set_progress(event.path, event.done, event.total)
             return
         if event.kind == ev.ITEMS:
+            self._items(event)
             return
         state = "cached" if event.kind == ev.FINISHED and event.cached else event.kind
-        self.canvas.set_node_state(event.path, state, event.traceback or event.message)
+        message = event.traceback or event.message
+        partly = self._failed_elements.get(event.path)
+        if event.kind == ev.FINISHED and partly:
+            state = "warning"
+            message = f"{len(partly)} of {self.items_by_path[event.path].get('total', '?')} elements failed " \
+                      "and were left out or replaced by None (on_error); see the Errors panel"
+        self.canvas.set_node_state(event.path, state, message)
         if event.kind == ev.FAILED:
             self.errors.add_error(event.path, self.where(event.path), event.message, event.traceback)
+            elements = event.details if isinstance(event.details, list) else partly or []
+            self._element_rows(event.path, elements, self.errors.add_error)
+        elif event.kind == ev.FINISHED and partly:
+            self._element_rows(event.path, partly, self.errors.add_warning)
+
+    def _items(self, event: ev.Event) -> None:
+        """A Map's elements all ran: keep their records; show `k of N failed` when some failed."""
+        details = event.details if isinstance(event.details, dict) else {}
+        self.items_by_path[event.path] = {**details, "done": event.done, "total": event.total}
+        failed = event.total - event.done
+        if failed > 0:
+            self._failed_elements[event.path] = list(details.get("failures") or [])
+            self.canvas.set_item_failures(event.path, failed, event.total)
+
+    def _element_rows(self, path: tuple[str, ...], elements: list, add: Callable[..., None]) -> None:
+        """One errors-panel row per failed element: index, input, engine, host, error, traceback."""
+        for element in elements:
+            if not isinstance(element, dict):
+                continue
+            where = f"{self.where(path)} [element {element.get('index')}]"
+            engine = element.get("engine")
+            ran_on = f" on engine {engine}" if engine is not None else ""
+            ran_on += f" @ {element['host']}" if element.get("host") else ""
+            text = f"{element.get('error', '')} (input {element.get('input')!r:.80}{ran_on})"
+            add(path, where, text, element.get("traceback") or element.get("error", ""))
 
     def _finished(self, outcome: RunOutcome) -> None:
         self.progress.hide()

@@ -14,8 +14,6 @@ from __future__ import annotations
 from pflow_studio.canvas import levels
 from pflow_studio.runtime.model import Node, Workflow
 
-FUNCTION_CONTAINERS = ("core.map", "core.filter")
-
 
 def prune(root: Workflow, path: tuple[str, ...], before: Workflow) -> tuple[str, ...] | None:
     """Clean up after a removal in the body at `path` (`before`: that body as it was).
@@ -67,7 +65,7 @@ def _parent_ports_gone(root: Workflow, parent_path: tuple[str, ...], parent: Wor
         parent.inputs = [b for b in parent.inputs if b.name not in next_in]
         parent.outputs = [b for b in parent.outputs if b.name not in next_out]
         return next_in, next_out
-    if holder.type_name in FUNCTION_CONTAINERS:
+    if holder.type_name in levels.FUNCTION_TYPES:
         return _function_ports_gone(holder, gone_in, gone_out)
     return set(), set()
 

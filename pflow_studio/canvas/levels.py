@@ -18,6 +18,7 @@ PSEUDO_NODES = (INPUTS_NODE, OUTPUTS_NODE)
 NEW_PORT = "+"
 GROUP_TYPE = "core.group"
 CONTAINER_TYPES = ("core.group", "core.map", "core.filter")
+FUNCTION_TYPES = ("core.map", "core.filter")  # containers whose body is one function node
 
 
 def level_at(root: Workflow, path: tuple[str, ...]) -> Workflow:

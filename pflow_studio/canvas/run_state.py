@@ -18,7 +18,9 @@ STATE_COLORS: dict[str, tuple[int, int, int]] = {
     "failed": (230, 60, 60),
     "skipped": (100, 100, 100),
     "cancelled": (170, 110, 60),
+    "warning": (245, 130, 20),  # finished, but some Map elements failed (on_error skip / none)
 }
+WARNING_TEXT = (255, 170, 60)
 
 
 def state_color(state: str) -> tuple[int, int, int] | None:
@@ -78,9 +80,18 @@ def apply_progress(node: PflowViewNode, done: int, total: int) -> None:
         text = item._pf_progress = QGraphicsSimpleTextItem(item)
         text.setBrush(QBrush(QColor(230, 230, 230)))
         text.setZValue(6)
+    text.setBrush(QBrush(QColor(230, 230, 230)))
     text.setText(f"{done}/{total}")
     text.setPos(4.0, item.height + 2.0)
     text.show()
+
+
+def apply_item_failures(node: PflowViewNode, failed: int, total: int) -> None:
+    """Show `failed of total failed` under the node in the warning colour (replaces `n/N`)."""
+    apply_progress(node, total - failed, total)
+    text = node.view._pf_progress
+    text.setText(f"{failed} of {total} failed")
+    text.setBrush(QBrush(QColor(*WARNING_TEXT)))
 
 
 def progress_text(node: PflowViewNode) -> str:

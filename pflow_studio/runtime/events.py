@@ -7,8 +7,10 @@ then its own id (`()` for the run as a whole). The order for one node is
 `queued` -> `cancelled`. `progress` reports `done`/`total`: for the run (path `()`) in nodes, for a
 Map in elements. `items` follows a Map's or Filter's elements once all have run: `done` counts
 the elements that succeeded, `total` all of them, and `details` is
-`{"runner": name, "items": [{"index", "engine", "host", "started", "finished", "status", "error"}]}`
-(what run records are made of). Listeners are called on the executing thread; they must be quick
+`{"runner": name, "items": [{"index", "engine", "host", "started", "finished", "status", "error"}],
+"failures": [{"index", "input", "error", "traceback", "engine", "host"}]}` (`items` is what run
+records are made of; `failures` details each failed element, as a failed Map's event does).
+Listeners are called on the executing thread; they must be quick
 and not raise (a raising listener is logged and dropped from that run, never fails it).
 """
 

@@ -115,7 +115,8 @@ def run_function_container(container: Any, inputs: dict[str, Any], context: Any)
     outcomes = context.runner.map(
         task, items, progress=lambda done, n: context.emit("progress", done=done, total=n), cancel=context.cancel)
     context.emit("items", done=sum(1 for o in outcomes if o.ok), total=total,
-                 details={"runner": context.runner.name, "items": item_records(outcomes)})
+                 details={"runner": context.runner.name, "items": item_records(outcomes),
+                          "failures": _failure_details(outcomes, items)})
     chosen = container.values.get("output_port") or next(iter(p.name for p in container.function().output_ports()), "")
     if isinstance(container, Filter):
         return _filter_result(outcomes, elements, chosen)

@@ -26,8 +26,8 @@ from typing import Any
 
 import cloudpickle
 
-SMALL_WORK = 0.05  # seconds of remaining work per engine below which it is split evenly
-PROBE_BUDGET = 0.05  # seconds an engine spends on a probe chunk before it returns what it ran
+SMALL_WORK = 0.25  # seconds of remaining work per engine up to which it is split evenly (one chunk each)
+PROBE_BUDGET = 0.25  # seconds an engine spends on a probe chunk before it returns what it ran
 PROBE_BYTES = 1 << 20  # serialized bytes a probe chunk aims at (bounds what is sent twice)
 TARGET = 0.25  # seconds of work a chunk aims at when there is more to do
 MAX_CHUNK = 100_000  # elements per chunk, whatever the estimate

@@ -316,3 +316,30 @@ def _missing_marker() -> str:
     from pflow_studio.runtime import engine_side as side
 
     return side.run_chunk("no-such-digest", 0, b"")
+
+
+def sleep_then_double(bindings: dict[str, Any]) -> dict[str, Any]:
+    time.sleep(bindings["seconds"])
+    return {"y": bindings["x"] * 2}
+
+
+def test_slow_elements_of_a_new_body_spread_over_both_engines(cluster):
+    """The first chunks of a body never measured hold each engine's share under a time budget: slow
+    elements come back after the budget and the rest is shared out again, so both engines work."""
+    runner = ClusterRunner(cluster.client)
+    items = [{"x": i, "seconds": 0.3} for i in range(8)]
+    outcomes = runner.map(sleep_then_double, items, progress=no_progress, cancel=CancelToken())
+    assert [o.value["y"] for o in outcomes] == [2 * i for i in range(8)]
+    per_engine = {e: sum(1 for o in outcomes if o.engine == e) for e in cluster.client.ids}
+    assert all(2 <= n <= 6 for n in per_engine.values()), per_engine
+
+
+def test_trivial_elements_run_as_one_chunk_per_engine_once_measured(cluster):
+    notices = []
+    runner = ClusterRunner(cluster.client, on_event=notices.append)
+    items = [{"x": i} for i in range(2000)]
+    for _ in range(2):
+        notices.clear()
+        outcomes = runner.map(double, items, progress=no_progress, cancel=CancelToken())
+        assert [o.value["y"] for o in outcomes] == [2 * i for i in range(2000)]
+        assert [n.kind for n in notices].count("chunk") == len(cluster.client.ids)

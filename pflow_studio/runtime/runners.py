@@ -21,7 +21,7 @@ from pflow_studio.runtime.cancel import CancelToken
 Progress = Callable[[int, int], None]
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class ItemOutcome:
     """What became of one element: its value (a dict of function outputs) or its error."""
 

@@ -32,6 +32,7 @@ import collections
 import concurrent.futures
 import dataclasses
 import hashlib
+import itertools
 import logging
 import pickle
 import socket
@@ -311,8 +312,9 @@ class _MapRun:
         times = stamps.tolist()
         self.sizer.observe(ran, times[ran] - times[0])
         start = chunk.start
-        outcomes = [ItemOutcome(index, True, result, "", "", engine, host, began, ended) for index, result, began, ended
-                    in zip(range(start, start + ran), values, times, times[1:], strict=False)]
+        same = itertools.repeat
+        outcomes = list(map(ItemOutcome, range(start, start + ran), same(True), values, same(""), same(""),
+                            same(engine), same(host), times, times[1:]))
         for offset, (error, trace) in failures.items():
             if offset < ran:
                 outcomes[offset] = ItemOutcome(start + offset, False, None, error, trace, engine, host,

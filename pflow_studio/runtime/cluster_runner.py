@@ -219,8 +219,9 @@ class _MapRun:
             self._push([i for i in ids if not self._holds(i)])
         self.view = self.runner.view()
         self.ids, self.engines = ids, len(ids)
-        self.sizer = ChunkSizer(self.runner.chunksize, self.runner._costs.get(self.digest),
-                                max_probe=probe_limit(self.items, 0))
+        cost = self.runner._costs.get(self.digest)
+        probing = cost is None and self.runner.chunksize is None
+        self.sizer = ChunkSizer(self.runner.chunksize, cost, max_probe=probe_limit(self.items, 0) if probing else 1)
         self._fill()
         self._collect()
         if self.sizer.cost is not None:

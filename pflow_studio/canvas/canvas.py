@@ -95,6 +95,7 @@ class Canvas(QObject):
         self._view = LevelView(self.graph, self.registry)
         self._states: dict[tuple[str, ...], tuple[str, str]] = {}
         self._progress: dict[tuple[str, ...], tuple[int, int]] = {}
+        self._item_failures: dict[tuple[str, ...], tuple[int, int]] = {}
         self._quick_add = QuickAdd(self.registry, self._viewer)
         self._quick_add.chosen.connect(self._on_quick_add_chosen)
         self._quick_add_pos: tuple[float, float] = (0.0, 0.0)
@@ -127,6 +128,7 @@ class Canvas(QObject):
         self._root = workflow
         self._states.clear()
         self._progress.clear()
+        self._item_failures.clear()
         self._show(())
         self.frame_all()
         self.changed.emit()
@@ -560,20 +562,30 @@ class Canvas(QObject):
         if not path:
             return
         self._states[path] = (state, message)
-        if path[:-1] == self._path and path[-1] in self._view.nodes:
-            run_state.apply_state(self._view.nodes[path[-1]], state, message)
+        for view in self._views_of(path):
+            run_state.apply_state(view, state, message)
 
     def set_progress(self, path: tuple[str, ...], done: int, total: int) -> None:
         path = tuple(path)
         if not path:
             return
         self._progress[path] = (done, total)
-        if path[:-1] == self._path and path[-1] in self._view.nodes:
-            run_state.apply_progress(self._view.nodes[path[-1]], done, total)
+        for view in self._views_of(path):
+            run_state.apply_progress(view, done, total)
+
+    def set_item_failures(self, path: tuple[str, ...], failed: int, total: int) -> None:
+        """Show `failed of total failed` (warning colour) on a Map whose elements partly failed."""
+        path = tuple(path)
+        if not path:
+            return
+        self._item_failures[path] = (failed, total)
+        for view in self._views_of(path):
+            run_state.apply_item_failures(view, failed, total)
 
     def clear_run_state(self) -> None:
         self._states.clear()
         self._progress.clear()
+        self._item_failures.clear()
         for node in self._view.nodes.values():
             run_state.clear_state(node)
 
@@ -583,17 +595,28 @@ class Canvas(QObject):
         return run_state.shown_state(view) if view is not None else ""
 
     def progress_text(self, node_id: str) -> str:
-        """The `n/N` text shown on a node of the shown level ("" for none)."""
+        """The `n/N` (or `k of N failed`) text shown on a node of the shown level ("" for none)."""
         view = self._view.nodes.get(node_id)
         return run_state.progress_text(view) if view is not None else ""
 
+    def _views_of(self, path: tuple[str, ...]) -> list:
+        """The view nodes showing the run state of `path`: the node itself on the shown level, or,
+        when the shown level is that Map's (or Filter's) body, its function node (Map bodies send
+        no per-node events: the function shows the Map's state and n/N)."""
+        if path[:-1] == self._path:
+            view = self._view.nodes.get(path[-1])
+            return [view] if view is not None else []
+        if path == self._path and levels.node_at(self._root, path).type_name in levels.FUNCTION_TYPES:
+            return [v for n, v in self._view.nodes.items() if n not in levels.PSEUDO_NODES]
+        return []
+
     def _apply_run_states(self) -> None:
-        for path, (state, message) in self._states.items():
-            if path[:-1] == self._path and path[-1] in self._view.nodes:
-                run_state.apply_state(self._view.nodes[path[-1]], state, message)
-        for path, (done, total) in self._progress.items():
-            if path[:-1] == self._path and path[-1] in self._view.nodes:
-                run_state.apply_progress(self._view.nodes[path[-1]], done, total)
+        for store, apply in ((self._states, run_state.apply_state), (self._progress, run_state.apply_progress),
+                             (self._item_failures, run_state.apply_item_failures)):
+            for path, values in store.items():
+                if path[:-1] == self._path or path == self._path:
+                    for view in self._views_of(path):
+                        apply(view, *values)
 
 
 # -- helpers -------------------------------------------------------------------------------------

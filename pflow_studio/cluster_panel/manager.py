@@ -214,8 +214,12 @@ class ClusterManager:
                 try:
                     queues = call_with_timeout(client.queue_status, self.call_timeout, "queue_status")
                 except CallTimeout:
-                    self._dead = (f"the controller at {self._controller_url or '?'} did not answer within "
-                                  f"{self.call_timeout:g} s (dead?)")
+                    if self._controller_ref is not None and not self._controller_ref.alive():
+                        # killed just before the check above could see it (not yet reaped then)
+                        self._dead = f"the controller (pid {self._controller_ref.pid}) is not running"
+                    else:
+                        self._dead = (f"the controller at {self._controller_url or '?'} did not answer within "
+                                      f"{self.call_timeout:g} s (dead?)")
                 except Exception as exc:
                     result.error = f"queue_status failed: {exc}"
                     return result

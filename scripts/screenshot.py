@@ -1,4 +1,5 @@
-"""Take docs/screenshot.png: the main window with the square_offset_map example open and run.
+"""Take docs/screenshot.png: the main window with the square_offset_map example open and run on a local
+cluster the app starts (in a temporary IPython directory), the Cluster dock showing its engines.
 
 Usage: .venv/bin/python scripts/screenshot.py [OUTPUT.png]
 Runs under Xvfb (xvfb-run) or offscreen (QT_QPA_PLATFORM=offscreen); settings go to a temp file.
@@ -21,15 +22,16 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from pflow_studio.app import create_application
-    from pflow_studio.app.main_window import MainWindow
+    from pflow_studio.app import create_application, create_window
     from pflow_studio.app.settings import make_settings
+    from pflow_studio.cluster_panel.manager import ClusterManager
 
     app = create_application()
     with tempfile.TemporaryDirectory() as scratch:
-        window = MainWindow(settings=make_settings(pathlib.Path(scratch) / "settings.ini"))
-        window.resize(1440, 860)
-        window.show()
+        manager = ClusterManager("default", ipython_dir=pathlib.Path(scratch) / "ipython")
+        window = create_window(settings=make_settings(pathlib.Path(scratch) / "settings.ini"), manager=manager)
+        window.resize(1600, 940)
+        window.cluster.dock.engine_spin.setValue(2)
         if not window.files.load(str(EXAMPLE)):
             return 1
         loop = QEventLoop()
@@ -39,7 +41,8 @@ def main(argv: list[str]) -> int:
         loop.exec()
         window.canvas.select(["map"])
         window.docks["results"].raise_()
-        wait(app, 300)
+        window.cluster.dock.refresh()
+        wait(app, 3000)
         window.canvas.frame_all()
         wait(app, 300)
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +51,7 @@ def main(argv: list[str]) -> int:
             return 1
         window.canvas.undo_stack.setClean()
         window.close()
+        manager.shutdown_owned()
     print(output)
     return 0
 

@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         if not dock.objectName():
             dock.setObjectName("dock_cluster")
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.splitDockWidget(self.docks["properties"], dock, Qt.Orientation.Vertical)  # below, both in view
+        self.resizeDocks([self.docks["properties"], dock], [5, 4], Qt.Orientation.Vertical)
         self.cluster_dock = dock
         action = self.actions["cluster_panel"]
         action.setEnabled(True)

@@ -35,6 +35,7 @@ import hashlib
 import itertools
 import logging
 import pickle
+import queue
 import socket
 import time
 import urllib.parse
@@ -195,6 +196,7 @@ class _MapRun:
         self.returned: collections.deque[tuple[int, int]] = collections.deque()  # ranges to send again
         self._last_check = time.monotonic()
         self._carried = False  # has the body ridden along with a chunk in this run?
+        self._finished: queue.SimpleQueue[Any] = queue.SimpleQueue()  # AsyncResults done, in arrival order
         self._no_engines_since: float | None = None
         self._probe_failures = 0
 
@@ -226,6 +228,8 @@ class _MapRun:
         self._collect()
         if self.sizer.cost is not None:
             self.runner._costs[self.digest] = self.sizer.cost
+        if self.done == self.total:  # every slot is filled (done counts each slot once)
+            return self.outcomes  # type: ignore[return-value]
         return [o for o in self.outcomes if o is not None]
 
     def _holds(self, engine: int) -> bool:
@@ -265,13 +269,18 @@ class _MapRun:
         chunk.ar = self.view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload, carry,
                                          chunk.budget)
         self.pending[chunk.ar] = chunk
+        chunk.ar.add_done_callback(self._finished.put)  # called on ipyparallel's thread when the result is in
 
     def _collect(self) -> None:
         while self.pending:
             if self.cancel.cancelled:
                 self._cancel()
-            finished, _ = concurrent.futures.wait(list(self.pending), timeout=POLL,
-                                                  return_when=concurrent.futures.FIRST_COMPLETED)
+            try:
+                finished = [self._finished.get(timeout=POLL)]
+            except queue.Empty:
+                finished = []
+            while not self._finished.empty():
+                finished.append(self._finished.get_nowait())
             for ar in finished:
                 chunk = self.pending.pop(ar, None)
                 if chunk is not None and chunk.ar is ar:

@@ -10,9 +10,10 @@
   (`engine_chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
   two chunks in flight per engine. The first chunks of a body never measured before are the
   measurement (each engine's share under a time budget; what an engine did not run comes back and is
-  sent again). Each element runs under its own error capture on the engine, so results keep input
-  order and one failure never hides its neighbours. `progress(done, total)` is called as chunks
-  complete.
+  sent again). Chunks that are each engine's even share go straight to one engine each (a direct
+  view, one hop less than the load balancer); all others, and any resubmission, are load-balanced.
+  Each element runs under its own error capture on the engine, so results keep input order and one
+  failure never hides its neighbours. `progress(done, total)` is called as chunks complete.
 - A chunk lost with its engine (the engine left the cluster, or the hub reports `EngineError`) is
   resubmitted to the remaining engines, at most `max_losses` times. Ordinary exceptions are never
   re-run: they are element failures.
@@ -32,7 +33,6 @@ import collections
 import concurrent.futures
 import dataclasses
 import hashlib
-import itertools
 import logging
 import pickle
 import queue
@@ -90,6 +90,7 @@ class _Chunk:
     payload: bytes
     size: int
     budget: float | None = None
+    target: int | None = None  # the engine it was sent to directly, else None (load-balanced)
     losses: int = 0
     misses: int = 0
     ar: Any = None
@@ -129,6 +130,7 @@ class ClusterRunner:
         self._pushed: dict[int, set[str]] = {}  # engine id -> digests it holds
         self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
         self._view: Any = None  # the load-balanced view of the current client
+        self._direct: dict[int, Any] = {}  # engine id -> direct view of the current client
 
     def client(self) -> Any:
         """The client, asking the provider on first use (again after the controller was lost)."""
@@ -144,7 +146,15 @@ class ClusterRunner:
         client = self.client()
         if self._view is None or self._view.client is not client:
             self._view = client.load_balanced_view()
+            self._direct = {}
         return self._view
+
+    def direct(self, engine: int) -> Any:
+        """A direct view on one engine of the current client (made once per engine)."""
+        view = self._direct.get(engine)
+        if view is None:
+            view = self._direct[engine] = self.client()[engine]
+        return view
 
     def notify(self, notice: RunnerNotice) -> None:
         if self.on_event is not None:
@@ -194,6 +204,7 @@ class _MapRun:
         self.engines = 1
         self.next_start = 0  # elements before this were handed out once
         self.returned: collections.deque[tuple[int, int]] = collections.deque()  # ranges to send again
+        self.first_round: list[int] = []  # engines still to get an even share directly (set when the run starts)
         self._last_check = time.monotonic()
         self._carried = False  # has the body ridden along with a chunk in this run?
         self._finished: queue.SimpleQueue[Any] = queue.SimpleQueue()  # AsyncResults done, in arrival order
@@ -221,6 +232,7 @@ class _MapRun:
             self._push([i for i in ids if not self._holds(i)])
         self.view = self.runner.view()
         self.ids, self.engines = ids, len(ids)
+        self.first_round = list(reversed(ids))
         cost = self.runner._costs.get(self.digest)
         probing = cost is None and self.runner.chunksize is None
         self.sizer = ChunkSizer(self.runner.chunksize, cost, max_probe=probe_limit(self.items, 0) if probing else 1)
@@ -256,7 +268,9 @@ class _MapRun:
                 self._settle_item(ItemOutcome(item.index, False, error=item.error, started=now, finished=now))
             budget = self.sizer.budget(stop - start)
             for run_start, payload, size in runs:
-                self._submit(_Chunk(run_start, payload, size, budget))
+                # even shares skip the load balancer's extra hop: one straight to each engine, once per run
+                target = self.first_round.pop() if self.first_round and self.sizer.shares else None
+                self._submit(_Chunk(run_start, payload, size, budget, target))
             if bad:
                 self.progress(self.done, self.total)
 
@@ -266,8 +280,10 @@ class _MapRun:
             self._carried = True
             self.runner.notify(RunnerNotice("pushed", f"Map body ({len(self.blob)} bytes) sent with the chunks "
                                                       "until every engine holds it"))
-        chunk.ar = self.view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload, carry,
-                                         chunk.budget)
+        if chunk.target is not None and chunk.target not in self.ids:
+            chunk.target = None
+        view = self.view if chunk.target is None else self.runner.direct(chunk.target)
+        chunk.ar = view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload, carry, chunk.budget)
         self.pending[chunk.ar] = chunk
         chunk.ar.add_done_callback(self._finished.put)  # called on ipyparallel's thread when the result is in
 
@@ -292,7 +308,7 @@ class _MapRun:
     # -- chunk results -------------------------------------------------------------------------
 
     def _settle_chunk(self, chunk: _Chunk, ar: Any) -> None:
-        engine = _engine_of(ar)
+        engine = _engine_of(ar, chunk.target)
         if engine is not None:
             self.engines_seen.add(engine)
         try:
@@ -322,9 +338,7 @@ class _MapRun:
         times = stamps.tolist()
         self.sizer.observe(ran, times[ran] - times[0])
         start = chunk.start
-        same = itertools.repeat
-        outcomes = list(map(ItemOutcome, range(start, start + ran), same(True), values, same(""), same(""),
-                            same(engine), same(host), times, times[1:]))
+        outcomes = _ok_outcomes(start, values[:ran], times, engine, host)
         for offset, (error, trace) in failures.items():
             if offset < ran:
                 outcomes[offset] = ItemOutcome(start + offset, False, None, error, trace, engine, host,
@@ -342,6 +356,7 @@ class _MapRun:
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
         chunk.losses += 1
+        chunk.target = None  # resubmitted through the load balancer
         self.runner._pushed.pop(engine, None) if engine is not None else None
         self.runner.notify(RunnerNotice("lost", f"engine {engine} was lost ({reason}); "
                                                 f"resubmitting {chunk.size} element(s)", engine))
@@ -425,7 +440,7 @@ class _MapRun:
         else:
             self._no_engines_since = None
         for ar, chunk in list(self.pending.items()):
-            engine = _engine_of(ar)
+            engine = _engine_of(ar, chunk.target)
             if engine is not None and engine not in ids and not ar.done():
                 del self.pending[ar]
                 self._lost(chunk, engine, f"engine {engine} left the cluster")
@@ -447,7 +462,7 @@ class _MapRun:
     def _cancel(self) -> None:
         self.runner.notify(RunnerNotice("cancelling", f"cancelling {len(self.pending)} chunk(s)"))
         ars = list(self.pending)
-        busy = sorted({e for e in map(_engine_of, ars) if e is not None})
+        busy = sorted({e for ar, chunk in self.pending.items() if (e := _engine_of(ar, chunk.target)) is not None})
         try:
             self.client.abort(jobs=ars, block=False)
             if self.runner.interrupt is not None:
@@ -464,12 +479,41 @@ class _MapRun:
         raise Cancelled("the run was cancelled")
 
 
-def _engine_of(ar: Any) -> int | None:
+_FIELDS = ("index", "ok", "value", "error", "traceback", "engine", "host", "started", "finished")
+
+
+def _ok_outcomes(start: int, values: list[Any], times: list[float], engine: int | None,
+                 host: str) -> list[ItemOutcome]:
+    """Successful outcomes of elements `start`, `start + 1`, ... (element i ran from times[i] to times[i+1]).
+
+    The hot path of a Map over many small elements: filled without calling `ItemOutcome.__init__`
+    (a third cheaper), which is sound only while ItemOutcome has exactly `_FIELDS` (checked at import)."""
+    new, outcomes = object.__new__, []
+    keep = outcomes.append
+    for index, value, began, ended in zip(range(start, start + len(values)), values, times, times[1:],
+                                          strict=False):
+        o = new(ItemOutcome)
+        o.index, o.ok, o.value, o.error, o.traceback = index, True, value, "", ""
+        o.engine, o.host, o.started, o.finished = engine, host, began, ended
+        keep(o)
+    return outcomes
+
+
+if tuple(f.name for f in dataclasses.fields(ItemOutcome)) != _FIELDS or hasattr(ItemOutcome, "__post_init__"):
+    def _ok_outcomes(start: int, values: list[Any], times: list[float], engine: int | None,
+                     host: str) -> list[ItemOutcome]:
+        return [ItemOutcome(index, True, value, engine=engine, host=host, started=began, finished=ended)
+                for index, value, began, ended in zip(range(start, start + len(values)), values, times, times[1:],
+                                                      strict=False)]
+
+
+def _engine_of(ar: Any, target: int | None = None) -> int | None:
+    """The engine a task ran (or runs) on: from its metadata, else the engine it was sent to."""
     try:
         engine = ar._metadata[0].get("engine_id")
     except (IndexError, AttributeError):
-        return None
-    return engine if isinstance(engine, int) else None
+        return target
+    return engine if isinstance(engine, int) else target
 
 
 def _is_engine_loss(exc: BaseException) -> bool:

@@ -81,6 +81,12 @@ class ChunkSizer:
             size = min(math.ceil(remaining / (2 * engines)), max(1, int(TARGET / cost)))
         return max(1, min(size, MAX_CHUNK, remaining))
 
+    @property
+    def shares(self) -> bool:
+        """Are chunks each engine's even share (probing, or small work split evenly)? Then they can go
+        straight to one engine each instead of through the load balancer."""
+        return self.chunksize is None and (self.cost is None or self._even is not None)
+
     def budget(self, size: int) -> float | None:
         """Seconds after which an engine returns a chunk of `size` elements unfinished (None: no limit)."""
         if self.chunksize is not None:

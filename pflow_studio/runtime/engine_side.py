@@ -82,21 +82,21 @@ def run_chunk(digest: str, start: int, payload: bytes, blob: bytes | None = None
         return dump_result([None] * len(items), failures, array("d", [now] * (len(items) + 1)), start)
     values: list[Any] = []
     failures: Failures = {}
-    stamps = array("d", [clock()])
+    stamps = [clock()]
     deadline = stamps[0] + budget if budget is not None else float("inf")
     keep, stamp = values.append, stamps.append
-    for offset, bindings in enumerate(items):
+    for bindings in items:  # the hot loop of a Map over small elements: keep it lean
         try:
             keep(task(bindings))
         except Exception:  # the error text exactly as run_item gives it (re-run only to format it)
-            o = run_item(_Raise(sys.exc_info()[1]), start + offset, bindings)
+            o = run_item(_Raise(sys.exc_info()[1]), start + len(values), bindings)
+            failures[len(values)] = (o.error, o.traceback)
             keep(None)
-            failures[offset] = (o.error, o.traceback)
         now = clock()
         stamp(now)
         if now >= deadline:
             break
-    return dump_result(values, failures, stamps, start)
+    return dump_result(values, failures, array("d", stamps), start)
 
 
 class _Raise:

@@ -93,3 +93,29 @@ def test_no_engines_at_start_is_a_clear_error_after_the_timeout(fresh_cluster):
     with pytest.raises(NoEngines, match="no engines connected"):
         runner.map(slow_double, [{"x": 1}], progress=lambda d, n: None, cancel=CancelToken())
     assert time.monotonic() - started < 10
+
+
+def sleep_then_double(bindings: dict[str, Any]) -> dict[str, Any]:
+    time.sleep(bindings["seconds"])
+    return {"y": bindings["x"] * 2}
+
+
+@pytest.mark.timeout(120)
+def test_engine_killed_while_running_its_direct_share_reruns_elsewhere(fresh_cluster):
+    """A new body's first chunks go straight to one engine each (no load balancer); one lost with its
+    engine is resubmitted to the others."""
+    import threading
+
+    engines = fresh_cluster.engine_pids()
+    victim = min(engines)
+    timer = threading.Timer(1.0, kill, args=(engines[victim],))
+    runner = ClusterRunner(fresh_cluster.client)
+    items = [{"x": i, "seconds": 2.0} for i in range(4)]
+    timer.start()
+    try:
+        outcomes = runner.map(sleep_then_double, items, progress=lambda d, n: None, cancel=CancelToken())
+    finally:
+        timer.cancel()
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    assert [o.value["y"] for o in outcomes] == [0, 2, 4, 6]
+    assert all(o.engine != victim for o in outcomes)  # it died during its first 2 s element

@@ -18,6 +18,8 @@ import ipyparallel as ipp
 import psutil
 import pytest
 
+from pflow_studio.cluster_panel.processes import PROFILE_VAR, end_processes, scan_environment
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 QT_BLOCKER = textwrap.dedent(
@@ -43,6 +45,7 @@ class LocalCluster:
 
     cluster: Any
     client: Any
+    profile_dir: pathlib.Path
 
     def engine_pids(self) -> dict[int, int]:
         return self.client[:].apply_async(os.getpid).get_dict(timeout=30)
@@ -62,10 +65,19 @@ class LocalCluster:
         return [process.pid, *(child.pid for child in process.children(recursive=True))]
 
     def stop(self) -> None:
+        """Stop the cluster, then end by pid whatever of it is still alive (a test may have killed the
+        controller's main process, orphaning its helper processes, which the launchers no longer know)."""
         try:
             self.client.close()
-        finally:
             self.cluster.stop_cluster_sync()
+        finally:
+            end_leftovers(self.profile_dir)
+
+
+def end_leftovers(profile_dir: pathlib.Path) -> None:
+    """End by pid every live process of the cluster in `profile_dir` (found by IPP_PROFILE_DIR)."""
+    left = scan_environment(lambda env: env.get(PROFILE_VAR) == str(profile_dir))
+    end_processes([found.ref for found in left], timeout=3.0)
 
 
 def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = False) -> LocalCluster:
@@ -88,9 +100,12 @@ def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = Fal
         client = cluster.connect_client_sync()
         client.wait_for_engines(n, timeout=120)
     except BaseException:
-        cluster.stop_cluster_sync()
+        try:
+            cluster.stop_cluster_sync()
+        finally:
+            end_leftovers(profile_dir)
         raise
-    return LocalCluster(cluster, client)
+    return LocalCluster(cluster, client, profile_dir)
 
 
 def _started(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs: Any) -> LocalCluster:

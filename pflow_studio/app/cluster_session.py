@@ -106,7 +106,7 @@ class ClusterSession(QObject):
     def _notice(self, notice: RunnerNotice) -> None:
         if self._closed:
             return
-        if notice.kind == "chunk" and notice.engine is not None:
+        if notice.kind in ("sent", "chunk") and notice.engine is not None:
             self.dock.set_engine_activity(notice.engine, True)
         elif notice.kind == "engines":
             self.dock.refresh()  # the table shows the cluster the Map runs on (perhaps just started)

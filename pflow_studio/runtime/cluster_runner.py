@@ -76,7 +76,8 @@ class BodyNotSendable(ClusterError):
 
 @dataclasses.dataclass(frozen=True)
 class RunnerNotice:
-    """Something the runner did: kind is "engines", "pushed", "chunk", "lost", "cancelling"."""
+    """Something the runner did: kind is "engines", "pushed", "sent" (a chunk sent straight to `engine`),
+    "chunk" (a chunk done on `engine`), "lost", "cancelling"."""
 
     kind: str
     message: str
@@ -286,6 +287,9 @@ class _MapRun:
         view = self.view if chunk.target is None else self.runner.direct(chunk.target)
         chunk.ar = view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload, carry, chunk.budget)
         self.pending[chunk.ar] = chunk
+        if chunk.target is not None:  # load-balanced chunks name their engine only when done
+            self.runner.notify(RunnerNotice("sent", f"{chunk.size} elements sent to engine {chunk.target}",
+                                            chunk.target, self.done, self.total))
         chunk.ar.add_done_callback(self._finished.put)  # called on ipyparallel's thread when the result is in
 
     def _collect(self) -> None:

@@ -343,3 +343,14 @@ def test_trivial_elements_run_as_one_chunk_per_engine_once_measured(cluster):
         outcomes = runner.map(double, items, progress=no_progress, cancel=CancelToken())
         assert [o.value["y"] for o in outcomes] == [2 * i for i in range(2000)]
         assert [n.kind for n in notices].count("chunk") == len(cluster.client.ids)
+
+
+def test_engines_are_named_busy_as_soon_as_their_share_is_sent(cluster):
+    """`sent` notices (before any result) name each engine given a direct share: the dock lights it up."""
+    notices = []
+    runner = ClusterRunner(cluster.client, on_event=notices.append)
+    runner.map(double, [{"x": i} for i in range(200)], progress=no_progress, cancel=CancelToken())
+    kinds = [n.kind for n in notices]
+    sent = [n for n in notices if n.kind == "sent"]
+    assert {n.engine for n in sent} == set(cluster.client.ids)
+    assert kinds.index("sent") < kinds.index("chunk")

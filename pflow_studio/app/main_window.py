@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayou
 
 from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
 from pflow_studio.app.breadcrumb import Breadcrumb
+from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.actions["cluster_panel"].setEnabled(False)
         self.actions["cluster_panel"].setToolTip("The cluster panel is not available in this build")
         self._add_run_record_action()
+        self.context_menu = CanvasContextMenu(self)  # right-click menus on the canvas
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import shiboken6
 from NodeGraphQt import NodeGraph
+from NodeGraphQt.qgraphics.node_abstract import AbstractNodeItem
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QMouseEvent, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from pflow_studio.canvas import boundaries, clipboard, clipboard_guard, compat, levels, run_state
@@ -59,9 +60,14 @@ Pair = tuple[PortRef, PortRef]  # (output port, input port)
 
 
 class CanvasViewer(NodeViewer):
-    """NodeGraphQt's viewer with Tab reserved for quick add (instead of focus change)."""
+    """NodeGraphQt's viewer with Tab reserved for quick add (instead of focus change), and the right
+    button reserved for our context menu: `context_requested(viewport pos, from keyboard)` is emitted
+    on a right press (right release where the platform opens menus on release) or the Menu key.
+    NodeGraphQt never sees right presses (it would start a wire from a port under the cursor) and its
+    own context menus never open."""
 
     tab_pressed = Signal()
+    context_requested = Signal(QPoint, bool)
 
     def event(self, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab
@@ -69,6 +75,27 @@ class CanvasViewer(NodeViewer):
             self.tab_pressed.emit()
             return True
         return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            if _menu_on_press():
+                self.context_requested.emit(event.position().toPoint(), False)
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            if not _menu_on_press():
+                self.context_requested.emit(event.position().toPoint(), False)
+            return
+        super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        event.accept()  # mouse-made ones were handled on the press / release itself
+        if event.reason() != QContextMenuEvent.Reason.Mouse:
+            self.context_requested.emit(self.viewport().mapFromGlobal(event.globalPos()), True)
 
 
 class Canvas(QObject):
@@ -80,6 +107,9 @@ class Canvas(QObject):
     level_changed = Signal(list)
     node_activated = Signal(str)
     files_dropped = Signal(list)
+    context_menu_requested = Signal(QPoint, list)
+    """(global pos, node ids): a right-click on the view. On a node it is selected first (unless already
+    selected) and the ids are the selection; on empty canvas (or a Group's boundary node) they are []."""
 
     def __init__(self, registry: Registry | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +148,7 @@ class Canvas(QObject):
         viewer.data_dropped.connect(self._on_dropped)
         viewer.node_double_clicked.connect(self._on_double_clicked)
         viewer.tab_pressed.connect(self.show_quick_add)
+        viewer.context_requested.connect(self._on_context_requested)
         self.graph.scene().selectionChanged.connect(self._selection_timer.start)
 
     # -- model and levels ----------------------------------------------------------------------
@@ -529,6 +560,25 @@ class Canvas(QObject):
         else:
             self.node_activated.emit(node_id)
 
+    def _on_context_requested(self, pos: QPoint, from_keyboard: bool) -> None:
+        """Right-click at viewport `pos`: select the node under it (keeping a selection it is part of),
+        then emit `context_menu_requested` (the Menu key keeps the selection wherever the point is)."""
+        node_id = self.node_id_at(pos)
+        if node_id is not None and node_id not in self.selected_node_ids():
+            self.select([node_id])
+        ids = self.selected_node_ids() if node_id is not None or from_keyboard else []
+        self.context_menu_requested.emit(self._viewer.viewport().mapToGlobal(pos), ids)
+
+    def node_id_at(self, pos: QPoint) -> str | None:
+        """The id of the model node drawn at viewport `pos` on the shown level (None: empty canvas,
+        a wire, or a Group's boundary node)."""
+        for item in self._viewer.items(pos):
+            top = item.topLevelItem()
+            node_id = getattr(top, "id", None)
+            if isinstance(top, AbstractNodeItem) and node_id in self._view.nodes:
+                return None if node_id in levels.PSEUDO_NODES else node_id
+        return None
+
     def _on_dropped(self, mime: QMimeData, pos: QPoint) -> None:
         type_name = ""
         if mime.hasFormat(NODE_TYPE_MIME):
@@ -542,9 +592,11 @@ class Canvas(QObject):
 
     # -- quick add -----------------------------------------------------------------------------
 
-    def show_quick_add(self) -> None:
+    def show_quick_add(self, at: QPoint | None = None) -> None:
+        """Open the quick-add search; the node goes to `at` (a viewport position), by default the
+        mouse cursor (the middle of the view when the cursor is outside)."""
         viewer = self._viewer
-        cursor = viewer.mapFromGlobal(viewer.cursor().pos())
+        cursor = at if at is not None else viewer.mapFromGlobal(viewer.cursor().pos())
         if not viewer.rect().contains(cursor):
             cursor = viewer.rect().center()
         scene = viewer.mapToScene(cursor)
@@ -620,6 +672,11 @@ class Canvas(QObject):
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _menu_on_press() -> bool:
+    """Whether this platform opens context menus on the right press (else on the release)."""
+    return QGuiApplication.styleHints().contextMenuTrigger() == Qt.ContextMenuTrigger.Press
 
 
 def _pair(a, b) -> Pair:

@@ -86,3 +86,29 @@ def test_serial_cannot_be_combined_with_cluster_options(ipython_dir):
     done = pflow(ipython_dir, "run", "--serial", "--engines", "2", str(EXAMPLE))
     assert done.returncode == 2
     assert "cannot be combined" in done.stderr and "Traceback" not in done.stderr
+
+
+QT_BLOCKER = '''
+import importlib.abc, sys
+
+class BlockQt(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("PySide6", "shiboken6", "NodeGraphQt"):
+            raise ImportError(f"Qt is not importable here: {name}")
+
+sys.meta_path.insert(0, BlockQt())
+'''
+
+
+@pytest.mark.timeout(240)
+def test_a_headless_machine_without_qt_runs_the_example_on_a_cluster(ipython_dir, tmp_path):
+    blocker = tmp_path / "no_qt"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(QT_BLOCKER)
+    env = dict(os.environ, IPYTHONDIR=str(ipython_dir), PYTHONPATH=os.pathsep.join([str(blocker), str(ROOT)]))
+    done = subprocess.run([sys.executable, "-m", "pflow_studio", "run", "-q", "--engines", "1", "--record",
+                           str(tmp_path / "r.json"), str(EXAMPLE)], env=env, capture_output=True, text=True,
+                          timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["Total"] == {"result": 290.0}
+    assert wait_until(lambda: not processes_under(ipython_dir), 10)

@@ -95,6 +95,7 @@ class _Environment:
     cancel: CancelToken
     failures: list[NodeFailure]
     nested: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
+    items: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)  # for the cache
 
 
 @dataclasses.dataclass
@@ -120,6 +121,8 @@ class ExecutionContext:
         return self.env.cancel
 
     def emit(self, kind: str, **fields: Any) -> None:
+        if kind == ev.ITEMS and self.env.cache is not None:
+            self.env.items[self.path] = fields  # replayed (cached=True) when the node comes from the cache
         if self.env.bus:
             self.env.bus.emit(ev.Event(kind, self.path, **fields))
 
@@ -342,6 +345,9 @@ class _WorkflowRun:
                 self.outputs[node.id], self.keys[node.id] = hit, key
                 if node.body is not None:
                     self._restore_nested(cache, key, node.id)
+                    items = cache.get(key + "/items")
+                    if items is not None:
+                        self._emit(ev.ITEMS, node.id, cached=True, **items)
                 self._settle(node.id, CACHED)
                 return
         self._emit(ev.STARTED, node.id)
@@ -367,6 +373,9 @@ class _WorkflowRun:
             cache.put(key, produced)
             if node.body is not None:
                 self._keep_nested(cache, key, node.id)
+                items = self.env.items.pop((*self.prefix, node.id), None)
+                if items is not None:
+                    cache.put(key + "/items", items)
         elif instance.cacheable or not self.keyed:
             self.keys[node.id] = key
         else:

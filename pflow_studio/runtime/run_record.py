@@ -103,6 +103,6 @@ class RunRecorder:
         self.labels = labels or {}
 
     def __call__(self, event: Event) -> None:
-        if event.kind == ITEMS and isinstance(event.details, dict):
+        if event.kind == ITEMS and not event.cached and isinstance(event.details, dict):
             self.record.add_items(event.details.get("items", []), runner=event.details.get("runner", ""),
                                   path=event.path, label=self.labels.get(event.node_id, event.node_id))

@@ -29,3 +29,22 @@ def test_items_event_has_no_failures_when_all_succeed(registry):
     run(wf, registry, listeners=[events.append])
     [items] = [e for e in events if e.kind == ev.ITEMS]
     assert items.details["failures"] == []
+
+
+def test_a_cached_map_repeats_its_items_event_and_records_skip_it(registry):
+    from pflow_studio.runtime.executor import Executor
+    from pflow_studio.runtime.run_record import RunRecorder
+
+    wf = map_over("test.square_offset", {"mapped": ["x"], "on_error": "skip"}, {"x": [1, 13, 2]})
+    executor = Executor(registry)  # one executor: its cache serves the second run
+    first, second = [], []
+    recorder = RunRecorder()
+    executor.run(wf, listeners=[first.append, recorder])
+    executor.run(wf, listeners=[second.append, recorder])
+    [fresh] = [e for e in first if e.kind == ev.ITEMS]
+    [replayed] = [e for e in second if e.kind == ev.ITEMS]
+    assert not fresh.cached and replayed.cached
+    assert (replayed.path, replayed.done, replayed.total, replayed.details) == \
+        (fresh.path, fresh.done, fresh.total, fresh.details)
+    assert any(e.kind == ev.FINISHED and e.cached and e.path == ("map",) for e in second)
+    assert len(recorder.record.maps) == 1  # the cached run ran no element

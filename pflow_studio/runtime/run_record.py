@@ -43,25 +43,19 @@ class RunRecord:
 
     def add(self, outcomes: Iterable[ItemOutcome], *, runner: str, function: str = "",
             engines: int | None = None, started: float | None = None) -> dict[str, Any]:
-        """Append one Map run; returns its entry."""
-        items = item_records(outcomes)
-        entry = {
-            "runner": runner, "function": function, "engines": engines,
-            "started": started if started is not None else min((i["started"] for i in items), default=time.time()),
-            "finished": max((i["finished"] for i in items), default=time.time()),
-            "total": len(items), "failed": sum(1 for i in items if i["status"] != "ok"), "items": items,
-        }
-        with self._lock:
-            self.maps.append(entry)
-        return entry
+        """Append one Map run given its outcomes; returns its entry."""
+        return self._append(item_records(outcomes), started, runner=runner, function=function, engines=engines)
 
     def add_items(self, items: list[dict[str, Any]], *, runner: str, path: tuple[str, ...] = (),
                   label: str = "") -> dict[str, Any]:
         """Append one Map run given its element records (an `items` event's details)."""
+        return self._append(items, None, path=list(path), label=label, runner=runner)
+
+    def _append(self, items: list[dict[str, Any]], started: float | None, **identity: Any) -> dict[str, Any]:
         now = time.time()
         entry = {
-            "path": list(path), "label": label, "runner": runner,
-            "started": min((i["started"] for i in items), default=now),
+            **identity,
+            "started": started if started is not None else min((i["started"] for i in items), default=now),
             "finished": max((i["finished"] for i in items), default=now),
             "total": len(items), "failed": sum(1 for i in items if i["status"] != "ok"), "items": items,
         }

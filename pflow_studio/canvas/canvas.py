@@ -17,12 +17,18 @@ from typing import Any
 import shiboken6
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.qgraphics.node_abstract import AbstractNodeItem
-from NodeGraphQt.widgets.viewer import NodeViewer
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QMouseEvent, QUndoStack
+from PySide6.QtCore import QMimeData, QObject, QPoint, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from pflow_studio.canvas import boundaries, clipboard, clipboard_guard, compat, levels, run_state
+from pflow_studio.canvas import (
+    boundaries,
+    compat,
+    connection_rules,
+    level_edits,
+    levels,
+    run_state,
+)
 from pflow_studio.canvas.commands import (
     UNSET,
     AddNodesCommand,
@@ -36,14 +42,11 @@ from pflow_studio.canvas.commands import (
 )
 from pflow_studio.canvas.level_view import LevelView
 from pflow_studio.canvas.quick_add import QuickAdd
+from pflow_studio.canvas.run_states import RunStates
+from pflow_studio.canvas.viewer import CanvasViewer, port_pair
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.nodes.types import compatible
-from pflow_studio.runtime import operations
 from pflow_studio.runtime.graph import find_cycle
 from pflow_studio.runtime.model import (
-    BoundaryInput,
-    BoundaryOutput,
-    Edge,
     ModelError,
     Node,
     PortRef,
@@ -55,47 +58,7 @@ from pflow_studio.runtime.registry import default_registry
 
 NODE_TYPE_MIME = "application/x-pflow-node-type"
 """Drag a node type onto the canvas: this MIME type (or plain text) holding its type name."""
-PASTE_OFFSET = 40.0
 Pair = tuple[PortRef, PortRef]  # (output port, input port)
-
-
-class CanvasViewer(NodeViewer):
-    """NodeGraphQt's viewer with Tab reserved for quick add (instead of focus change), and the right
-    button reserved for our context menu: `context_requested(viewport pos, from keyboard)` is emitted
-    on a right press (right release where the platform opens menus on release) or the Menu key.
-    NodeGraphQt never sees right presses (it would start a wire from a port under the cursor) and its
-    own context menus never open."""
-
-    tab_pressed = Signal()
-    context_requested = Signal(QPoint, bool)
-
-    def event(self, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab
-                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
-            self.tab_pressed.emit()
-            return True
-        return super().event(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.RightButton:
-            event.accept()
-            if _menu_on_press():
-                self.context_requested.emit(event.position().toPoint(), False)
-            return
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.RightButton:
-            event.accept()
-            if not _menu_on_press():
-                self.context_requested.emit(event.position().toPoint(), False)
-            return
-        super().mouseReleaseEvent(event)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        event.accept()  # mouse-made ones were handled on the press / release itself
-        if event.reason() != QContextMenuEvent.Reason.Mouse:
-            self.context_requested.emit(self.viewport().mapFromGlobal(event.globalPos()), True)
 
 
 class Canvas(QObject):
@@ -123,9 +86,7 @@ class Canvas(QObject):
         self._root = Workflow()
         self._path: tuple[str, ...] = ()
         self._view = LevelView(self.graph, self.registry)
-        self._states: dict[tuple[str, ...], tuple[str, str]] = {}
-        self._progress: dict[tuple[str, ...], tuple[int, int]] = {}
-        self._item_failures: dict[tuple[str, ...], tuple[int, int]] = {}
+        self._run_states = RunStates(self._view, self.level_path, self.workflow)
         self._quick_add = QuickAdd(self.registry, self._viewer)
         self._quick_add.chosen.connect(self._on_quick_add_chosen)
         self._quick_add_pos: tuple[float, float] = (0.0, 0.0)
@@ -157,9 +118,7 @@ class Canvas(QObject):
         """Show `workflow` (the canvas edits this object from now on); clears undo and run state."""
         self.undo_stack.clear()
         self._root = workflow
-        self._states.clear()
-        self._progress.clear()
-        self._item_failures.clear()
+        self._run_states.forget()
         self._show(())
         self.frame_all()
         self.changed.emit()
@@ -210,7 +169,7 @@ class Canvas(QObject):
 
     def _sync(self) -> None:
         self._view.sync(self._level(self._path), self._group_level())
-        self._apply_run_states()
+        self._run_states.apply()
 
     def _refresh(self, path: tuple[str, ...], select: list[str] | None = None) -> None:
         """Called by commands after changing the model at `path`: show that level as it is now.
@@ -350,16 +309,7 @@ class Canvas(QObject):
                                                    snapshot(self._level(top)), []))
 
     def copy(self) -> None:
-        ids = self.selected_node_ids()
-        if not ids:
-            self.message.emit("nothing selected to copy")
-            return
-        text = clipboard.dumps(operations.extract(self._level(self._path), ids))
-        mime = QMimeData()
-        mime.setData(clipboard.MIME_TYPE, text.encode())
-        mime.setText(text)
-        clipboard_guard.put(mime, clipboard.MIME_TYPE)
-        self.message.emit(f"copied {len(ids)} node(s)")
+        level_edits.copy(self)
 
     def cut(self) -> None:
         if self.selected_node_ids():
@@ -367,60 +317,19 @@ class Canvas(QObject):
             self.delete_selected()
 
     def paste(self) -> None:
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime is None:
-            return
-        text = bytes(mime.data(clipboard.MIME_TYPE)).decode() if mime.hasFormat(clipboard.MIME_TYPE) else mime.text()
-        try:
-            pasted = clipboard.with_new_ids(clipboard.loads(text, self.registry), (PASTE_OFFSET, PASTE_OFFSET))
-        except ValueError as exc:
-            self.message.emit(f"cannot paste: {exc}")
-            return
-        level = self._level(self._path)
-        nodes = list(pasted.nodes.values())
-        for node in nodes:
-            level.add(node)
-        level.edges.extend(pasted.edges)
-        self.undo_stack.push(AddNodesCommand(self, self._path, f"paste {len(nodes)} node(s)", nodes, pasted.edges))
+        level_edits.paste(self)
 
     def collapse_selection(self) -> str | None:
-        ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
-        if not ids:
-            self.message.emit("select the nodes to collapse into a Group")
-            return None
-        made = self._snapshot_edit("collapse to group", lambda level: [operations.collapse(level, ids, label=_label(
-            level, "Group", self.registry)).id])
-        return made[0] if made else None
+        return level_edits.collapse_selection(self)
 
     def ungroup_selected(self) -> None:
-        groups = [n for n in self.selected_node_ids() if self._level(self._path).node(n).type_name == "core.group"]
-        if not groups:
-            self.message.emit("select a Group to ungroup")
-            return
-        self._snapshot_edit("ungroup", lambda level: [i for g in groups for i in operations.ungroup(level, g)])
+        level_edits.ungroup_selected(self)
 
     def wrap_selected_in_map(self) -> str | None:
-        ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
-        if not ids:
-            self.message.emit("select a node or a Group to wrap in a Map")
-            return None
-
-        def wrap(level: Workflow) -> list[str]:
-            target = ids[0] if len(ids) == 1 else operations.collapse(
-                level, ids, label=_label(level, "Group", self.registry)).id
-            map_node = operations.wrap_in_map(level, target, registry=self.registry)
-            map_node.ui["label"] = _label(level, "Map", self.registry)
-            return [map_node.id]
-
-        made = self._snapshot_edit("wrap in Map", wrap)
-        return made[0] if made else None
+        return level_edits.wrap_selected_in_map(self)
 
     def unwrap_selected(self) -> None:
-        maps = [n for n in self.selected_node_ids() if self._level(self._path).node(n).type_name == "core.map"]
-        if not maps:
-            self.message.emit("select a Map to unwrap")
-            return
-        self._snapshot_edit("unwrap Map", lambda level: [operations.unwrap_map(level, m).id for m in maps])
+        level_edits.unwrap_selected(self)
 
     def _snapshot_edit(self, text: str, edit: Callable[[Workflow], list[str]]) -> list[str] | None:
         """Run `edit` on the shown level as one undoable step; a ModelError undoes it and is reported."""
@@ -442,40 +351,24 @@ class Canvas(QObject):
         level = self._level(self._path)
         group = self._group_level()
         for out, inp in connect:
-            problem = self._connection_problem(level, out, inp, group)
+            problem = connection_rules.connection_problem(level, out, inp, group, self.registry)
             if problem:
                 self.message.emit(problem)
                 return False
         if group:
             before = snapshot(level)
-            try:
-                for out, inp in disconnect:
-                    _boundary_disconnect(level, out, inp)
-                for out, inp in connect:
-                    _boundary_connect(level, out, inp)
-            except ModelError as exc:
+            problem = connection_rules.change_group_edges(level, disconnect, connect, self.registry)
+            if problem:
                 restore(level, before)
-                self.message.emit(str(exc))
-                return False
-            cycle = find_cycle(level)
-            if cycle:
-                restore(level, before)
-                self.message.emit(self._cycle_message(level, cycle))
+                self.message.emit(problem)
                 return False
             if level.canonical() != before.canonical():
                 self.undo_stack.push(SnapshotCommand(self, self._path, text, before, snapshot(level)))
             return True
-        removed = [e for e in (Edge(o, i) for o, i in disconnect) if e in level.edges]
-        added = []
-        for out, inp in connect:
-            existing = level.edge_into(inp)
-            if existing is not None and existing not in removed:
-                removed.append(existing)
-            added.append(Edge(out, inp))
-        edges = [e for e in level.edges if e not in removed] + added
+        removed, added, edges = connection_rules.plan_edges(level, disconnect, connect)
         cycle = find_cycle(Workflow(nodes=level.nodes, edges=edges))
         if cycle:
-            self.message.emit(self._cycle_message(level, cycle))
+            self.message.emit(connection_rules.cycle_message(level, cycle, self.registry))
             return False
         if set(removed) == set(added):
             return True
@@ -483,48 +376,17 @@ class Canvas(QObject):
         self.undo_stack.push(EdgesCommand(self, self._path, text, removed, added))
         return True
 
-    def _connection_problem(self, level: Workflow, out: PortRef, inp: PortRef, group: bool) -> str:
-        """Why the edge out -> inp is refused ("" when it is fine): ports, types, self-loops."""
-        for ref in (out, inp):
-            if ref.node not in level.nodes and not (group and ref.node in levels.PSEUDO_NODES):
-                return f"refused: no node '{ref.node}' here"
-        if out.node == inp.node:
-            return "refused: a node cannot feed itself"
-        if out.node in levels.PSEUDO_NODES and inp.node in levels.PSEUDO_NODES:
-            return "refused: a group input cannot feed a group output directly"
-        _, outs = levels.port_types(level, out.node, self.registry, group_level=group)
-        ins, _ = levels.port_types(level, inp.node, self.registry, group_level=group)
-        source, target = self._label(level, out.node), self._label(level, inp.node)
-        if out.port not in outs:
-            return f"refused: '{source}' has no output '{out.port}'"
-        if inp.port not in ins:
-            return f"refused: '{target}' has no input '{inp.port}'"
-        if not compatible(outs[out.port], ins[inp.port]):
-            return (f"refused: type mismatch: output '{out.port}' of '{source}' is {outs[out.port]}, "
-                    f"input '{inp.port}' of '{target}' takes {ins[inp.port]}")
-        return ""
-
-    def _cycle_message(self, level: Workflow, cycle: list[str]) -> str:
-        return "refused: the connection would make a cycle: " + " -> ".join(self._label(level, n) for n in cycle)
-
-    def _label(self, level: Workflow, node_id: str) -> str:
-        if node_id == levels.INPUTS_NODE:
-            return "Group inputs"
-        if node_id == levels.OUTPUTS_NODE:
-            return "Group outputs"
-        return levels.display_label(level.node(node_id), self.registry)
-
     # -- gestures from the view ----------------------------------------------------------------
 
     def _on_connection_changed(self, disconnected: list, connected: list) -> None:
-        disconnect = [_pair(a, b) for a, b in disconnected]
-        connect = [_pair(a, b) for a, b in connected]
+        disconnect = [port_pair(a, b) for a, b in disconnected]
+        connect = [port_pair(a, b) for a, b in connected]
         if disconnect or connect:
             self._change_edges(disconnect, connect, "connect" if connect else "disconnect")
         self._view.repair([inp for _, inp in disconnect + connect])
 
     def _on_connection_sliced(self, ports: list) -> None:
-        pairs = [_pair(a, b) for a, b in ports]
+        pairs = [port_pair(a, b) for a, b in ports]
         if pairs:
             self._change_edges(pairs, [], "cut connections")
         self._view.repair([inp for _, inp in pairs])
@@ -610,36 +472,17 @@ class Canvas(QObject):
     # -- run state -----------------------------------------------------------------------------
 
     def set_node_state(self, path: tuple[str, ...], state: str, message: str = "") -> None:
-        path = tuple(path)
-        if not path:
-            return
-        self._states[path] = (state, message)
-        for view in self._views_of(path):
-            run_state.apply_state(view, state, message)
+        self._run_states.set_node_state(path, state, message)
 
     def set_progress(self, path: tuple[str, ...], done: int, total: int) -> None:
-        path = tuple(path)
-        if not path:
-            return
-        self._progress[path] = (done, total)
-        for view in self._views_of(path):
-            run_state.apply_progress(view, done, total)
+        self._run_states.set_progress(path, done, total)
 
     def set_item_failures(self, path: tuple[str, ...], failed: int, total: int) -> None:
         """Show `failed of total failed` (warning colour) on a Map whose elements partly failed."""
-        path = tuple(path)
-        if not path:
-            return
-        self._item_failures[path] = (failed, total)
-        for view in self._views_of(path):
-            run_state.apply_item_failures(view, failed, total)
+        self._run_states.set_item_failures(path, failed, total)
 
     def clear_run_state(self) -> None:
-        self._states.clear()
-        self._progress.clear()
-        self._item_failures.clear()
-        for node in self._view.nodes.values():
-            run_state.clear_state(node)
+        self._run_states.clear()
 
     def node_state(self, node_id: str) -> str:
         """The run state shown on a node of the shown level ("" for none)."""
@@ -650,80 +493,3 @@ class Canvas(QObject):
         """The `n/N` (or `k of N failed`) text shown on a node of the shown level ("" for none)."""
         view = self._view.nodes.get(node_id)
         return run_state.progress_text(view) if view is not None else ""
-
-    def _views_of(self, path: tuple[str, ...]) -> list:
-        """The view nodes showing the run state of `path`: the node itself on the shown level, or,
-        when the shown level is that Map's (or Filter's) body, its function node (Map bodies send
-        no per-node events: the function shows the Map's state and n/N)."""
-        if path[:-1] == self._path:
-            view = self._view.nodes.get(path[-1])
-            return [view] if view is not None else []
-        if path == self._path and levels.node_at(self._root, path).type_name in levels.FUNCTION_TYPES:
-            return [v for n, v in self._view.nodes.items() if n not in levels.PSEUDO_NODES]
-        return []
-
-    def _apply_run_states(self) -> None:
-        for store, apply in ((self._states, run_state.apply_state), (self._progress, run_state.apply_progress),
-                             (self._item_failures, run_state.apply_item_failures)):
-            for path, values in store.items():
-                if path[:-1] == self._path or path == self._path:
-                    for view in self._views_of(path):
-                        apply(view, *values)
-
-
-# -- helpers -------------------------------------------------------------------------------------
-
-
-def _menu_on_press() -> bool:
-    """Whether this platform opens context menus on the right press (else on the release)."""
-    return QGuiApplication.styleHints().contextMenuTrigger() == Qt.ContextMenuTrigger.Press
-
-
-def _pair(a, b) -> Pair:
-    """(output ref, input ref) from two NodeGraphQt port items in either order."""
-    out, inp = (a, b) if a.port_type == "out" else (b, a)
-    return PortRef(out.node.id, out.name), PortRef(inp.node.id, inp.name)
-
-
-def _label(level: Workflow, wanted: str, registry: Registry) -> str:
-    return unique_name(wanted, (levels.display_label(n, registry) for n in level.nodes.values()))
-
-
-def _boundary_disconnect(level: Workflow, out: PortRef, inp: PortRef) -> None:
-    """Remove out -> inp inside a Group body, where either end may be a boundary pseudo node."""
-    if out.node == levels.INPUTS_NODE:
-        boundary = level.boundary_input(out.port)
-        if boundary is not None and inp in boundary.targets:
-            boundary.targets.remove(inp)
-    elif inp.node == levels.OUTPUTS_NODE:
-        level.outputs = [b for b in level.outputs if not (b.name == inp.port and b.source == out)]
-    else:
-        edge = Edge(out, inp)
-        if edge in level.edges:
-            level.edges.remove(edge)
-
-
-def _boundary_connect(level: Workflow, out: PortRef, inp: PortRef) -> None:
-    """Add out -> inp inside a Group body; the input loses any other feed (an input takes one)."""
-    if inp.node == levels.OUTPUTS_NODE:
-        if inp.port == levels.NEW_PORT:
-            level.outputs.append(BoundaryOutput(unique_name(out.port, (b.name for b in level.outputs)), out))
-        else:
-            boundary = level.boundary_output(inp.port)
-            if boundary is None:
-                raise ModelError(f"no group output '{inp.port}'")
-            boundary.source = out
-        return
-    level.edges = [e for e in level.edges if e.target != inp]
-    for boundary in level.inputs:
-        boundary.targets = [t for t in boundary.targets if t != inp]
-    if out.node == levels.INPUTS_NODE:
-        if out.port == levels.NEW_PORT:
-            level.inputs.append(BoundaryInput(unique_name(inp.port, (b.name for b in level.inputs)), [inp]))
-        else:
-            boundary = level.boundary_input(out.port)
-            if boundary is None:
-                raise ModelError(f"no group input '{out.port}'")
-            boundary.targets.append(inp)
-    else:
-        level.edges.append(Edge(out, inp))

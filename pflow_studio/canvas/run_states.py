@@ -1,0 +1,83 @@
+"""The canvas's memory of run states: the state, progress and item failures last reported per node
+path (on any level), painted on the view nodes that show them whenever a level is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pflow_studio.canvas import levels, run_state
+from pflow_studio.canvas.level_view import LevelView
+from pflow_studio.runtime.model import Workflow
+
+Path = tuple[str, ...]
+
+
+class RunStates:
+    """Remembered run states of one canvas. `view` is the canvas's LevelView; `level_path` and `root`
+    return the shown level's path and the root workflow. Never undo entries."""
+
+    def __init__(self, view: LevelView, level_path: Callable[[], Path], root: Callable[[], Workflow]) -> None:
+        self._view = view
+        self._level_path = level_path
+        self._root = root
+        self._states: dict[Path, tuple[str, str]] = {}
+        self._progress: dict[Path, tuple[int, int]] = {}
+        self._item_failures: dict[Path, tuple[int, int]] = {}
+
+    def set_node_state(self, path: Path, state: str, message: str = "") -> None:
+        path = tuple(path)
+        if not path:
+            return
+        self._states[path] = (state, message)
+        for view in self._views_of(path):
+            run_state.apply_state(view, state, message)
+
+    def set_progress(self, path: Path, done: int, total: int) -> None:
+        path = tuple(path)
+        if not path:
+            return
+        self._progress[path] = (done, total)
+        for view in self._views_of(path):
+            run_state.apply_progress(view, done, total)
+
+    def set_item_failures(self, path: Path, failed: int, total: int) -> None:
+        path = tuple(path)
+        if not path:
+            return
+        self._item_failures[path] = (failed, total)
+        for view in self._views_of(path):
+            run_state.apply_item_failures(view, failed, total)
+
+    def forget(self) -> None:
+        """Drop everything remembered (the view is left as it is)."""
+        self._states.clear()
+        self._progress.clear()
+        self._item_failures.clear()
+
+    def clear(self) -> None:
+        """Drop everything remembered and clear the visuals of the shown level."""
+        self.forget()
+        for node in self._view.nodes.values():
+            run_state.clear_state(node)
+
+    def _views_of(self, path: Path) -> list:
+        """The view nodes showing the run state of `path`: the node itself on the shown level, or,
+        when the shown level is that Map's (or Filter's) body, its function node (Map bodies send
+        no per-node events: the function shows the Map's state and n/N)."""
+        shown = self._level_path()
+        if path[:-1] == shown:
+            view = self._view.nodes.get(path[-1])
+            return [view] if view is not None else []
+        if path == shown and levels.node_at(self._root(), path).type_name in levels.FUNCTION_TYPES:
+            return [v for n, v in self._view.nodes.items() if n not in levels.PSEUDO_NODES]
+        return []
+
+    def apply(self) -> None:
+        """Paint what is remembered for the shown level (after it was (re)built)."""
+        shown = self._level_path()
+        for store, apply in ((self._states, run_state.apply_state), (self._progress, run_state.apply_progress),
+                             (self._item_failures, run_state.apply_item_failures)):
+            for path, values in store.items():
+                if path[:-1] == shown or path == shown:
+                    for view in self._views_of(path):
+                        apply(view, *values)

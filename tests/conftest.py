@@ -51,3 +51,15 @@ def _no_leaked_cluster_processes(tmp_path_factory):
         except _psutil.NoSuchProcess:
             pass
     _pytest.fail(f"{len(leaked)} cluster process(es) outlived the tests (now ended): " + "; ".join(described))
+
+
+@_pytest.fixture
+def ipython_dir(tmp_path):
+    """A fresh IPython directory (cluster and GUI tests); every cluster process started under it is
+    ended by pid afterwards."""
+    from tests.cluster_panel.conftest import end_all_under
+
+    path = tmp_path / "ipython"
+    path.mkdir()
+    yield path
+    end_all_under(path)

@@ -37,15 +37,6 @@ def end_all_under(directory: pathlib.Path) -> None:
 
 
 @pytest.fixture
-def ipython_dir(tmp_path):
-    """A fresh IPython directory; every cluster process started under it is ended afterwards."""
-    path = tmp_path / "ipython"
-    path.mkdir()
-    yield path
-    end_all_under(path)
-
-
-@pytest.fixture
 def manager(ipython_dir):
     m = ClusterManager("default", ipython_dir=ipython_dir, call_timeout=5.0)
     yield m

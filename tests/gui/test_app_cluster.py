@@ -18,17 +18,9 @@ from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.runtime import run_record
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.runners import SerialRunner
-from tests.cluster_panel.conftest import end_all_under, processes_under
+from tests.cluster_panel.conftest import processes_under
 
 pytest_plugins = ["tests.gui.window_fixtures"]  # dialogs, workflows
-
-
-@pytest.fixture
-def ipython_dir(tmp_path):
-    path = tmp_path / "ipython"
-    path.mkdir()
-    yield path
-    end_all_under(path)
 
 
 @pytest.fixture

@@ -25,14 +25,6 @@ from tests.cluster_panel.conftest import ROOT, end_all_under, processes_under, w
 pytest_plugins = ["tests.gui.window_fixtures"]  # dialogs, workflows
 
 
-@pytest.fixture
-def ipython_dir(tmp_path):
-    path = tmp_path / "ipython"
-    path.mkdir()
-    yield path
-    end_all_under(path)
-
-
 def alive(refs) -> list:
     return [ref for ref in refs if ref.alive()]
 

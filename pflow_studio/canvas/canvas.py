@@ -42,7 +42,7 @@ from pflow_studio.canvas.commands import (
 )
 from pflow_studio.canvas.level_view import LevelView
 from pflow_studio.canvas.quick_add import QuickAdd
-from pflow_studio.canvas.run_states import RunStates
+from pflow_studio.canvas.run_state_memory import RunStates
 from pflow_studio.canvas.viewer import CanvasViewer, port_pair
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.graph import find_cycle

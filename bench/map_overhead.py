@@ -30,7 +30,7 @@ import ipyparallel as ipp
 import psutil
 
 from pflow_studio.runtime.cancel import CancelToken
-from pflow_studio.runtime.cluster_runner import ClusterRunner
+from pflow_studio.runtime.cluster.runner import ClusterRunner
 
 
 def trivial(bindings: dict[str, Any]) -> dict[str, Any]:

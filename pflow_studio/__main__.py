@@ -2,6 +2,6 @@
 
 import sys
 
-from pflow_studio.cli import main
+from pflow_studio.cli.main import main
 
 sys.exit(main())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pathlib
 
-from pflow_studio.project_file import Project, save
+from pflow_studio.project.file_format import Project, save
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "resources" / "examples"

@@ -26,10 +26,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 
 from pflow_studio.app.preferences import cluster_profile, serial_maps, set_cluster_profile, set_serial_maps
-from pflow_studio.cluster_panel.dock import ClusterDock
+from pflow_studio.cluster_panel.dock.panel import ClusterDock
 from pflow_studio.cluster_panel.manager import ClusterInfo, ClusterManager
 from pflow_studio.runtime import events as ev
-from pflow_studio.runtime.cluster_runner import ClusterRunner, RunnerNotice
+from pflow_studio.runtime.cluster.runner import ClusterRunner, RunnerNotice
 from pflow_studio.runtime.runners import Runner, SerialRunner
 
 SERIAL_TEXT = "Run Maps in this process (serial)"
@@ -82,7 +82,7 @@ class ClusterSession(QObject):
         engines = self.dock.engine_spin.value()
         stale = self._runner is not None and getattr(self._runner, "_client", None) not in (None, self.manager.client)
         if self._runner is None or stale or engines != self._runner_engines:
-            from pflow_studio.map_runners import cluster_runner
+            from pflow_studio.cluster_panel.map_runner import cluster_runner
 
             self._runner = cluster_runner(self._manager_for_map, engines=engines, connect_first=True,
                                           say=self.said.emit, on_notice=self.noticed.emit)

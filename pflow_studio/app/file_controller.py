@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from pflow_studio import project_file
 from pflow_studio.app.settings import add_recent_file, recent_files, remove_recent_file
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.project_file import Project, ProjectFileError
+from pflow_studio.project import file_format as project_file
+from pflow_studio.project.file_format import Project, ProjectFileError
 from pflow_studio.runtime.model import Workflow
 
 FILE_FILTER = "pflow-studio projects (*.pflow);;All files (*)"

@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
         (`NAME.pflow.recovered` beside a saved project). Returns what `close()` returns."""
         self._closing_on_signal = True
         if self.files.is_modified() and self.files.path:
-            from pflow_studio import project_file
+            from pflow_studio.project import file_format as project_file
 
             target = self.files.path + ".recovered"
             try:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Container
 from typing import Any
 
-from pflow_studio.project_codec import decode_workflow, encode_workflow
+from pflow_studio.project.codec import decode_workflow, encode_workflow
 from pflow_studio.runtime.model import Edge, PortRef, Workflow, new_id
 
 MIME_TYPE = "application/x-pflow-nodes"

@@ -15,8 +15,8 @@ import pathlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pflow_studio.atomic_file import write_atomic
 from pflow_studio.cluster_panel.processes import ProcessRef
+from pflow_studio.common.atomic_file import write_atomic
 
 FILE_NAME = "pflow_studio_clusters.json"
 FORMAT = "pflow-studio-cluster-state"

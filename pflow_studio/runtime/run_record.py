@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from pflow_studio.atomic_file import write_atomic
+from pflow_studio.common.atomic_file import write_atomic
 from pflow_studio.runtime.events import ITEMS, Event
 from pflow_studio.runtime.runners import ItemOutcome
 

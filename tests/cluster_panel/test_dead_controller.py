@@ -9,8 +9,7 @@ import time
 import pytest
 
 from pflow_studio.cluster_panel.manager import ClusterManager
-
-from .conftest import processes_under, wait_until
+from tests.support.processes import processes_under, wait_until
 
 
 @pytest.mark.timeout(120)

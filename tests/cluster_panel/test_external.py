@@ -13,8 +13,7 @@ import pytest
 
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.cluster_panel.processes import TAG_VAR, scan_environment
-
-from .conftest import end_all_under, processes_under, wait_until
+from tests.support.processes import end_all_under, processes_under, wait_until
 
 # the profile's config is honoured: a short heartbeat for a fast start, and no delay before engines
 CONFIG = "c.Cluster.controller_args = ['--ping=300']\nc.Cluster.delay = 0\n"

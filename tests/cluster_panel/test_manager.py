@@ -6,8 +6,7 @@ import pytest
 
 from pflow_studio.cluster_panel.discovery import tagged_processes
 from pflow_studio.cluster_panel.manager import ClusterError, ClusterManager
-
-from .conftest import processes_under, wait_until
+from tests.support.processes import processes_under, wait_until
 
 
 def _square(x):

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from pflow_studio.cluster_panel.manager import ClusterManager
-
-from .conftest import processes_under, run_script, wait_until
+from tests.support.clusters import run_script
+from tests.support.processes import processes_under, wait_until
 
 OWNER = """
 import sys, time

@@ -27,7 +27,7 @@ from pflow_studio.nodes.library.control_flow_lists import CartesianProduct, Cros
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow
 from pflow_studio.runtime.model import Workflow
-from tests.runtime.fixtures import CALLS, make_registry
+from tests.support.nodes import CALLS, make_registry
 
 CF_TYPES = [Fold, Sum, And, Or, If, Default, ExecuteInOrder, ElementwiseProduct, Dot, Cross, CartesianProduct]
 

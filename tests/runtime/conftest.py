@@ -1,6 +1,8 @@
+"""Runtime tests run on the test node types of tests/support/nodes.py, with their call counter reset."""
+
 import pytest
 
-from tests.runtime.fixtures import CALLS, make_registry
+from tests.support.nodes import CALLS, make_registry
 
 
 @pytest.fixture
@@ -12,6 +14,3 @@ def registry():
 def _reset_calls():
     CALLS.clear()
     yield
-
-
-from tests.runtime.cluster_fixtures import cluster, fresh_cluster  # noqa: E402, F401  (real local clusters)

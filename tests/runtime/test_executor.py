@@ -10,7 +10,7 @@ from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow
 from pflow_studio.runtime.model import Workflow
-from tests.runtime.fixtures import CALLS
+from tests.support.nodes import CALLS
 
 
 def adder_graph() -> Workflow:

@@ -5,18 +5,7 @@ from __future__ import annotations
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
-
-
-def plus_group(group_id: str = "g", inner_body: Workflow | None = None) -> Workflow:
-    """A group computing (x + y) + 1 with y optional (inner default 0)."""
-    body = Workflow()
-    body.add_node("test.add", id=f"{group_id}_add")
-    body.add_node("test.add", id=f"{group_id}_one", inputs={"b": 1})
-    body.connect(f"{group_id}_add", "result", f"{group_id}_one", "a")
-    body.inputs.append(BoundaryInput("x", [PortRef(f"{group_id}_add", "a")]))
-    body.inputs.append(BoundaryInput("y", [PortRef(f"{group_id}_add", "b")]))
-    body.outputs.append(BoundaryOutput("out", PortRef(f"{group_id}_one", "result")))
-    return body
+from tests.support.workflows import plus_group
 
 
 def test_group_runs_its_body(registry):

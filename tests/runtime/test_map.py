@@ -8,23 +8,8 @@ from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
-from tests.runtime.fixtures import CALLS
-
-
-def map_over(function_type: str, properties: dict, lists: dict, *, kind: str = "core.map",
-             function_inputs: dict | None = None, function_body: Workflow | None = None) -> Workflow:
-    body = Workflow()
-    body.add_node(function_type, id="fn", inputs=function_inputs or {}, body=function_body)
-    wf = Workflow()
-    wf.add_node(kind, properties, id="map", body=body)
-    for name, values in lists.items():
-        wf.add_node("test.items", {"value": values}, id=f"list_{name}")
-        wf.connect(f"list_{name}", "value", "map", name)
-    return wf
-
-
-def run(wf: Workflow, registry, **kwargs):
-    return Executor(registry, cache=False).run(wf, **kwargs)
+from tests.support.nodes import CALLS
+from tests.support.workflows import map_over, run
 
 
 def test_single_mapped_input_gives_lists_in_input_order(registry):

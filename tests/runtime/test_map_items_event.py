@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pflow_studio.runtime import events as ev
-from tests.runtime.test_map import map_over, run
+from tests.support.workflows import map_over, run
 
 
 @pytest.mark.parametrize("on_error", ["skip", "none", "fail"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.operations import wrap_in_map
-from tests.runtime.test_group_execution import plus_group
+from tests.support.workflows import plus_group
 
 
 def nested_workflow() -> Workflow:

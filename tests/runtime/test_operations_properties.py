@@ -18,7 +18,7 @@ from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, Edge, ModelError, Node, PortRef, Workflow
 from pflow_studio.runtime.operations import collapse, ungroup, unwrap_map, wrap_in_map
 from pflow_studio.runtime.validation import validate
-from tests.runtime.fixtures import make_registry
+from tests.support.nodes import make_registry
 
 REGISTRY = make_registry()
 TYPES = ["test.number", "test.add", "test.square_offset", "test.mix"]

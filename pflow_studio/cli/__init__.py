@@ -1,0 +1,6 @@
+"""The command line: `pflow-studio [FILE]` opens the app, `pflow-studio run | cluster` work headless.
+
+`main` (in `cli.main`) dispatches; `parser` builds the argument parser, `exit_codes` holds the exit
+codes and the one-line error printer every command uses; `run`, `cluster` and `progress` are the
+commands and the progress bar.
+"""

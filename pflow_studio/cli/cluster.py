@@ -1,0 +1,115 @@
+"""`pflow-studio cluster start|info|stop|cleanup`: cluster life on a headless machine.
+
+start   start N engines (a local controller first when none answers); always detached and recorded,
+        prints the cluster id. A detached cluster of ours that is still running is reused.
+info    connect to the profile's cluster and print its ClusterInfo (a table, or --json).
+stop    ask the profile's cluster controller to stop every engine and itself.
+cleanup end the leftovers of ours in the profile (detached or orphaned).
+Exit codes: 0 done, 1 the action failed, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
+from pflow_studio.cluster_panel.model import ClusterError, ClusterInfo
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Add the `cluster` subcommand to the main parser's subcommands."""
+    cluster = commands.add_parser("cluster", help="start, inspect, stop or clean up an IPython parallel cluster")
+    cluster.add_argument("action", choices=["start", "info", "stop", "cleanup"])
+    cluster.add_argument("--profile", default="default", metavar="P", help="IPython profile (default: default)")
+    cluster.add_argument("-n", "--engines", dest="n", type=int, metavar="N", help="engines to start (default: cores)")
+    cluster.add_argument("--detach", action="store_true", help="leave it running (what 'start' always does)")
+    cluster.add_argument("--cluster-id", metavar="ID", help="the cluster to use ('' for ipcluster's)")
+    cluster.add_argument("--json", action="store_true", help="info: print JSON")
+    cluster.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds to wait for engines")
+
+
+def format_info(info: ClusterInfo) -> str:
+    """A plain-text table of a ClusterInfo."""
+    state = "connected" if info.connected else "not connected"
+    lines = [f"profile:     {info.profile}", f"cluster id:  {info.cluster_id if info.cluster_id is not None else '-'}",
+             f"controller:  {info.controller_url or '-'} ({state}{', ours' if info.controller_ours else ''})",
+             f"owned pids:  {' '.join(map(str, info.owned_pids)) or '-'}"]
+    if info.error:
+        lines.append(f"error:       {info.error}")
+    lines.append(f"engines:     {len(info.engines)}")
+    if info.engines:
+        lines.append(f"  {'id':>4} {'host':<16} {'pid':>8} {'cpu%':>6} {'mem MB':>8} {'queue':>5} ours")
+        for e in info.engines:
+            cpu = f"{e.cpu_percent:.0f}" if e.cpu_percent is not None else "-"
+            mem = f"{e.memory_rss / 2**20:.0f}" if e.memory_rss is not None else "-"
+            lines.append(f"  {e.id:>4} {e.host or '?':<16} {e.pid if e.pid is not None else '-':>8} {cpu:>6} "
+                         f"{mem:>8} {e.queue:>5} {'yes' if e.ours else ''}")
+    return "\n".join(lines)
+
+
+def cluster_command(args: argparse.Namespace) -> int:
+    from pflow_studio.cluster_panel.manager import ClusterManager
+
+    if args.n is not None and args.n < 1:
+        return fail("-n must be at least 1", EXIT_USAGE)
+    try:
+        manager = ClusterManager(args.profile)
+    except ValueError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    try:
+        return _ACTIONS[args.action](manager, args)
+    except ClusterError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        manager.shutdown_owned()
+        return fail("interrupted", EXIT_INTERRUPTED)
+
+
+def _start(manager, args: argparse.Namespace) -> int:
+    import os
+
+    reusable = [left for left in manager.find_leftovers() if left.detached and left.controller_alive
+                and (args.cluster_id is None or left.cluster_id == args.cluster_id)]
+    if reusable:
+        manager.reuse(reusable[0])
+    elif args.cluster_id is not None:
+        manager.connect(args.cluster_id)
+    info = manager.start_engines(args.n or os.cpu_count() or 1, detach=True, timeout=args.timeout)
+    print(info.cluster_id)
+    print(f"started {args.n or os.cpu_count() or 1} engine(s) on cluster '{info.cluster_id}' "
+          f"({len(info.engines)} in all), left running", file=sys.stderr)
+    return EXIT_OK
+
+
+def _info(manager, args: argparse.Namespace) -> int:
+    try:
+        info = manager.connect(args.cluster_id)
+    except ClusterError as exc:
+        info = manager.info()
+        info.error = str(exc)
+    info = manager.info() if info.connected else info
+    print(json.dumps(info.to_json(), indent=2) if args.json else format_info(info))
+    manager.cleanup(terminate=False)
+    return EXIT_OK if info.connected else EXIT_FAILED
+
+
+def _stop(manager, args: argparse.Namespace) -> int:
+    manager.connect(args.cluster_id)
+    print(manager.request_shutdown(), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cleanup(manager, args: argparse.Namespace) -> int:
+    leftovers = manager.find_leftovers()
+    if args.cluster_id is not None:
+        leftovers = [left for left in leftovers if left.cluster_id == args.cluster_id]
+    for leftover in leftovers:
+        print(manager.end(leftover), file=sys.stderr)
+    if not leftovers:
+        print(f"nothing of ours is left running in profile '{manager.profile}'", file=sys.stderr)
+    return EXIT_OK
+
+
+_ACTIONS = {"start": _start, "info": _info, "stop": _stop, "cleanup": _cleanup}

@@ -1,0 +1,469 @@
+"""The Cluster dock: a thin Qt panel over the Qt-free `ClusterManager`.
+
+Profile chooser, engine count, one QAction per action (buttons here; the same actions for the window's
+Cluster menu via `actions()`), an engine table refreshed every 2 s while visible and connected, a status
+line, a log with timestamps (errors in red, never swallowed) and a banner offering leftovers of earlier
+sessions (at start and after a profile change). Every manager call runs on the dock's worker thread
+(`DockWorker`) behind a busy indicator; the GUI thread never waits on the cluster, except `shutdown()`,
+the window's exit path, which is bounded in time.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pflow_studio.cluster_panel.bounded import call_with_timeout
+from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
+from pflow_studio.cluster_panel.dock.table import EngineTable
+from pflow_studio.cluster_panel.dock.worker import DockWorker
+from pflow_studio.cluster_panel.manager import ClusterError, ClusterInfo, ClusterManager, Leftover
+
+ERROR_COLOUR = "#e05252"
+REFRESH_MS = 2000
+LOG_LINES = 2000
+
+# name -> (text, tooltip); the order is the order of `actions()` and of the buttons
+ACTION_SPECS: dict[str, tuple[str, str]] = {
+    "start": ("Start Engines", "Start the chosen number of engines (a local controller first if none answers)"),
+    "connect": ("Connect", "Connect to a running cluster of the profile (ipcluster start, or one left running)"),
+    "refresh": ("Show Info / Refresh", "Ask the cluster for its engines now"),
+    "change_profile": ("Change Profile...", "Switch to another IPython profile (cleans up first)"),
+    "cleanup_terminate": ("Cleanup: Terminate", "Disconnect and terminate the processes this session started"),
+    "cleanup_leave": ("Cleanup: Leave Running",
+                      "Disconnect and leave the processes this session started running, for a later session"),
+    "shutdown": ("Request Cluster Shutdown...", "Ask the controller to stop every engine, ours or not, and itself"),
+}
+
+
+@dataclass
+class ActionResult:
+    """What a job hands back to the GUI thread: a log line, a fresh snapshot, leftovers found, profiles."""
+
+    message: str = ""
+    info: ClusterInfo | None = None
+    leftovers: list[Leftover] | None = None
+    profiles: list[str] | None = None
+
+
+class ClusterDock(QDockWidget):
+    """See the module docstring. `manager` is used from the worker thread only (and by `shutdown()`)."""
+
+    info_changed = Signal(object)  # ClusterInfo, after every snapshot
+
+    def __init__(self, manager: ClusterManager, parent: QWidget | None = None, *, refresh_ms: int = REFRESH_MS,
+                 check_leftovers: bool = True) -> None:
+        super().__init__("Cluster", parent)
+        self.setObjectName("dock_cluster")
+        self.manager = manager
+        self.info: ClusterInfo | None = None
+        self._profile = manager.profile
+        self._profiles = [manager.profile]  # the profiles known to exist, for the chooser
+        self._closed = False
+        self._action_error = ""  # the last failed action's message, until an action succeeds
+        self._info_error = ""  # the last snapshot's error (a dead controller)
+        self.status_text = ""  # the status line as plain text
+        self.worker = DockWorker(self)
+        self.worker.busy_changed.connect(self._busy_changed)
+        self._actions = self._make_actions()
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(refresh_ms)
+        self.timer.timeout.connect(self._timed_refresh)
+        self._show_status()
+        self._busy_changed(False)
+        self._run("Looking for leftovers", self._startup_job(check_leftovers), quiet_log=True)
+
+    # -- building ------------------------------------------------------------------------------------------
+    def _make_actions(self) -> dict[str, QAction]:
+        actions = {}
+        handlers: dict[str, Callable[[], None]] = {
+            "start": self.start_engines, "connect": self.connect_cluster, "refresh": self.refresh,
+            "change_profile": self._ask_profile, "cleanup_terminate": lambda: self.cleanup(terminate=True),
+            "cleanup_leave": lambda: self.cleanup(terminate=False), "shutdown": self.request_shutdown,
+        }
+        for name, (text, tip) in ACTION_SPECS.items():
+            action = QAction(text, self)
+            action.setObjectName(f"cluster_{name}")
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.triggered.connect(handlers[name])
+            actions[name] = action
+        return actions
+
+    def _button(self, name: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(self._actions[name])
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        return button
+
+    def _build(self) -> None:
+        body = QWidget(self)
+        self.banner = LeftoverBanner(body)
+        self.banner.reuse_requested.connect(self.reuse)
+        self.banner.end_requested.connect(self.end)
+
+        self.profile_combo = QComboBox(body)
+        self.profile_combo.setEditable(True)
+        self.profile_combo.setToolTip("IPython profile; pick or type one (a missing profile is created)")
+        self._fill_profiles([self._profile])
+        self.profile_combo.textActivated.connect(self._profile_chosen)
+        self.engine_spin = QSpinBox(body)
+        self.engine_spin.setRange(1, 1024)
+        self.engine_spin.setValue(os.cpu_count() or 1)
+        self.engine_spin.setToolTip("How many engines Start Engines starts")
+        form = QFormLayout()
+        form.addRow("Profile:", self.profile_combo)
+        form.addRow("Engines:", self.engine_spin)
+
+        self.cleanup_button = QToolButton(body)
+        self.cleanup_button.setText("Cleanup")
+        self.cleanup_button.setToolTip("Disconnect and forget the processes this session started")
+        self.cleanup_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.cleanup_button)
+        menu.addAction(self._actions["cleanup_terminate"])
+        menu.addAction(self._actions["cleanup_leave"])
+        self.cleanup_button.setMenu(menu)
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        for name in ("start", "connect", "refresh"):
+            row1.addWidget(self._button(name))
+        row2.addWidget(self.cleanup_button)
+        row2.addWidget(self._button("change_profile"))
+        row2.addWidget(self._button("shutdown"))
+        row1.addStretch(1)
+        row2.addStretch(1)
+
+        self.progress = QProgressBar(body)
+        self.progress.setRange(0, 0)  # indeterminate
+        self.progress.setMaximumHeight(8)
+        self.progress.setTextVisible(False)
+        self.status_label = QLabel(body)
+        self.status_label.setObjectName("cluster_status")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = EngineTable(body)
+        self.log_view = QPlainTextEdit(body)
+        self.log_view.setObjectName("cluster_log")
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(LOG_LINES)
+
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addLayout(form)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.log_view, 1)
+        self.setWidget(body)
+
+    def _fill_profiles(self, names: list[str]) -> None:
+        self._profiles = sorted(set(names) | {"default", self._profile})
+        combo = self.profile_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(self._profiles)
+        combo.setCurrentText(self._profile)
+        combo.blockSignals(False)
+
+    # -- public API ----------------------------------------------------------------------------------------
+    def actions(self) -> list[QAction]:  # type: ignore[override]
+        """The dock's actions, for the window's Cluster menu (the buttons use the same QActions)."""
+        return list(self._actions.values())
+
+    def action(self, name: str) -> QAction:
+        """One action by its name: start, connect, refresh, change_profile, cleanup_terminate, cleanup_leave,
+        shutdown."""
+        return self._actions[name]
+
+    @property
+    def busy(self) -> bool:
+        return self.worker.busy
+
+    def set_engine_activity(self, engine_id: int, busy: bool) -> None:
+        """Highlight (busy) or un-highlight an engine's row; for the parallel Map's events."""
+        self.table.set_activity(engine_id, busy)
+
+    def log(self, text: str, *, error: bool = False) -> None:
+        """Append a timestamped line to the log (red when `error`)."""
+        stamp = time.strftime("%H:%M:%S")
+        body = html.escape(text, quote=False).replace("\n", "<br>")
+        if error:
+            body = f'<span style="color:{ERROR_COLOUR}">{body}</span>'
+        self.log_view.appendHtml(f"{stamp}&nbsp;&nbsp;{body}")
+
+    def shutdown(self, timeout: float = 8.0) -> bool:
+        """The window's exit path: stop the refresh timer, run `manager.shutdown_owned()` here (bounded by
+        `timeout` s) and stop the worker. Returns False if stopping did not finish in time."""
+        if self._closed:
+            return True
+        self._closed = True
+        self.timer.stop()
+        self._update_actions()
+        ok = True
+        try:
+            call_with_timeout(self.manager.shutdown_owned, timeout, "stopping the processes we own")
+        except Exception as exc:
+            ok = False
+            self.log(f"Stopping the cluster processes of this session failed: {exc}", error=True)
+        self.worker.stop(1.0)
+        return ok
+
+    # -- the actions ---------------------------------------------------------------------------------------
+    def start_engines(self) -> None:
+        n = self.engine_spin.value()
+        manager = self.manager
+
+        def job() -> ActionResult:
+            info = manager.start_engines(n)
+            return ActionResult(f"Started {n} engine{'s' if n != 1 else ''} on cluster '{info.cluster_id}' "
+                                f"({len(info.engines)} connected)", info)
+        self._run(f"Starting {n} engine{'s' if n != 1 else ''} (profile '{self._profile}')", job)
+
+    def connect_cluster(self) -> None:
+        manager = self.manager
+
+        def job() -> ActionResult:
+            info = manager.connect(timeout=manager.call_timeout)
+            return ActionResult(f"Connected to cluster '{info.cluster_id}' at {info.controller_url}", info)
+        self._run(f"Connecting to a cluster of profile '{self._profile}'", job)
+
+    def refresh(self) -> None:
+        manager = self.manager
+        self._run("Asking the cluster for its engines", lambda: ActionResult(info=manager.info()), quiet_log=True)
+
+    def cleanup(self, *, terminate: bool) -> None:
+        manager = self.manager
+
+        def job() -> ActionResult:
+            line = manager.cleanup(terminate=terminate)
+            return ActionResult(line[:1].upper() + line[1:], manager.info())
+        what = "terminating" if terminate else "leaving running"
+        self._run(f"Cleaning up ({what} the processes this session started)", job)
+
+    def request_shutdown(self) -> None:
+        answer = QMessageBox.question(
+            self, "Request cluster shutdown",
+            "Ask the controller to stop every engine connected to it, including engines this session did not "
+            "start (other users' or other sessions'), and then itself?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.log("Cluster shutdown not requested (cancelled)")
+            return
+        manager = self.manager
+
+        def job() -> ActionResult:
+            line = manager.request_shutdown()
+            return ActionResult(line[:1].upper() + line[1:], manager.info())
+        self._run("Requesting cluster shutdown", job)
+
+    def change_profile(self, profile: str, *, terminate: bool = True) -> None:
+        """Switch the manager to `profile` (cleaning up first: terminate or leave running), then show its
+        leftovers. No confirmation here; the combo and the menu action ask first."""
+        manager = self.manager
+
+        def job() -> ActionResult:
+            leftovers = manager.change_profile(profile, terminate=terminate)
+            return ActionResult(f"Profile is now '{manager.profile}' ({manager.profile_dir})", manager.info(),
+                                leftovers, manager.list_profiles())
+        self._run(f"Changing profile to '{profile}'", job, self._restore_profile_text)
+
+    def reuse(self, leftover: Leftover) -> None:
+        manager = self.manager
+
+        def job() -> ActionResult:
+            info = manager.reuse(leftover)
+            return ActionResult(f"Reusing cluster '{leftover.cluster_id}' ({len(info.engines)} engines); "
+                                "it is stopped at exit", info)
+        self._run(f"Reusing cluster '{leftover.cluster_id}'", job)
+
+    def end(self, leftover: Leftover) -> None:
+        manager = self.manager
+
+        def job() -> ActionResult:
+            line = manager.end(leftover)
+            return ActionResult(line[:1].upper() + line[1:], manager.info())
+        self._run(f"Ending cluster '{leftover.cluster_id}'", job)
+
+    # -- profile chooser -----------------------------------------------------------------------------------
+    def _profile_chosen(self, text: str) -> None:
+        profile = text.strip()
+        if not profile or profile == self._profile:
+            self._restore_profile_text()
+            return
+        terminate = self._confirm_profile_change(profile)
+        if terminate is None:
+            self.log(f"Profile change to '{profile}' cancelled")
+            self._restore_profile_text()
+            return
+        self.change_profile(profile, terminate=terminate)
+
+    def _ask_profile(self) -> None:
+        names = [self.profile_combo.itemText(i) for i in range(self.profile_combo.count())]
+        profile, ok = QInputDialog.getItem(self, "Change profile", "IPython profile:", names,
+                                           max(0, names.index(self._profile)) if self._profile in names else 0,
+                                           True)
+        if ok:
+            self._profile_chosen(profile)
+
+    def _confirm_profile_change(self, profile: str) -> bool | None:
+        """True: terminate what we started; False: leave it running; None: cancelled. Asks only when
+        connected (otherwise there is nothing to clean up)."""
+        if self.info is None or not (self.info.connected or self.info.owned_pids):
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Change profile",
+            f"Switch to profile '{profile}'? The current cluster is cleaned up first.\n\n"
+            "Yes: terminate the processes this session started.\n"
+            "No: leave them running (a later session can reuse them).",
+            buttons.Yes | buttons.No | buttons.Cancel, buttons.Cancel)
+        if answer == buttons.Yes:
+            return True
+        if answer == buttons.No:
+            return False
+        return None
+
+    def _restore_profile_text(self, *_: object) -> None:
+        """Show the current profile again (and drop a name typed but not switched to)."""
+        self._fill_profiles(self._profiles)
+
+    # -- running jobs --------------------------------------------------------------------------------------
+    def _startup_job(self, check_leftovers: bool) -> Callable[[], ActionResult]:
+        manager = self.manager
+
+        def job() -> ActionResult:
+            leftovers = manager.find_leftovers() if check_leftovers else None
+            return ActionResult(info=manager.info(), leftovers=leftovers, profiles=manager.list_profiles())
+        return job
+
+    def _run(self, what: str, fn: Callable[[], ActionResult],
+             on_error: Callable[[BaseException, str], None] | None = None, *, quiet_log: bool = False) -> None:
+        if self._closed:
+            return
+        if not quiet_log:
+            self.log(what + "...")
+
+        def failed(exc: BaseException, tb: str) -> None:
+            self._failed(what, exc, tb)
+            if on_error is not None:
+                on_error(exc, tb)
+
+        def done(result: ActionResult) -> None:
+            self._action_error = ""
+            self._apply(result)
+        self.worker.submit(what, fn, done, failed)
+
+    def _timed_refresh(self) -> None:
+        manager = self.manager
+        self.worker.submit("refresh", lambda: ActionResult(info=manager.info()), self._apply,
+                           lambda exc, tb: self._failed("Refreshing", exc, tb), quiet=True)
+
+    def _apply(self, result: ActionResult) -> None:
+        if self._closed:
+            return
+        if result.message:
+            self.log(result.message)
+        if result.profiles is not None:
+            self._fill_profiles(result.profiles)
+        if result.info is not None:
+            self._show_info(result.info)
+        if result.leftovers is not None:
+            for leftover in result.leftovers:
+                self.log(describe(leftover))
+            self.banner.show_leftovers(result.leftovers)
+
+    def _failed(self, what: str, exc: BaseException, tb: str) -> None:
+        if self._closed:
+            return
+        message = str(exc) if isinstance(exc, ClusterError | ValueError) else f"{type(exc).__name__}: {exc}"
+        self.log(f"{what} failed: {message}", error=True)
+        if not isinstance(exc, ClusterError | ValueError):
+            self.log(tb.rstrip(), error=True)  # unexpected: the whole traceback
+        self._action_error = f"{what} failed: {message}"
+        self._show_status()
+        self._timed_refresh()  # show what the cluster looks like now
+
+    def _show_info(self, info: ClusterInfo) -> None:
+        self.info = info
+        if info.profile != self._profile:
+            self._profile = info.profile
+            self._restore_profile_text()
+        self.table.show_engines(info.engines if info.connected else [])
+        if info.error and info.error != self._info_error:
+            self.log(info.error, error=True)
+        self._info_error = info.error
+        self._show_status()
+        self._update_timer()
+        self._update_actions()
+        self.info_changed.emit(info)
+
+    def _show_status(self) -> None:
+        info = self.info
+        if info is None:
+            text = f"Profile '{self._profile}': not connected"
+        elif info.connected:
+            ours = sum(e.ours for e in info.engines)
+            text = (f"Connected to {info.controller_url or '?'} - profile '{info.profile}', cluster "
+                    f"'{info.cluster_id}' - {len(info.engines)} engines ({ours} ours)"
+                    f"{', controller ours' if info.controller_ours else ''}")
+        else:
+            text = f"Profile '{info.profile}': not connected"
+        errors = [e for e in (self._info_error, self._action_error) if e]
+        self.status_text = "\n".join([text, *errors])
+        body = html.escape(text, quote=False)
+        for error in errors:
+            body += f'<br><span style="color:{ERROR_COLOUR}">{html.escape(error, quote=False)}</span>'
+        self.status_label.setText(body)
+
+    # -- busy state, timer ---------------------------------------------------------------------------------
+    def _busy_changed(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        for widget in (self.profile_combo, self.engine_spin, self.cleanup_button, self.banner):
+            widget.setEnabled(not busy)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        idle = not self.worker.busy and not self._closed
+        connected = bool(self.info and self.info.connected)
+        for name, action in self._actions.items():
+            action.setEnabled(idle and (connected or name != "shutdown"))
+
+    def _update_timer(self) -> None:
+        run = self.isVisible() and bool(self.info and self.info.connected) and not self._closed
+        if run and not self.timer.isActive():
+            self.timer.start()
+        elif not run and self.timer.isActive():
+            self.timer.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_timer()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_timer()

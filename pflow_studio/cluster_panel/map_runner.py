@@ -1,0 +1,51 @@
+"""Which runner a Map uses: in this process, or an ipyparallel cluster reached through the manager.
+
+`cluster_runner` returns a `ClusterRunner` whose cluster is found only when the first Map runs (a
+workflow without Maps never starts one): with `connect_first`, a running cluster of the manager's
+profile is used when one answers; otherwise the manager starts a local cluster that this session owns
+(`engines` engines, one per core by default), the embedded default. `say` hears, in one line, which
+cluster the Maps run on, so the CLI and the app can tell the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipyparallel as ipp
+
+from pflow_studio.cluster_panel.manager import ClusterError, ClusterManager
+from pflow_studio.runtime.cluster.runner import ClusterRunner, RunnerNotice
+
+
+def cluster_runner(
+    get_manager: Callable[[], ClusterManager],
+    *,
+    engines: int | None = None,
+    connect_first: bool = True,
+    say: Callable[[str], None] = lambda message: None,
+    on_notice: Callable[[RunnerNotice], None] | None = None,
+) -> ClusterRunner:
+    """A ClusterRunner on the cluster of the manager `get_manager()` gives when the first Map runs."""
+
+    def provide() -> ipp.Client:
+        manager = get_manager()
+        if connect_first and not manager.connected:
+            try:
+                info = manager.connect(timeout=manager.call_timeout)
+            except ClusterError:
+                pass
+            else:
+                if info.engines:
+                    say(f"Maps run on the running cluster of profile '{manager.profile}' "
+                        f"({len(info.engines)} engines, controller {info.controller_url or 'local'})")
+                    return manager.ensure_cluster(engines)
+        started = not manager.connected
+        client = manager.ensure_cluster(engines)
+        if started:
+            say(f"Maps run on a local cluster started for this session: {len(client.ids)} engines "
+                f"(profile '{manager.profile}'); it is stopped at exit")
+        else:
+            say(f"Maps run on the cluster of profile '{manager.profile}' ({len(client.ids)} engines)")
+        return client
+
+    return ClusterRunner(provide, on_event=on_notice)

@@ -1,0 +1,142 @@
+"""The ipyparallel Map runner: ship the body once, run chunks of elements load-balanced, never hang.
+
+`ClusterRunner(client_or_provider)` implements the runner protocol of `runtime.runners`:
+- The task (a Map body, `BodyTask`) is cloudpickled once per map and reaches each engine once,
+  cached there by its hash (`engine_side`): a small body rides along with the chunks until every
+  engine is known to hold it (no separate round trip); a big one (over `CARRY_MAX` bytes) is pushed
+  first. Other chunks carry only the hash and their elements; an engine that lacks the body answers
+  "missing", and the chunk is resubmitted with the body.
+- Elements are cut into contiguous chunks sized from the element time measured on the engines
+  (`engine_chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
+  two chunks in flight per engine. The first chunks of a body never measured before are the
+  measurement (each engine's share under a time budget; what an engine did not run comes back and is
+  sent again). Chunks that are each engine's even share go straight to one engine each (a direct
+  view, one hop less than the load balancer); all others, and any resubmission, are load-balanced.
+  Each element runs under its own error capture on the engine, so results keep input order and one
+  failure never hides its neighbours. `progress(done, total)` is called as chunks complete.
+- A chunk lost with its engine (the engine left the cluster, or the hub reports `EngineError`) is
+  resubmitted to the remaining engines, at most `max_losses` times. Ordinary exceptions are never
+  re-run: they are element failures.
+- No engines for `engine_grace` seconds during a map (or `timeout` seconds when it starts) raises
+  `NoEngines`; a controller that stops answering raises `ControllerLost` within a few seconds.
+  Every wait polls with a short timeout, so nothing blocks on a dead cluster.
+- Cancel aborts queued chunks, interrupts running ones (SIGINT through the engines' nannies, or the
+  `interrupt` callable given), waits briefly for them to settle and raises `Cancelled`.
+- `on_event(RunnerNotice)` hears what the runner does (engines used, pushes, chunks done per engine,
+  engines lost); `record` (a `run_record.RunRecord`) receives one entry per map.
+ipyparallel is imported only when a map runs, so the runtime imports stay light.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.cluster.map_run import (
+    BodyNotSendable,
+    ClusterError,
+    ControllerLost,
+    MapRun,
+    NoEngines,
+    RunnerNotice,
+)
+from pflow_studio.runtime.run_record import RunRecord
+from pflow_studio.runtime.runners import ItemOutcome, Progress
+
+__all__ = ["BodyNotSendable", "ClusterError", "ClusterRunner", "ControllerLost", "NoEngines", "RunnerNotice"]
+
+log = logging.getLogger(__name__)
+
+
+class ClusterRunner:
+    """Runs a Map's elements on an ipyparallel cluster (see the module docstring)."""
+
+    name = "cluster"
+
+    def __init__(
+        self,
+        client_or_provider: Any,
+        *,
+        chunksize: int | None = None,
+        on_event: Callable[[RunnerNotice], None] | None = None,
+        timeout: float = 15.0,
+        record: RunRecord | None = None,
+        interrupt: Callable[[], None] | None = None,
+        engine_grace: float = 5.0,
+        max_losses: int = 3,
+    ) -> None:
+        if hasattr(client_or_provider, "load_balanced_view"):
+            self._client, self._provider = client_or_provider, None
+        elif callable(client_or_provider):
+            self._client, self._provider = None, client_or_provider
+        else:
+            raise TypeError("ClusterRunner needs an ipyparallel.Client or a callable returning one")
+        self.chunksize = chunksize
+        self.on_event = on_event
+        self.timeout = timeout
+        self.record = record
+        self.interrupt = interrupt
+        self.engine_grace = engine_grace
+        self.max_losses = max_losses
+        self.last_outcomes: list[ItemOutcome] = []
+        self._pushed: dict[int, set[str]] = {}  # engine id -> digests it holds
+        self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
+        self._view: Any = None  # the load-balanced view of the current client
+        self._direct: dict[int, Any] = {}  # engine id -> direct view of the current client
+
+    def client(self) -> Any:
+        """The client, asking the provider on first use (again after the controller was lost)."""
+        if self._client is None:
+            assert self._provider is not None
+            self._client = self._provider()
+            self._pushed.clear()
+            self._view = None
+        return self._client
+
+    def view(self) -> Any:
+        """The client's load-balanced view (made once per client)."""
+        client = self.client()
+        if self._view is None or self._view.client is not client:
+            self._view = client.load_balanced_view()
+            self._direct = {}
+        return self._view
+
+    def direct(self, engine: int) -> Any:
+        """A direct view on one engine of the current client (made once per engine)."""
+        view = self._direct.get(engine)
+        if view is None:
+            view = self._direct[engine] = self.client()[engine]
+        return view
+
+    def notify(self, notice: RunnerNotice) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(notice)
+            except Exception:
+                log.exception("runner event listener failed")
+
+    def map(
+        self,
+        task: Callable[[dict[str, Any]], dict[str, Any]],
+        items: Sequence[dict[str, Any]],
+        *,
+        progress: Progress,
+        cancel: CancelToken,
+    ) -> list[ItemOutcome]:
+        started = time.time()
+        run = MapRun(self, task, items, progress, cancel)
+        try:
+            outcomes = run.run()
+        except ControllerLost:
+            if self._provider is not None:
+                self._client = None  # ask the provider again next time
+            raise
+        self.last_outcomes = outcomes
+        if self.record is not None:
+            self.record.add(outcomes, runner=self.name, function=str(getattr(task, "function_id", "")),
+                            engines=len(run.engines_seen), started=started)
+        return outcomes
+

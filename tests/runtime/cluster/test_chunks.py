@@ -1,0 +1,139 @@
+"""The cluster runner's pure parts, in-process: chunk sizing, element encoding, the engine-side
+body cache and chunk runner, and run records."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import threading
+import time
+from array import array
+
+import cloudpickle
+import pytest
+
+from pflow_studio.runtime import run_record
+from pflow_studio.runtime.cluster import engine_side
+from pflow_studio.runtime.cluster.chunks import PROBE_BUDGET, PROBE_BYTES, TARGET, ChunkSizer, encode_chunk, probe_limit
+from pflow_studio.runtime.runners import ItemOutcome
+
+
+def test_unknown_cost_probes_with_each_engines_share_under_a_budget():
+    sizer = ChunkSizer()
+    assert sizer.next_size(2000, 2) == 1000 and sizer.budget(1000) == PROBE_BUDGET
+    assert sizer.next_size(1000, 2) == 1000  # the probe share is kept until a cost is measured
+    assert ChunkSizer(max_probe=30).next_size(2000, 2) == 30
+
+
+def test_probe_limit_bounds_the_bytes_a_probe_sends():
+    assert probe_limit([{"x": 1}] * 10, 0) > 10_000
+    assert probe_limit([b"x" * (PROBE_BYTES // 4)] * 10, 0) == 3
+
+
+def test_sized_chunks_get_a_budget_that_only_a_wrong_estimate_reaches():
+    sizer = ChunkSizer(cost=0.01)
+    assert sizer.budget(25) == pytest.approx(1.0)
+    assert sizer.budget(1) == TARGET
+    assert ChunkSizer(5).budget(5) is None
+
+
+def test_trivial_elements_are_split_evenly_once_per_engine():
+    sizer = ChunkSizer()
+    sizer.observe(4, 4e-5)
+    assert sizer.next_size(1996, 2) == 998
+    assert sizer.next_size(998, 2) == 998  # the even share is kept
+
+
+def test_heavy_elements_get_small_chunks_that_shrink_towards_the_end():
+    sizer = ChunkSizer(cost=0.01)
+    sizes, remaining = [], 1000
+    while remaining:
+        size = sizer.next_size(remaining, 2)
+        sizes.append(size)
+        remaining -= size
+    assert max(sizes) <= 25 and sizes == sorted(sizes, reverse=True) and sizes[-1] == 1
+
+
+def test_quarter_second_elements_run_one_per_chunk():
+    assert ChunkSizer(cost=0.25).next_size(16, 2) == 1
+
+
+def test_fixed_chunksize_wins_and_must_be_positive():
+    assert ChunkSizer(7, cost=1e-6).next_size(100, 2) == 7
+    assert ChunkSizer(7).next_size(3, 2) == 3
+    with pytest.raises(ValueError, match="at least 1"):
+        ChunkSizer(0)
+
+
+def test_encode_chunk_splits_around_unsendable_elements():
+    items = [{"x": 0}, {"x": threading.Lock()}, {"x": 2}, {"x": 3}, {"x": threading.Lock()}]
+    runs, bad = encode_chunk(items, 0, 5)
+    assert [(start, pickle.loads(payload), size) for start, payload, size in runs] == [
+        (0, [{"x": 0}], 1), (2, [{"x": 2}, {"x": 3}], 2)]
+    assert [b.index for b in bad] == [1, 4]
+    assert "element 1 cannot be sent to an engine: TypeError" in bad[0].error
+
+
+def test_engine_side_runs_each_element_under_its_own_capture():
+    def body(bindings):
+        if bindings["x"] == 1:
+            raise ValueError("one")
+        return {"y": bindings["x"] + 10}
+
+    blob = cloudpickle.dumps(body)
+    digest = engine_side.store_body("digest-a", blob)
+    rows = engine_side.rows(engine_side.run_chunk(digest, 5, cloudpickle.dumps([{"x": 0}, {"x": 1}, {"x": 2}])))
+    assert [(ok, value, error) for ok, value, error, *_ in rows] == [
+        (True, {"y": 10}, ""), (False, None, "ValueError: one"), (True, {"y": 12}, "")]
+    assert "ValueError: one" in rows[1][3]
+    assert all(r[5] <= r[6] for r in rows) and rows[0][6] == rows[1][5]  # one clock reading between elements
+    assert engine_side.run_chunk("unknown", 0, b"") == engine_side.MISSING
+
+
+def test_engine_side_stores_a_carried_body_and_stops_at_the_budget():
+    def slow(bindings):
+        time.sleep(0.02)
+        return bindings
+
+    blob = cloudpickle.dumps(slow)
+    payload = cloudpickle.dumps([{"x": i} for i in range(50)])
+    rows = engine_side.rows(engine_side.run_chunk("carried", 0, payload, blob, budget=0.05))
+    assert engine_side.has_body("carried")
+    assert 2 <= len(rows) < 10 and [r[1] for r in rows] == [{"x": i} for i in range(len(rows))]
+    assert len(engine_side.rows(engine_side.run_chunk("carried", 0, cloudpickle.dumps([{}]), budget=0.0))) == 1
+
+
+def test_engine_side_unsendable_result_fails_only_its_row():
+    back = engine_side.rows(engine_side.dump_result([1, threading.Lock()], {}, array("d", [0.0, 1.0, 2.0]), 10))
+    assert back[0][:2] == (True, 1)
+    assert back[1][0] is False and "result of element 11 cannot be sent back" in back[1][2]
+    assert back[1][5:] == (1.0, 2.0)
+
+
+def test_engine_side_body_that_cannot_load_fails_every_row():
+    engine_side.store_body("broken", b"not a pickle")
+    rows = engine_side.rows(engine_side.run_chunk("broken", 0, cloudpickle.dumps([{}, {}])))
+    assert [r[0] for r in rows] == [False, False]
+    assert rows[0][2].startswith("the Map body cannot be loaded on this engine")
+
+
+def test_engine_side_keeps_a_bounded_number_of_bodies():
+    for i in range(engine_side.KEEP + 5):
+        engine_side.store_body(f"bulk-{i}", b"x")
+    assert len(engine_side._BLOBS) == engine_side.KEEP and engine_side.has_body(f"bulk-{engine_side.KEEP + 4}")
+
+
+def test_run_record_round_trips_as_json(tmp_path):
+    record = run_record.RunRecord()
+    entry = record.add([ItemOutcome(0, True, {"y": 1}, engine=3, host="h", started=1.0, finished=2.0),
+                        ItemOutcome(1, False, error="boom", engine=4, host="h", started=1.5, finished=2.5)],
+                       runner="cluster", function="fn", engines=2)
+    assert entry["failed"] == 1 and entry["started"] == 1.0 and entry["finished"] == 2.5
+    path = record.write(tmp_path / "sub" / "run.json")
+    data = run_record.read(path)
+    assert data == json.loads(json.dumps(record.to_json()))
+    assert data["maps"][0]["items"][1] == {"index": 1, "engine": 4, "host": "h", "started": 1.5,
+                                           "finished": 2.5, "status": "failed", "error": "boom"}
+    (tmp_path / "other.json").write_text("{}")
+    with pytest.raises(ValueError, match="not a pflow-studio run record"):
+        run_record.read(tmp_path / "other.json")

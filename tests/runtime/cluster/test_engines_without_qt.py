@@ -1,0 +1,54 @@
+"""Engines need no Qt: a Map runs on engines where PySide6 and NodeGraphQt cannot be imported."""
+
+from __future__ import annotations
+
+import pytest
+
+from pflow_studio.project.file_format import load
+from pflow_studio.runtime.cluster.runner import ClusterRunner
+from pflow_studio.runtime.executor import Executor
+from pflow_studio.runtime.runners import SerialRunner
+from tests.support.clusters import start_cluster
+from tests.support.paths import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def qt_free_cluster(tmp_path_factory):
+    local = start_cluster(tmp_path_factory.mktemp("noqt") / "profile", block_qt=True)
+    yield local
+    local.stop()
+
+
+def _qt_state() -> dict:
+    import sys
+
+    try:
+        import PySide6  # noqa: F401
+
+        importable = True
+    except ImportError:
+        importable = False
+    try:
+        import NodeGraphQt  # noqa: F401
+
+        importable = True
+    except ImportError:
+        pass
+    return {"importable": importable,
+            "loaded": sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "NodeGraphQt"))}
+
+
+@pytest.mark.timeout(180)
+def test_maps_run_on_engines_that_cannot_import_qt(qt_free_cluster):
+    before = qt_free_cluster.client[:].apply_sync(_qt_state)
+    assert all(not state["importable"] for state in before)
+    runner = ClusterRunner(qt_free_cluster.client, chunksize=2)
+    for path in sorted(EXAMPLES.glob("*.pflow")):
+        workflow = load(path).workflow
+        serial = Executor(runner=SerialRunner(), cache=False).run(workflow)
+        ours = Executor(runner=runner, cache=False).run(workflow)
+        assert ours.ok, ours.failures
+        assert ours.outputs == serial.outputs
+    assert runner.last_outcomes and all(o.engine is not None for o in runner.last_outcomes)
+    after = qt_free_cluster.client[:].apply_sync(_qt_state)
+    assert all(state["loaded"] == [] for state in after)

@@ -29,7 +29,8 @@ from pflow_studio.app.preferences import cluster_profile, serial_maps, set_clust
 from pflow_studio.cluster_panel.dock.panel import ClusterDock
 from pflow_studio.cluster_panel.manager import ClusterInfo, ClusterManager
 from pflow_studio.runtime import events as ev
-from pflow_studio.runtime.cluster.runner import ClusterRunner, RunnerNotice
+from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.runners import Runner, SerialRunner
 
 SERIAL_TEXT = "Run Maps in this process (serial)"
@@ -106,15 +107,15 @@ class ClusterSession(QObject):
     def _notice(self, notice: RunnerNotice) -> None:
         if self._closed:
             return
-        if notice.kind in ("sent", "chunk") and notice.engine is not None:
+        if notice.kind in (NoticeKind.SENT, NoticeKind.CHUNK) and notice.engine is not None:
             self.dock.set_engine_activity(notice.engine, True)
-        elif notice.kind == "engines":
+        elif notice.kind == NoticeKind.ENGINES:
             self.dock.refresh()  # the table shows the cluster the Map runs on (perhaps just started)
-        elif notice.kind == "lost":
+        elif notice.kind == NoticeKind.LOST:
             if notice.engine is not None:
                 self.dock.set_engine_activity(notice.engine, False)
             self.dock.log(notice.message, error=True)
-        elif notice.kind == "cancelling":
+        elif notice.kind == NoticeKind.CANCELLING:
             self.dock.log(f"Run stopped: {notice.message}")
 
     def _run_event(self, event: ev.Event) -> None:

@@ -19,8 +19,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from pflow_studio.canvas import clipboard
-from pflow_studio.canvas.levels import CONTAINER_TYPES, GROUP_TYPE
-from pflow_studio.runtime.map_wrapping import MAP_TYPE
+from pflow_studio.runtime.container_types import CONTAINER_TYPES, GROUP_TYPE, MAP_TYPE
 
 if TYPE_CHECKING:
     from pflow_studio.app.main_window import MainWindow

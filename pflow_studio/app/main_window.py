@@ -36,7 +36,7 @@ from pflow_studio.app.run_view import RunView
 from pflow_studio.app.settings import make_settings
 from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.runtime.map_wrapping import MAP_TYPE
+from pflow_studio.runtime.container_types import MAP_TYPE
 from pflow_studio.runtime.model import ModelError
 
 if TYPE_CHECKING:

@@ -26,6 +26,7 @@ from pflow_studio.app.editors import TextEditor, make_editor
 from pflow_studio.canvas import UNSET
 from pflow_studio.nodes.api import NO_DEFAULT, NodeType
 from pflow_studio.nodes.registry import Registry, UnknownNodeType
+from pflow_studio.runtime.container_types import MAP_TYPE
 from pflow_studio.runtime.containers import is_function_container
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import Node, Workflow
@@ -48,7 +49,7 @@ def _hidden(type_name: str, instance: NodeType) -> set[str]:
         return set()
     if instance.values.get("mode") == "vistrails":
         return {"mapped", "combine"}
-    return {"mapped", "input_ports"} | ({"output_port"} if type_name == "core.map" else set())
+    return {"mapped", "input_ports"} | ({"output_port"} if type_name == MAP_TYPE else set())
 
 
 class PropertiesPanel(QWidget):

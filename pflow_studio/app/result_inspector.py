@@ -8,13 +8,14 @@ from typing import Any
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from pflow_studio.runtime.container_types import FILTER_TYPE, MAP_TYPE
 from pflow_studio.runtime.executor import RunResult
 from pflow_studio.runtime.model import Workflow
 
 MAX_CHARS = 200_000
 PER_ELEMENT_NOTE = ("This node is inside a {kind}: it runs once per element; see the {kind}'s outputs "
                     "(go up and select the {kind}).")
-FUNCTION_CONTAINERS = {"core.map": "Map", "core.filter": "Filter"}
+FUNCTION_CONTAINERS = {MAP_TYPE: "Map", FILTER_TYPE: "Filter"}
 
 
 def outputs_at(workflow: Workflow, result: RunResult | None, path: tuple[str, ...]) -> tuple[dict | None, str]:

@@ -12,6 +12,7 @@ vanish in turn), and a Map's or Filter's settings naming a vanished function inp
 from __future__ import annotations
 
 from pflow_studio.canvas import levels
+from pflow_studio.runtime.container_types import FILTER_TYPE, FUNCTION_CONTAINER_TYPES, GROUP_TYPE
 from pflow_studio.runtime.model import Node, Workflow
 
 
@@ -54,7 +55,7 @@ def _parent_ports_gone(root: Workflow, parent_path: tuple[str, ...], parent: Wor
     if not parent_path:
         return set(), set()
     holder = levels.node_at(root, parent_path)
-    if holder.type_name == levels.GROUP_TYPE:
+    if holder.type_name == GROUP_TYPE:
         next_in: set[str] = set()
         for boundary in parent.inputs:
             kept = [t for t in boundary.targets if not (t.node == container and t.port in gone_in)]
@@ -65,7 +66,7 @@ def _parent_ports_gone(root: Workflow, parent_path: tuple[str, ...], parent: Wor
         parent.inputs = [b for b in parent.inputs if b.name not in next_in]
         parent.outputs = [b for b in parent.outputs if b.name not in next_out]
         return next_in, next_out
-    if holder.type_name in levels.FUNCTION_TYPES:
+    if holder.type_name in FUNCTION_CONTAINER_TYPES:
         return _function_ports_gone(holder, gone_in, gone_out)
     return set(), set()
 
@@ -83,5 +84,5 @@ def _function_ports_gone(holder: Node, gone_in: set[str], gone_out: set[str]) ->
         props["output_port"] = ""
     for name in gone_in:
         lost_in = {name for name in gone_in if not (vistrails and name in fed)}
-    lost_out = set() if vistrails or holder.type_name == "core.filter" else set(gone_out)
+    lost_out = set() if vistrails or holder.type_name == FILTER_TYPE else set(gone_out)
     return lost_in, lost_out

@@ -13,6 +13,7 @@ from pflow_studio.canvas import clipboard, clipboard_guard, levels
 from pflow_studio.canvas.commands import AddNodesCommand
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import operations
+from pflow_studio.runtime.container_types import GROUP_TYPE, MAP_TYPE
 from pflow_studio.runtime.model import Workflow, unique_name
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def collapse_selection(canvas: Canvas) -> str | None:
 
 
 def ungroup_selected(canvas: Canvas) -> None:
-    groups = [n for n in canvas.selected_node_ids() if _type_of(canvas, n) == "core.group"]
+    groups = [n for n in canvas.selected_node_ids() if _type_of(canvas, n) == GROUP_TYPE]
     if not groups:
         canvas.message.emit("select a Group to ungroup")
         return
@@ -89,7 +90,7 @@ def wrap_selected_in_map(canvas: Canvas) -> str | None:
 
 
 def unwrap_selected(canvas: Canvas) -> None:
-    maps = [n for n in canvas.selected_node_ids() if _type_of(canvas, n) == "core.map"]
+    maps = [n for n in canvas.selected_node_ids() if _type_of(canvas, n) == MAP_TYPE]
     if not maps:
         canvas.message.emit("select a Map to unwrap")
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pflow_studio.nodes.api import NodeType
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.container_types import GROUP_TYPE
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import ModelError, Node, Workflow
 
@@ -16,9 +17,6 @@ INPUTS_NODE = "__inputs__"
 OUTPUTS_NODE = "__outputs__"
 PSEUDO_NODES = (INPUTS_NODE, OUTPUTS_NODE)
 NEW_PORT = "+"
-GROUP_TYPE = "core.group"
-CONTAINER_TYPES = ("core.group", "core.map", "core.filter")
-FUNCTION_TYPES = ("core.map", "core.filter")  # containers whose body is one function node
 
 
 def level_at(root: Workflow, path: tuple[str, ...]) -> Workflow:

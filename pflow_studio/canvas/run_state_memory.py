@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pflow_studio.canvas import levels, run_state
 from pflow_studio.canvas.level_view import LevelView
+from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
 from pflow_studio.runtime.model import Workflow
 
 Path = tuple[str, ...]
@@ -68,7 +69,7 @@ class RunStates:
         if path[:-1] == shown:
             view = self._view.nodes.get(path[-1])
             return [view] if view is not None else []
-        if path == shown and levels.node_at(self._root(), path).type_name in levels.FUNCTION_TYPES:
+        if path == shown and levels.node_at(self._root(), path).type_name in FUNCTION_CONTAINER_TYPES:
             return [v for n, v in self._view.nodes.items() if n not in levels.PSEUDO_NODES]
         return []
 

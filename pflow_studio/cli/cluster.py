@@ -15,7 +15,8 @@ import json
 import sys
 
 from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
-from pflow_studio.cluster_panel.model import ClusterError, ClusterInfo
+from pflow_studio.cluster_panel.model import ClusterInfo
+from pflow_studio.runtime.cluster.errors import ClusterError
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

@@ -24,6 +24,7 @@ from pflow_studio.cli.progress import ProgressBar
 from pflow_studio.common.atomic_file import write_atomic
 from pflow_studio.project.file_format import ProjectFileError, load
 from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow, RunResult
 from pflow_studio.runtime.run_record import RunRecorder
 from pflow_studio.runtime.runners import Runner, SerialRunner
@@ -89,8 +90,8 @@ class _RunCluster:
 def _cluster_runner(args: argparse.Namespace, cluster: _RunCluster, say: Any) -> Runner:
     from pflow_studio.cluster_panel.map_runner import cluster_runner
 
-    def notice(event: Any) -> None:
-        if event.kind in ("lost", "cancelling"):
+    def notice(event: RunnerNotice) -> None:
+        if event.kind in (NoticeKind.LOST, NoticeKind.CANCELLING):
             say(event.message)
 
     return cluster_runner(cluster.get, engines=args.engines, connect_first=args.profile is not None, say=say,

@@ -25,11 +25,10 @@ import ipyparallel as ipp
 from pflow_studio.cluster_panel import discovery, launch, profiles
 from pflow_studio.cluster_panel.bounded import CallTimeout, call_with_timeout
 from pflow_studio.cluster_panel.engines import EngineFacts
-from pflow_studio.cluster_panel.model import ClusterError, ClusterInfo, EngineInfo, Leftover
+from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
 from pflow_studio.cluster_panel.processes import ProcessRef, end_processes, me, owner_token
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
-
-__all__ = ["ClusterError", "ClusterInfo", "ClusterManager", "EngineInfo", "Leftover"]
+from pflow_studio.runtime.cluster.errors import ClusterError
 
 
 class ClusterManager:

@@ -13,8 +13,10 @@ from collections.abc import Callable
 
 import ipyparallel as ipp
 
-from pflow_studio.cluster_panel.manager import ClusterError, ClusterManager
-from pflow_studio.runtime.cluster.runner import ClusterRunner, RunnerNotice
+from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.runtime.cluster.errors import ClusterError
+from pflow_studio.runtime.cluster.notices import RunnerNotice
+from pflow_studio.runtime.cluster.runner import ClusterRunner
 
 
 def cluster_runner(

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
-class ClusterError(RuntimeError):
-    """A cluster action that could not be done; the message says why in one line."""
-
-
 @dataclass
 class EngineInfo:
     """One engine. `pid`/`host` are None until the engine answered; CPU/memory only for local engines."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from pflow_studio.nodes.api import In, NodeType, Out, Prop
+from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, MAP_TYPE
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import Node
 
@@ -35,7 +36,7 @@ ON_ERROR_MODES = ("fail", "skip", "none")
 class Group(NodeType):
     """A sub-workflow collapsed into one node; its ports are the body's boundary ports."""
 
-    type_name = "core.group"
+    type_name = GROUP_TYPE
     category = "Structure"
     label = "Group"
 
@@ -162,7 +163,7 @@ class _FunctionContainer(NodeType):
 class Map(_FunctionContainer):
     """Run a node or a Group once per element of a list (or lists); outputs are lists in input order."""
 
-    type_name = "core.map"
+    type_name = MAP_TYPE
     label = "Map"
     properties = [
         *_FunctionContainer.properties,
@@ -182,7 +183,7 @@ class Map(_FunctionContainer):
 class Filter(_FunctionContainer):
     """Keep the elements for which the function's output is True (VisTrails' Filter)."""
 
-    type_name = "core.filter"
+    type_name = FILTER_TYPE
     label = "Filter"
 
     def output_ports(self) -> list[Out]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
+from pflow_studio.runtime.container_types import GROUP_TYPE
 from pflow_studio.runtime.model import (
     BoundaryInput,
     BoundaryOutput,
@@ -35,8 +36,6 @@ from pflow_studio.runtime.model import (
     new_id,
     unique_name,
 )
-
-GROUP_TYPE = "core.group"
 
 
 def extract(workflow: Workflow, node_ids: Iterable[str]) -> Workflow:

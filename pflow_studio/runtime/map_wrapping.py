@@ -17,10 +17,9 @@ from __future__ import annotations
 import copy
 
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.container_types import GROUP_TYPE, MAP_TYPE
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import Edge, ModelError, Node, PortRef, Workflow, new_id
-
-MAP_TYPE = "core.map"
 
 
 def wrap_in_map(workflow: Workflow, node_id: str, *, mapped: list[str] | None = None, map_id: str | None = None,
@@ -80,7 +79,7 @@ def _input_names(node: Node, registry: Registry | None) -> list[str] | None:
     """The node's input names in port order, or None when unknown without a registry."""
     if registry is not None:
         return [port.name for port in instantiate(node, registry).input_ports()]
-    if node.body is not None and node.type_name == "core.group":
+    if node.body is not None and node.type_name == GROUP_TYPE:
         return [boundary.name for boundary in node.body.inputs]
     return None
 

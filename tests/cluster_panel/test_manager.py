@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pflow_studio.cluster_panel.discovery import tagged_processes
-from pflow_studio.cluster_panel.manager import ClusterError, ClusterManager
+from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.runtime.cluster.errors import ClusterError
 from tests.support.processes import processes_under, wait_until
 
 

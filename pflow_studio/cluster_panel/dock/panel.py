@@ -39,7 +39,9 @@ from pflow_studio.cluster_panel.bounded import call_with_timeout
 from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
 from pflow_studio.cluster_panel.dock.table import EngineTable
 from pflow_studio.cluster_panel.dock.worker import DockWorker
-from pflow_studio.cluster_panel.manager import ClusterError, ClusterInfo, ClusterManager, Leftover
+from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
+from pflow_studio.runtime.cluster.errors import ClusterError
 
 ERROR_COLOUR = "#e05252"
 REFRESH_MS = 2000

@@ -1,6 +1,5 @@
 """One map of a `ClusterRunner` over the cluster: chunks in flight, their results, lost engines,
-liveness checks and cancel (the behaviour is described in `cluster_runner`'s docstring). Also the
-runner's errors and notices, which this module raises and sends.
+liveness checks and cancel (the behaviour is described in `runner`'s docstring).
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ import cloudpickle
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.cluster import engine_side
 from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_limit
+from pflow_studio.runtime.cluster.errors import BodyNotSendable, ControllerLost, NoEngines
+from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
 from pflow_studio.runtime.runners import ItemOutcome, Progress
 
 if TYPE_CHECKING:
@@ -34,34 +35,6 @@ log = logging.getLogger(__name__)
 POLL = 0.1  # seconds between looks at the futures
 CHECK = 1.0  # seconds between liveness checks (engines, controller)
 CARRY_MAX = 256 * 1024  # bodies up to this size ride along with chunks instead of being pushed first
-
-
-class ClusterError(RuntimeError):
-    """The cluster could not run the Map (see the subclasses); the message says what to do."""
-
-
-class NoEngines(ClusterError):
-    """No engine was connected long enough to run the Map."""
-
-
-class ControllerLost(ClusterError):
-    """The cluster's controller stopped answering."""
-
-
-class BodyNotSendable(ClusterError):
-    """The Map body cannot be serialized for the engines."""
-
-
-@dataclasses.dataclass(frozen=True)
-class RunnerNotice:
-    """Something the runner did: kind is "engines", "pushed", "sent" (a chunk sent straight to `engine`),
-    "chunk" (a chunk done on `engine`), "lost", "cancelling"."""
-
-    kind: str
-    message: str
-    engine: int | None = None
-    done: int = 0
-    total: int = 0
 
 
 @dataclasses.dataclass(eq=False)
@@ -112,7 +85,7 @@ class MapRun:
 
         self.client = self.runner.client()
         ids = self._wait_for_engines()
-        self.runner.notify(RunnerNotice("engines", f"running {self.total} elements on {len(ids)} engine(s)",
+        self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
         try:
             self.blob = cloudpickle.dumps(self.task)
@@ -169,15 +142,15 @@ class MapRun:
         carry = self.blob if len(self.blob) <= CARRY_MAX and not all(map(self._holds, self.ids)) else None
         if carry is not None and not self._carried:
             self._carried = True
-            self.runner.notify(RunnerNotice("pushed", f"Map body ({len(self.blob)} bytes) sent with the chunks "
-                                                      "until every engine holds it"))
+            self.runner.notify(RunnerNotice(NoticeKind.PUSHED, f"Map body ({len(self.blob)} bytes) sent with "
+                                                               "the chunks until every engine holds it"))
         if chunk.target is not None and chunk.target not in self.ids:
             chunk.target = None
         view = self.view if chunk.target is None else self.runner.direct(chunk.target)
         chunk.ar = view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload, carry, chunk.budget)
         self.pending[chunk.ar] = chunk
         if chunk.target is not None:  # load-balanced chunks name their engine only when done
-            self.runner.notify(RunnerNotice("sent", f"{chunk.size} elements sent to engine {chunk.target}",
+            self.runner.notify(RunnerNotice(NoticeKind.SENT, f"{chunk.size} elements sent to engine {chunk.target}",
                                             chunk.target, self.done, self.total))
         chunk.ar.add_done_callback(self._finished.put)  # called on ipyparallel's thread when the result is in
 
@@ -240,7 +213,7 @@ class MapRun:
         self.outcomes[start:start + ran] = outcomes
         self.done += ran
         self.progress(self.done, self.total)
-        self.runner.notify(RunnerNotice("chunk", f"{ran} elements done on engine {engine}", engine,
+        self.runner.notify(RunnerNotice(NoticeKind.CHUNK, f"{ran} elements done on engine {engine}", engine,
                                         self.done, self.total))
 
     def _settle_item(self, outcome: ItemOutcome) -> None:
@@ -252,7 +225,7 @@ class MapRun:
         chunk.losses += 1
         chunk.target = None  # resubmitted through the load balancer
         self.runner._pushed.pop(engine, None) if engine is not None else None
-        self.runner.notify(RunnerNotice("lost", f"engine {engine} was lost ({reason}); "
+        self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}); "
                                                 f"resubmitting {chunk.size} element(s)", engine))
         if chunk.losses > self.runner.max_losses:
             self._fail_rows(chunk, engine, f"lost with its engine {chunk.losses} times; last: {reason}", "")
@@ -292,7 +265,8 @@ class MapRun:
             return
         for engine in engines:
             self.runner._pushed.setdefault(engine, set()).add(self.digest)
-        self.runner.notify(RunnerNotice("pushed", f"Map body ({len(self.blob)} bytes) sent to engines {engines}"))
+        self.runner.notify(RunnerNotice(NoticeKind.PUSHED,
+                                        f"Map body ({len(self.blob)} bytes) sent to engines {engines}"))
 
     def _wait(self, ar: Any, what: str) -> None:
         while not ar.done():
@@ -354,7 +328,7 @@ class MapRun:
     # -- cancel --------------------------------------------------------------------------------
 
     def _cancel(self) -> None:
-        self.runner.notify(RunnerNotice("cancelling", f"cancelling {len(self.pending)} chunk(s)"))
+        self.runner.notify(RunnerNotice(NoticeKind.CANCELLING, f"cancelling {len(self.pending)} chunk(s)"))
         ars = list(self.pending)
         busy = sorted({e for ar, chunk in self.pending.items() if (e := _engine_of(ar, chunk.target)) is not None})
         try:

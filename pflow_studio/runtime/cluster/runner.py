@@ -35,18 +35,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pflow_studio.runtime.cancel import CancelToken
-from pflow_studio.runtime.cluster.map_run import (
-    BodyNotSendable,
-    ClusterError,
-    ControllerLost,
-    MapRun,
-    NoEngines,
-    RunnerNotice,
-)
+from pflow_studio.runtime.cluster.errors import ControllerLost
+from pflow_studio.runtime.cluster.map_run import MapRun
+from pflow_studio.runtime.cluster.notices import RunnerNotice
 from pflow_studio.runtime.run_record import RunRecord
 from pflow_studio.runtime.runners import ItemOutcome, Progress
-
-__all__ = ["BodyNotSendable", "ClusterError", "ClusterRunner", "ControllerLost", "NoEngines", "RunnerNotice"]
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from pflow_studio.runtime.cancel import CancelToken
-from pflow_studio.runtime.cluster.runner import ClusterRunner, ControllerLost, NoEngines
+from pflow_studio.runtime.cluster.errors import ControllerLost, NoEngines
+from pflow_studio.runtime.cluster.runner import ClusterRunner
 from tests.support.processes import kill
 
 

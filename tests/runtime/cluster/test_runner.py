@@ -15,7 +15,9 @@ from pflow_studio.project.file_format import load
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.cluster import engine_side
-from pflow_studio.runtime.cluster.runner import BodyNotSendable, ClusterRunner
+from pflow_studio.runtime.cluster.errors import BodyNotSendable
+from pflow_studio.runtime.cluster.notices import NoticeKind
+from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.run_record import RunRecord
@@ -349,6 +351,6 @@ def test_engines_are_named_busy_as_soon_as_their_share_is_sent(cluster):
     runner = ClusterRunner(cluster.client, on_event=notices.append)
     runner.map(double, [{"x": i} for i in range(200)], progress=no_progress, cancel=CancelToken())
     kinds = [n.kind for n in notices]
-    sent = [n for n in notices if n.kind == "sent"]
+    sent = [n for n in notices if n.kind == NoticeKind.SENT]
     assert {n.engine for n in sent} == set(cluster.client.ids)
     assert kinds.index("sent") < kinds.index("chunk")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
 
 import pytest
 
 from pflow_studio.nodes.api import NodeError
 from pflow_studio.nodes.library.files import ReadText, WriteText
+from tests.support.processes import run_python_unprivileged
 
 
 def test_write_then_read_round_trip(tmp_path):
@@ -95,18 +95,32 @@ def test_write_rejects_non_text(tmp_path):
     assert pathlib.Path(out["path"]).read_text() == "some/where"
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions and a non-root user")
 def test_permission_denied(tmp_path):
+    """Real permission checks: the nodes run in a subprocess that the OS refuses a mode-000 file (even under root)."""
     locked = tmp_path / "locked.txt"
     locked.write_text("secret")
     locked.chmod(0)
     try:
-        with pytest.raises(NodeError, match=r"cannot read '.*locked\.txt': permission denied$"):
-            ReadText().compute(path=locked, encoding="utf-8")
-        with pytest.raises(NodeError, match=r"cannot write '.*locked\.txt': permission denied$"):
-            WriteText().compute(path=locked, text="x", encoding="utf-8")
+        done = run_python_unprivileged("""
+            import sys
+            from pflow_studio.nodes.api import NodeError
+            from pflow_studio.nodes.library.files import ReadText, WriteText
+
+            for attempt in (lambda: ReadText().compute(path=sys.argv[1], encoding="utf-8"),
+                            lambda: WriteText().compute(path=sys.argv[1], text="x", encoding="utf-8")):
+                try:
+                    attempt()
+                except NodeError as exc:
+                    print(exc)
+                else:
+                    print("no error")
+            """, str(locked))
     finally:
         locked.chmod(0o600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"cannot read '{locked}': permission denied",
+                                        f"cannot write '{locked}': permission denied"]
+    assert locked.read_text() == "secret"
 
 
 def test_permission_error_is_reported_without_a_raw_dump(tmp_path, monkeypatch):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pathlib
 import signal
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Callable
 
 from pflow_studio.cluster_panel.processes import PROFILE_VAR, ProcessRef, end_processes, scan_environment
+from tests.support.paths import ROOT
 
 
 def processes_under(directory: pathlib.Path | str) -> list[ProcessRef]:
@@ -40,3 +45,23 @@ def kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def run_python_unprivileged(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run Python `code` in a subprocess whose file-permission checks are real: under root (CI runs as root,
+    which reads a mode-000 file), the subprocess loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its
+    capability bounding set before exec, so it is refused like any user; otherwise it runs as the current user."""
+    preexec = _drop_file_privileges if os.geteuid() == 0 else None
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], preexec_fn=preexec, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _drop_file_privileges() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+_PR_CAPBSET_DROP, _CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 24, 1, 2  # <linux/prctl.h>, <linux/capability.h>

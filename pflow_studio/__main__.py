@@ -2,6 +2,6 @@
 
 import sys
 
-from pflow_studio.cli.main import main
+from pflow_studio.launcher import main
 
 sys.exit(main())

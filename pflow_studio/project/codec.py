@@ -10,8 +10,8 @@ be known. Both raise `FormatProblem`, whose message names the item at fault. No 
 
 from __future__ import annotations
 
-from collections.abc import Container
-from typing import Any
+from collections.abc import Callable, Container
+from typing import Any, TypeVar
 
 from pflow_studio.common.plain_json import NotPlainJSON, to_plain
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, Edge, Node, PortRef, Workflow
@@ -23,6 +23,7 @@ PORT_KEYS = ("node", "port")
 INPUT_KEYS = ("name", "targets")
 OUTPUT_KEYS = ("name", "source")
 _SHOWN_TYPES, _SHOWN_NODES = 5, 3
+PortT = TypeVar("PortT", BoundaryInput, BoundaryOutput)
 
 
 class FormatProblem(ValueError):
@@ -216,37 +217,44 @@ def _edge(data: Any, index: int, scope: tuple[str, ...], workflow: Workflow) -> 
 
 
 def _boundary_inputs(data: Any, where: str, workflow: Workflow) -> list[BoundaryInput]:
-    ports: list[BoundaryInput] = []
-    for index, item in enumerate(_array(data, f"{where}: 'inputs'")):
-        what = f"{where}: boundary input #{index + 1}"
-        item = _object(item, what)
-        name = _required_text(item, "name", what)
-        what = f"{where}: boundary input '{name}'"
-        _only_keys(item, INPUT_KEYS, what)
-        if any(port.name == name for port in ports):
-            raise FormatProblem(f"{what}: the name is used twice")
-        if "targets" not in item:
-            raise FormatProblem(f"{what}: missing key 'targets'")
+    def decode(name: str, item: dict[str, Any], what: str) -> BoundaryInput:
         targets = [_port(t, f"{what}: target #{i + 1}", workflow)
-                   for i, t in enumerate(_array(item["targets"], f"{what}: 'targets'"))]
-        ports.append(BoundaryInput(name, targets))
-    return ports
+                   for i, t in enumerate(_array(_required(item, "targets", what), f"{what}: 'targets'"))]
+        return BoundaryInput(name, targets)
+
+    return _boundary_ports(data, where, "input", INPUT_KEYS, decode)
 
 
 def _boundary_outputs(data: Any, where: str, workflow: Workflow) -> list[BoundaryOutput]:
-    ports: list[BoundaryOutput] = []
-    for index, item in enumerate(_array(data, f"{where}: 'outputs'")):
-        what = f"{where}: boundary output #{index + 1}"
+    def decode(name: str, item: dict[str, Any], what: str) -> BoundaryOutput:
+        return BoundaryOutput(name, _port(_required(item, "source", what), f"{what}: source", workflow))
+
+    return _boundary_ports(data, where, "output", OUTPUT_KEYS, decode)
+
+
+def _boundary_ports(data: Any, where: str, side: str, keys: tuple[str, ...],
+                    decode: Callable[[str, dict[str, Any], str], PortT]) -> list[PortT]:
+    """The boundary ports of one side ("input" or "output"): each an object with a unique name and only `keys`,
+    turned into a port by `decode(name, item, what)`."""
+    ports: list[PortT] = []
+    names: set[str] = set()
+    for index, item in enumerate(_array(data, f"{where}: '{side}s'")):
+        what = f"{where}: boundary {side} #{index + 1}"
         item = _object(item, what)
         name = _required_text(item, "name", what)
-        what = f"{where}: boundary output '{name}'"
-        _only_keys(item, OUTPUT_KEYS, what)
-        if any(port.name == name for port in ports):
+        what = f"{where}: boundary {side} '{name}'"
+        _only_keys(item, keys, what)
+        if name in names:
             raise FormatProblem(f"{what}: the name is used twice")
-        if "source" not in item:
-            raise FormatProblem(f"{what}: missing key 'source'")
-        ports.append(BoundaryOutput(name, _port(item["source"], f"{what}: source", workflow)))
+        names.add(name)
+        ports.append(decode(name, item, what))
     return ports
+
+
+def _required(item: dict[str, Any], key: str, what: str) -> Any:
+    if key not in item:
+        raise FormatProblem(f"{what}: missing key '{key}'")
+    return item[key]
 
 
 def _port(data: Any, where: str, workflow: Workflow) -> PortRef:
@@ -274,9 +282,7 @@ def _array(value: Any, what: str) -> list[Any]:
 
 
 def _required_text(data: dict[str, Any], key: str, what: str) -> str:
-    if key not in data:
-        raise FormatProblem(f"{what}: missing key '{key}'")
-    value = data[key]
+    value = _required(data, key, what)
     if not isinstance(value, str) or not value:
         raise FormatProblem(f"{what}: '{key}' must be non-empty text, not {describe(value)}")
     return value

@@ -24,7 +24,9 @@ from __future__ import annotations
 from typing import Any
 
 from pflow_studio.nodes.api import In, NodeType, Out, Prop
+from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, MAP_TYPE
+from pflow_studio.runtime.errors import BodyFailed
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import Node
 
@@ -58,8 +60,6 @@ class Group(NodeType):
 
     def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
         """Feed the provided inputs to the inner targets, run the body, return boundary outputs."""
-        from pflow_studio.runtime.executor import BodyFailed
-
         feeds = {}
         for boundary in self.body.inputs:
             if boundary.name in context.provided:
@@ -68,8 +68,6 @@ class Group(NodeType):
         targets = [b.source.node for b in self.body.outputs] + self.body.sinks()
         result = context.run_body(self.body, feeds, targets)
         if result.status == "cancelled":
-            from pflow_studio.runtime.cancel import Cancelled
-
             raise Cancelled("the run was cancelled")
         failed = [self.body.nodes[n].label for n, state in result.states.items() if state == "failed"]
         if failed:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from pflow_studio.nodes.api import NO_DEFAULT, NodeType
@@ -32,25 +32,14 @@ from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cache import ResultCache, digest, value_key
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
+from pflow_studio.runtime.errors import BodyFailed, InvalidWorkflow
 from pflow_studio.runtime.graph import instantiate, topological_order, upstream
 from pflow_studio.runtime.model import Node, PortRef, Workflow
 from pflow_studio.runtime.runners import Runner, SerialRunner
-from pflow_studio.runtime.validation import Problem, validate
+from pflow_studio.runtime.validation import validate
 
 FINISHED, CACHED, FAILED, SKIPPED, CANCELLED = "finished", "cached", "failed", "skipped", "cancelled"
 _NOT_OK = frozenset({FAILED, SKIPPED, CANCELLED})
-
-
-class InvalidWorkflow(Exception):
-    """The workflow did not pass validation; `problems` name each node and port at fault."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
-
-
-class BodyFailed(Exception):
-    """A container's body failed; the inner failures were reported with their own paths."""
 
 
 @dataclasses.dataclass

@@ -13,17 +13,10 @@ from typing import Any
 
 from pflow_studio.nodes.api import NodeError
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.errors import ElementFailed, MapItemsFailed
 from pflow_studio.runtime.model import PortRef, Workflow
 from pflow_studio.runtime.run_record import item_records
 from pflow_studio.runtime.runners import ItemOutcome
-
-
-class MapItemsFailed(NodeError):
-    """Some elements of a Map failed; `details` lists each with index, input, error, traceback."""
-
-    def __init__(self, message: str, details: list[dict[str, Any]]) -> None:
-        super().__init__(message)
-        self.details = details
 
 
 @dataclasses.dataclass
@@ -50,14 +43,6 @@ class BodyTask:
         if self.function_id not in result.outputs:
             raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
         return result.outputs[self.function_id]
-
-
-class ElementFailed(Exception):
-    """The function failed on one element; carries the inner traceback text."""
-
-    def __init__(self, message: str, inner_traceback: str) -> None:
-        super().__init__(message)
-        self.inner_traceback = inner_traceback
 
 
 def build_elements(

@@ -126,18 +126,18 @@ class ExecutionContext:
 
 
 class Executor:
-    """Runs workflows. Keep one per project to reuse its result cache across runs."""
+    """Runs workflows. Keep one per project to reuse its result cache across runs.
+
+    `registry` holds every node type the workflows use (`runtime.registry.default_registry()`:
+    the library, the containers and plug-ins); `runner` runs Map elements (default: in this
+    process); `cache`: True for a new result cache, a `ResultCache` to share, False for none."""
 
     def __init__(
         self,
-        registry: Registry | None = None,
+        registry: Registry,
         runner: Runner | None = None,
         cache: ResultCache | bool | None = True,
     ) -> None:
-        if registry is None:
-            from pflow_studio.runtime.registry import default_registry
-
-            registry = default_registry()
         self.registry = registry
         self.runner: Runner = runner or SerialRunner()
         self.cache: ResultCache | None = ResultCache() if cache is True else (cache or None)

@@ -29,7 +29,7 @@ class BodyTask:
 
     body: Workflow
     function_id: str
-    registry: Registry | None = None
+    registry: Registry
 
     def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
         from pflow_studio.runtime.executor import Executor

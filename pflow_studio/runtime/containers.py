@@ -16,7 +16,7 @@
   `output_port` output (default: its first output) is True, in order; a non-bool is an error.
   Output `result`: the kept elements (with several mapped inputs, tuples of their values).
 
-Execution lives in `runtime.mapping`; this module declares ports and checks configuration.
+Map and Filter run through `runtime.mapping`; this module declares ports and checks configuration.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, MAP_TYPE
 from pflow_studio.runtime.errors import BodyFailed
 from pflow_studio.runtime.graph import instantiate
+from pflow_studio.runtime.mapping import run_filter, run_map
 from pflow_studio.runtime.model import Node
 
 MAP_MODES = ("ports", "vistrails")
@@ -152,11 +153,6 @@ class _FunctionContainer(NodeType):
             problems.append(f"'{chosen}' is not an output of the function node")
         return problems
 
-    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
-        from pflow_studio.runtime.mapping import run_function_container
-
-        return run_function_container(self, inputs, context)
-
 
 class Map(_FunctionContainer):
     """Run a node or a Group once per element of a list (or lists); outputs are lists in input order."""
@@ -177,6 +173,9 @@ class Map(_FunctionContainer):
             return [Out("result", "list")]
         return [Out(port.name, "list") for port in function.output_ports()]
 
+    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+        return run_map(self, inputs, context)
+
 
 class Filter(_FunctionContainer):
     """Keep the elements for which the function's output is True (VisTrails' Filter)."""
@@ -186,6 +185,9 @@ class Filter(_FunctionContainer):
 
     def output_ports(self) -> list[Out]:
         return [Out("result", "list")]
+
+    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+        return run_filter(self, inputs, context)
 
 
 def is_function_container(node_type: NodeType) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pflow_studio.nodes.api import In, NodeType, Out, Prop
+from pflow_studio.nodes.api import ExecutionContext, In, NodeType, Out, Prop
 from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, MAP_TYPE
 from pflow_studio.runtime.errors import BodyFailed
@@ -59,7 +59,7 @@ class Group(NodeType):
             ports.append(In(boundary.name, port_type, optional=not required))
         return ports
 
-    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    def execute(self, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
         """Feed the provided inputs to the inner targets, run the body, return boundary outputs."""
         feeds = {}
         for boundary in self.body.inputs:
@@ -173,7 +173,7 @@ class Map(_FunctionContainer):
             return [Out("result", "list")]
         return [Out(port.name, "list") for port in function.output_ports()]
 
-    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    def execute(self, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
         return run_map(self, inputs, context)
 
 
@@ -186,7 +186,7 @@ class Filter(_FunctionContainer):
     def output_ports(self) -> list[Out]:
         return [Out("result", "list")]
 
-    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    def execute(self, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
         return run_filter(self, inputs, context)
 
 

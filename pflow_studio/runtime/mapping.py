@@ -8,18 +8,32 @@ Map's `on_error` decides what the failure means once all have finished.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from pflow_studio.nodes.api import NodeError
+from pflow_studio.nodes.api import ElementOutcome, ExecutionContext, NodeError, NodeType
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.body_task import BodyTask
 from pflow_studio.runtime.errors import MapItemsFailed
+from pflow_studio.runtime.model import Node, Workflow
 from pflow_studio.runtime.run_record import item_records
-from pflow_studio.runtime.runners import ItemOutcome
+
+
+class FunctionContainer(Protocol):
+    """What running a Map or Filter needs of it (`containers.Map`, `containers.Filter`)."""
+
+    values: dict[str, Any]
+    body: Workflow
+
+    def function_node(self) -> Node | None: ...
+
+    def function(self) -> NodeType | None: ...
+
+    def fed_ports(self) -> list[str]: ...
 
 
 def build_elements(
-    container: Any, inputs: dict[str, Any], provided: frozenset[str]
+    container: FunctionContainer, inputs: dict[str, Any], provided: frozenset[str]
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """The bindings of every element, and the element values themselves (what Filter keeps)."""
     function = container.function()
@@ -61,21 +75,23 @@ def _as_list(name: str, value: Any) -> list[Any]:
     return list(value)
 
 
-def run_map(container: Any, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+def run_map(container: FunctionContainer, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
     """Execute a Map node (see `runtime.containers`): one list output per function output."""
     items, _ = build_elements(container, inputs, context.provided)
     outcomes = _run_elements(container, items, context)
     return _map_result(container, outcomes, items, _chosen_output(container))
 
 
-def run_filter(container: Any, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+def run_filter(container: FunctionContainer, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
     """Execute a Filter node (see `runtime.containers`): the elements whose verdict is True."""
     items, elements = build_elements(container, inputs, context.provided)
     outcomes = _run_elements(container, items, context)
     return _filter_result(outcomes, elements, _chosen_output(container))
 
 
-def _run_elements(container: Any, items: list[dict[str, Any]], context: Any) -> list[ItemOutcome]:
+def _run_elements(
+    container: FunctionContainer, items: list[dict[str, Any]], context: ExecutionContext
+) -> Sequence[ElementOutcome]:
     """Hand every element to the context's runner, reporting progress, then the `items` event."""
     task = BodyTask(container.body, container.function_node().id, context.registry)
     total = len(items)
@@ -88,12 +104,12 @@ def _run_elements(container: Any, items: list[dict[str, Any]], context: Any) -> 
     return outcomes
 
 
-def _chosen_output(container: Any) -> str:
+def _chosen_output(container: FunctionContainer) -> str:
     """The function output a vistrails-mode Map collects or a Filter reads: `output_port`, else the first."""
     return container.values.get("output_port") or next(iter(p.name for p in container.function().output_ports()), "")
 
 
-def _failure_details(outcomes: list[ItemOutcome], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _failure_details(outcomes: Sequence[ElementOutcome], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {"index": o.index, "input": items[o.index], "error": o.error, "traceback": o.traceback,
          "engine": o.engine, "host": o.host}
@@ -102,7 +118,7 @@ def _failure_details(outcomes: list[ItemOutcome], items: list[dict[str, Any]]) -
 
 
 def _map_result(
-    container: Any, outcomes: list[ItemOutcome], items: list[dict[str, Any]], chosen: str
+    container: FunctionContainer, outcomes: Sequence[ElementOutcome], items: list[dict[str, Any]], chosen: str
 ) -> dict[str, Any]:
     failed = [o for o in outcomes if not o.ok]
     on_error = container.values["on_error"]
@@ -120,7 +136,7 @@ def _map_result(
     return columns
 
 
-def _filter_result(outcomes: list[ItemOutcome], elements: list[Any], chosen: str) -> dict[str, Any]:
+def _filter_result(outcomes: Sequence[ElementOutcome], elements: list[Any], chosen: str) -> dict[str, Any]:
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise MapItemsFailed(

@@ -37,3 +37,13 @@ class MapItemsFailed(NodeError):
     def __init__(self, message: str, details: list[dict[str, Any]]) -> None:
         super().__init__(message)
         self.details = details
+
+
+class InputMissing(Exception):
+    """A node cannot run: a required input has no value, or its source produced no such output.
+    The node fails with this message."""
+
+
+class InputSkipped(Exception):
+    """A node is not run: an input it needs comes from a node that ended without outputs (failed,
+    skipped or cancelled). The node ends skipped with this message."""

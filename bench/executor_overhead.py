@@ -52,13 +52,13 @@ def main() -> None:
     args = parser.parse_args()
     n = args.nodes
     workflow = chain(n)
-    executor = Executor(cache=False)
+    executor = Executor(default_registry(), cache=False)
     result = executor.run(workflow, targets=[f"n{n - 1}"])
     assert result.outputs[f"n{n - 1}"]["result"] == n - 1 == plain_loop(n), "the chain computes n-1"
 
     loop_times, run_times, cached_times, validate_times, listened_times = [], [], [], [], []
     events: list = []
-    cached_executor = Executor()
+    cached_executor = Executor(default_registry())
     cached_executor.run(workflow, check=False)
     for _ in range(args.repeats):  # interleaved, so machine noise hits both alike
         loop_times.append(timed(lambda: plain_loop(n)))

@@ -35,11 +35,12 @@ _SCRIPT = textwrap.dedent(
                 imported.append(info.name)
     from pflow_studio.project.file_format import load
     from pflow_studio.runtime.executor import Executor
+    from pflow_studio.runtime.registry import default_registry
     from pflow_studio.runtime.runners import SerialRunner
 
     results = {{}}
     for path in sys.argv[1:]:
-        result = Executor(runner=SerialRunner(), cache=False).run(load(path).workflow)
+        result = Executor(default_registry(), runner=SerialRunner(), cache=False).run(load(path).workflow)
         results[path] = result.status
     qt = sorted(m for m in sys.modules if m.split(".")[0] in {BLOCKED!r})
     print(json.dumps({{"imported": imported, "results": results, "qt": qt}}))

@@ -26,6 +26,7 @@ from pflow_studio.project.file_format import ProjectFileError, load
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow, RunResult
+from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.run_record import RunRecorder
 from pflow_studio.runtime.runners import Runner, SerialRunner
 
@@ -49,7 +50,7 @@ def run_command(args: argparse.Namespace) -> int:
     cluster = _RunCluster(args.profile or "default")
     try:
         runner: Runner = SerialRunner() if args.serial else _cluster_runner(args, cluster, say)
-        result = Executor(runner=runner, cache=False).run(
+        result = Executor(default_registry(), runner=runner, cache=False).run(
             workflow, listeners=[recorder] if args.quiet else [bar, recorder], cancel=token)
     except InvalidWorkflow as exc:
         for problem in exc.problems:

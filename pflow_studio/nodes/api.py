@@ -17,17 +17,23 @@ one keyword argument per input port and expects a dict of output values back::
 An input that no edge feeds takes the node's property value of the same name when set, else the
 port's default; a required input (no default) with neither is a validation error.
 Types whose ports depend on the instance (Python code, string format, Groups, Maps) override
-`input_ports` / `output_ports`. This module imports no Qt.
+`input_ports` / `output_ports`. Containers override `execute`, which receives an
+`ExecutionContext`: what the executor offers a running node (its path, which inputs were really
+provided, the registry, the Map runner, the cancel token, events, running a nested body). The
+protocols at the end describe it without importing the runtime. This module imports no Qt.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import pathlib
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from pflow_studio.nodes.types import port_type_name
+
+if TYPE_CHECKING:
+    from pflow_studio.nodes.registry import Registry
 
 
 class _NoDefault:
@@ -179,7 +185,7 @@ class NodeType:
         """
         return None
 
-    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    def execute(self, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
         """Run the node. Containers (Group, Map) override this to use the execution context."""
         return self.compute(**inputs)
 
@@ -191,3 +197,85 @@ class NodeType:
 def as_path(value: Any) -> pathlib.Path:
     """Coerce a path-typed port value (str or Path) to a Path."""
     return value if isinstance(value, pathlib.Path) else pathlib.Path(str(value))
+
+
+# -- what `execute` receives from the executor -----------------------------------------------
+
+
+@runtime_checkable
+class Cancellation(Protocol):
+    """A run's cancel token as nodes see it: checked between steps and handed on to the runner."""
+
+    @property
+    def cancelled(self) -> bool: ...
+
+    def raise_if_cancelled(self) -> None: ...
+
+    def wait(self, timeout: float) -> bool: ...
+
+
+@runtime_checkable
+class ElementOutcome(Protocol):
+    """What became of one element a runner ran: its value (a dict of function outputs) or its error."""
+
+    index: int
+    ok: bool
+    value: Any
+    error: str
+    traceback: str
+    engine: int | None
+    host: str
+
+
+@runtime_checkable
+class ElementRunner(Protocol):
+    """Runs a task once per element (a Map's runner): one outcome per element, in input order,
+    whatever happened; calls `progress(done, total)` as elements finish."""
+
+    name: str
+
+    def map(
+        self,
+        task: Callable[[dict[str, Any]], dict[str, Any]],
+        items: Sequence[dict[str, Any]],
+        *,
+        progress: Callable[[int, int], None],
+        cancel: Cancellation,
+    ) -> Sequence[ElementOutcome]: ...
+
+
+@runtime_checkable
+class BodyResult(Protocol):
+    """The end of a nested body's run: status ("ok", "failed", "cancelled"), and the outputs and
+    final state per inner node id."""
+
+    status: str
+    outputs: dict[str, dict[str, Any]]
+    states: dict[str, str]
+
+
+@runtime_checkable
+class ExecutionContext(Protocol):
+    """What `NodeType.execute` receives: the node's `path` (container ids, then its id), the
+    inputs really `provided` (not just defaulted), their cache keys, and the run's registry,
+    Map runner and cancel token. `emit(kind, **fields)` reports an event about this node (see
+    `runtime.events`); `run_body(body, feeds, targets)` runs a container's body (a workflow, as in
+    `NodeType.body`) with values fed into inner input ports (port -> (value, cache key)) and
+    returns when `targets` (inner node ids) and what they need have run."""
+
+    path: tuple[str, ...]
+    provided: frozenset[str]
+    input_keys: dict[str, str]
+
+    @property
+    def registry(self) -> Registry: ...
+
+    @property
+    def runner(self) -> ElementRunner: ...
+
+    @property
+    def cancel(self) -> Cancellation: ...
+
+    def emit(self, kind: str, **fields: Any) -> None: ...
+
+    def run_body(self, body: Any, feeds: Mapping[Any, tuple[Any, str]], targets: Iterable[str]) -> BodyResult: ...

@@ -16,16 +16,19 @@
   `output_port` output (default: its first output) is True, in order; a non-bool is an error.
   Output `result`: the kept elements (with several mapped inputs, tuples of their values).
 
-Execution lives in `runtime.mapping`; this module declares ports and checks configuration.
+Map and Filter run through `runtime.mapping`; this module declares ports and checks configuration.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pflow_studio.nodes.api import In, NodeType, Out, Prop
+from pflow_studio.nodes.api import ExecutionContext, In, NodeType, Out, Prop
+from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, MAP_TYPE
+from pflow_studio.runtime.errors import BodyFailed
 from pflow_studio.runtime.graph import instantiate
+from pflow_studio.runtime.mapping import run_filter, run_map
 from pflow_studio.runtime.model import Node
 
 MAP_MODES = ("ports", "vistrails")
@@ -56,10 +59,8 @@ class Group(NodeType):
             ports.append(In(boundary.name, port_type, optional=not required))
         return ports
 
-    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    def execute(self, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
         """Feed the provided inputs to the inner targets, run the body, return boundary outputs."""
-        from pflow_studio.runtime.executor import BodyFailed
-
         feeds = {}
         for boundary in self.body.inputs:
             if boundary.name in context.provided:
@@ -68,8 +69,6 @@ class Group(NodeType):
         targets = [b.source.node for b in self.body.outputs] + self.body.sinks()
         result = context.run_body(self.body, feeds, targets)
         if result.status == "cancelled":
-            from pflow_studio.runtime.cancel import Cancelled
-
             raise Cancelled("the run was cancelled")
         failed = [self.body.nodes[n].label for n, state in result.states.items() if state == "failed"]
         if failed:
@@ -154,11 +153,6 @@ class _FunctionContainer(NodeType):
             problems.append(f"'{chosen}' is not an output of the function node")
         return problems
 
-    def execute(self, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
-        from pflow_studio.runtime.mapping import run_function_container
-
-        return run_function_container(self, inputs, context)
-
 
 class Map(_FunctionContainer):
     """Run a node or a Group once per element of a list (or lists); outputs are lists in input order."""
@@ -179,6 +173,9 @@ class Map(_FunctionContainer):
             return [Out("result", "list")]
         return [Out(port.name, "list") for port in function.output_ports()]
 
+    def execute(self, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
+        return run_map(self, inputs, context)
+
 
 class Filter(_FunctionContainer):
     """Keep the elements for which the function's output is True (VisTrails' Filter)."""
@@ -188,6 +185,9 @@ class Filter(_FunctionContainer):
 
     def output_ports(self) -> list[Out]:
         return [Out("result", "list")]
+
+    def execute(self, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
+        return run_filter(self, inputs, context)
 
 
 def is_function_container(node_type: NodeType) -> bool:

@@ -57,50 +57,29 @@ def collapse(workflow: Workflow, node_ids: Iterable[str], *, group_id: str | Non
     _check_no_cycle_through(workflow, selected)
 
     body = Workflow(nodes={n: workflow.nodes[n] for n in workflow.nodes if n in selected})
+    boundary = _Boundary(group_id, body)
     outer_edges: list[Edge] = []
-    feeds: dict[PortRef | int, BoundaryInput] = {}  # outer source port, or index of a parent boundary input
-    exposed: dict[PortRef, BoundaryOutput] = {}  # inner source port -> its boundary output
-
-    def feed(key: PortRef | int, target: PortRef) -> PortRef | None:
-        """Add `target` to the boundary input of `key`; the group's port when it is new."""
-        boundary = feeds.get(key)
-        if boundary is not None:
-            boundary.targets.append(target)
-            return None
-        name = unique_name(target.port, (b.name for b in body.inputs))
-        boundary = feeds[key] = BoundaryInput(name, [target])
-        body.inputs.append(boundary)
-        return PortRef(group_id, name)
-
-    def expose(source: PortRef) -> PortRef:
-        boundary = exposed.get(source)
-        if boundary is None:
-            name = unique_name(source.port, (b.name for b in body.outputs))
-            boundary = exposed[source] = BoundaryOutput(name, source)
-            body.outputs.append(boundary)
-        return PortRef(group_id, boundary.name)
-
     for edge in workflow.edges:
         inside_source, inside_target = edge.source.node in selected, edge.target.node in selected
         if inside_source and inside_target:
             body.edges.append(edge)
         elif inside_target:
-            port = feed(edge.source, edge.target)
+            port = boundary.feed(edge.source, edge.target)
             if port is not None:
                 outer_edges.append(Edge(edge.source, port))
         elif inside_source:
-            outer_edges.append(Edge(expose(edge.source), edge.target))
+            outer_edges.append(Edge(boundary.expose(edge.source), edge.target))
         else:
             outer_edges.append(edge)
     parent_targets = []
     for index, parent_input in enumerate(workflow.inputs):
         targets = []
         for target in parent_input.targets:
-            port = feed(index, target) if target.node in selected else target
+            port = boundary.feed(index, target) if target.node in selected else target
             if port is not None:
                 targets.append(port)
         parent_targets.append(targets)
-    parent_sources = [expose(b.source) if b.source.node in selected else b.source for b in workflow.outputs]
+    parent_sources = [boundary.expose(b.source) if b.source.node in selected else b.source for b in workflow.outputs]
 
     xs, ys = zip(*(node.position for node in body.nodes.values()), strict=True)
     group = Node(group_id, GROUP_TYPE, ui={"pos": [sum(xs) / len(xs), sum(ys) / len(ys)]},
@@ -116,6 +95,36 @@ def collapse(workflow: Workflow, node_ids: Iterable[str], *, group_id: str | Non
     for parent_output, source in zip(workflow.outputs, parent_sources, strict=True):
         parent_output.source = source
     return group
+
+
+class _Boundary:
+    """The boundary ports of a new Group's body, added as the crossing connections are found."""
+
+    def __init__(self, group_id: str, body: Workflow) -> None:
+        self.group_id = group_id
+        self.body = body
+        self.feeds: dict[PortRef | int, BoundaryInput] = {}  # outer source port, or index of a parent boundary input
+        self.exposed: dict[PortRef, BoundaryOutput] = {}  # inner source port -> its boundary output
+
+    def feed(self, key: PortRef | int, target: PortRef) -> PortRef | None:
+        """Add `target` to the boundary input of `key`; the group's port when it is new."""
+        boundary = self.feeds.get(key)
+        if boundary is not None:
+            boundary.targets.append(target)
+            return None
+        name = unique_name(target.port, (b.name for b in self.body.inputs))
+        boundary = self.feeds[key] = BoundaryInput(name, [target])
+        self.body.inputs.append(boundary)
+        return PortRef(self.group_id, name)
+
+    def expose(self, source: PortRef) -> PortRef:
+        """The group's output port exposing inner output `source` (made on first use)."""
+        boundary = self.exposed.get(source)
+        if boundary is None:
+            name = unique_name(source.port, (b.name for b in self.body.outputs))
+            boundary = self.exposed[source] = BoundaryOutput(name, source)
+            self.body.outputs.append(boundary)
+        return PortRef(self.group_id, boundary.name)
 
 
 def ungroup(workflow: Workflow, group_id: str) -> list[str]:

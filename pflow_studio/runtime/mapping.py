@@ -7,61 +7,33 @@ Map's `on_error` decides what the failure means once all have finished.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from pflow_studio.nodes.api import NodeError
-from pflow_studio.nodes.registry import Registry
-from pflow_studio.runtime.model import PortRef, Workflow
+from pflow_studio.nodes.api import ElementOutcome, ExecutionContext, NodeError, NodeType
+from pflow_studio.runtime import events as ev
+from pflow_studio.runtime.body_task import BodyTask
+from pflow_studio.runtime.errors import MapItemsFailed
+from pflow_studio.runtime.model import Node, Workflow
 from pflow_studio.runtime.run_record import item_records
-from pflow_studio.runtime.runners import ItemOutcome
 
 
-class MapItemsFailed(NodeError):
-    """Some elements of a Map failed; `details` lists each with index, input, error, traceback."""
+class FunctionContainer(Protocol):
+    """What running a Map or Filter needs of it (`containers.Map`, `containers.Filter`)."""
 
-    def __init__(self, message: str, details: list[dict[str, Any]]) -> None:
-        super().__init__(message)
-        self.details = details
-
-
-@dataclasses.dataclass
-class BodyTask:
-    """The function of a Map: a picklable callable running the body for one element.
-
-    `bindings` maps function input names to values; the result maps function output names to
-    values. Nested Maps inside the body run serially wherever the task runs (engines included).
-    """
-
+    values: dict[str, Any]
     body: Workflow
-    function_id: str
-    registry: Registry | None = None
 
-    def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
-        from pflow_studio.runtime.executor import Executor
+    def function_node(self) -> Node | None: ...
 
-        feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
-        executor = Executor(self.registry, cache=False)
-        result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False)
-        if result.failures:
-            failure = result.failures[0]
-            raise ElementFailed(failure.message, failure.traceback)
-        if self.function_id not in result.outputs:
-            raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
-        return result.outputs[self.function_id]
+    def function(self) -> NodeType | None: ...
 
-
-class ElementFailed(Exception):
-    """The function failed on one element; carries the inner traceback text."""
-
-    def __init__(self, message: str, inner_traceback: str) -> None:
-        super().__init__(message)
-        self.inner_traceback = inner_traceback
+    def fed_ports(self) -> list[str]: ...
 
 
 def build_elements(
-    container: Any, inputs: dict[str, Any], provided: frozenset[str]
+    container: FunctionContainer, inputs: dict[str, Any], provided: frozenset[str]
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     """The bindings of every element, and the element values themselves (what Filter keeps)."""
     function = container.function()
@@ -103,27 +75,41 @@ def _as_list(name: str, value: Any) -> list[Any]:
     return list(value)
 
 
-def run_function_container(container: Any, inputs: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Execute a Map or Filter node (see `runtime.containers`)."""
-    from pflow_studio.runtime.containers import Filter
+def run_map(container: FunctionContainer, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
+    """Execute a Map node (see `runtime.containers`): one list output per function output."""
+    items, _ = build_elements(container, inputs, context.provided)
+    outcomes = _run_elements(container, items, context)
+    return _map_result(container, outcomes, items, _chosen_output(container))
 
+
+def run_filter(container: FunctionContainer, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
+    """Execute a Filter node (see `runtime.containers`): the elements whose verdict is True."""
     items, elements = build_elements(container, inputs, context.provided)
-    function_node = container.function_node()
-    task = BodyTask(container.body, function_node.id, context.registry)
+    outcomes = _run_elements(container, items, context)
+    return _filter_result(outcomes, elements, _chosen_output(container))
+
+
+def _run_elements(
+    container: FunctionContainer, items: list[dict[str, Any]], context: ExecutionContext
+) -> Sequence[ElementOutcome]:
+    """Hand every element to the context's runner, reporting progress, then the `items` event."""
+    task = BodyTask(container.body, container.function_node().id, context.registry)
     total = len(items)
-    context.emit("progress", done=0, total=total)
+    context.emit(ev.PROGRESS, done=0, total=total)
     outcomes = context.runner.map(
-        task, items, progress=lambda done, n: context.emit("progress", done=done, total=n), cancel=context.cancel)
-    context.emit("items", done=sum(1 for o in outcomes if o.ok), total=total,
+        task, items, progress=lambda done, n: context.emit(ev.PROGRESS, done=done, total=n), cancel=context.cancel)
+    context.emit(ev.ITEMS, done=sum(1 for o in outcomes if o.ok), total=total,
                  details={"runner": context.runner.name, "items": item_records(outcomes),
                           "failures": _failure_details(outcomes, items)})
-    chosen = container.values.get("output_port") or next(iter(p.name for p in container.function().output_ports()), "")
-    if isinstance(container, Filter):
-        return _filter_result(outcomes, elements, chosen)
-    return _map_result(container, outcomes, items, chosen)
+    return outcomes
 
 
-def _failure_details(outcomes: list[ItemOutcome], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _chosen_output(container: FunctionContainer) -> str:
+    """The function output a vistrails-mode Map collects or a Filter reads: `output_port`, else the first."""
+    return container.values.get("output_port") or next(iter(p.name for p in container.function().output_ports()), "")
+
+
+def _failure_details(outcomes: Sequence[ElementOutcome], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {"index": o.index, "input": items[o.index], "error": o.error, "traceback": o.traceback,
          "engine": o.engine, "host": o.host}
@@ -132,7 +118,7 @@ def _failure_details(outcomes: list[ItemOutcome], items: list[dict[str, Any]]) -
 
 
 def _map_result(
-    container: Any, outcomes: list[ItemOutcome], items: list[dict[str, Any]], chosen: str
+    container: FunctionContainer, outcomes: Sequence[ElementOutcome], items: list[dict[str, Any]], chosen: str
 ) -> dict[str, Any]:
     failed = [o for o in outcomes if not o.ok]
     on_error = container.values["on_error"]
@@ -150,7 +136,7 @@ def _map_result(
     return columns
 
 
-def _filter_result(outcomes: list[ItemOutcome], elements: list[Any], chosen: str) -> dict[str, Any]:
+def _filter_result(outcomes: Sequence[ElementOutcome], elements: list[Any], chosen: str) -> dict[str, Any]:
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise MapItemsFailed(

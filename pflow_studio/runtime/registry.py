@@ -6,6 +6,7 @@ import threading
 
 from pflow_studio.nodes import library
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime import containers
 
 _lock = threading.Lock()
 _default: Registry | None = None
@@ -16,8 +17,6 @@ def default_registry() -> Registry:
     global _default
     with _lock:
         if _default is None:
-            from pflow_studio.runtime import containers
-
             registry = Registry()
             for module in (*library.MODULES, containers):
                 registry.register_module(module)

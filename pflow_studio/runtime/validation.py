@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from pflow_studio.nodes.api import NodeType
+from pflow_studio.nodes.api import In, NodeType
 from pflow_studio.nodes.registry import Registry, UnknownNodeType
 from pflow_studio.nodes.types import compatible, value_matches
 from pflow_studio.runtime.graph import find_cycle, instantiate
-from pflow_studio.runtime.model import PortRef, Workflow
+from pflow_studio.runtime.model import Node, PortRef, Workflow
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +82,7 @@ class _Validator:
             if function_node is not None and function_node() is not None:
                 # A Map or Filter feeds every function input; its own ports carry the checks.
                 fn = function_node()
-                inner_fed = frozenset(PortRef(fn.id, p.name) for p in instances_input_names(self.registry, fn))
+                inner_fed = frozenset(PortRef(fn.id, p.name) for p in _input_ports(self.registry, fn))
             self.check(node.body, (*prefix, node.id), inner_fed)
         return self.problems
 
@@ -169,7 +169,7 @@ def _port_problem(workflow: Workflow, instances: dict[str, NodeType], ref: PortR
     return None
 
 
-def instances_input_names(registry: Registry, node) -> list:
+def _input_ports(registry: Registry, node: Node) -> list[In]:
     """The input ports of a model node (empty when its type is unknown)."""
     try:
         return instantiate(node, registry).input_ports()

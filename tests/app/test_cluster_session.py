@@ -17,6 +17,7 @@ from pflow_studio.app.settings import make_settings
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.runtime import run_record
 from pflow_studio.runtime.executor import Executor
+from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.processes import processes_under
 
@@ -71,7 +72,7 @@ def test_first_map_starts_an_owned_cluster_with_serial_results(qtbot, make_windo
     manager = window.cluster.manager
     assert manager.connected and manager.info().controller_ours
     assert processes_under(ipython_dir)  # the cluster the app owns is running
-    serial = Executor(runner=SerialRunner(), cache=False).run(outcome.workflow)
+    serial = Executor(default_registry(), runner=SerialRunner(), cache=False).run(outcome.workflow)
     assert outcome.result.outputs == serial.outputs
     assert outcome.record.maps[0]["runner"] == "cluster"
     assert {item["engine"] for item in outcome.record.maps[0]["items"]} <= set(manager.client.ids)

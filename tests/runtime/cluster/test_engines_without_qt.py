@@ -7,6 +7,7 @@ import pytest
 from pflow_studio.project.file_format import load
 from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
+from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.clusters import start_cluster
 from tests.support.paths import EXAMPLES
@@ -45,8 +46,8 @@ def test_maps_run_on_engines_that_cannot_import_qt(qt_free_cluster):
     runner = ClusterRunner(qt_free_cluster.client, chunksize=2)
     for path in sorted(EXAMPLES.glob("*.pflow")):
         workflow = load(path).workflow
-        serial = Executor(runner=SerialRunner(), cache=False).run(workflow)
-        ours = Executor(runner=runner, cache=False).run(workflow)
+        serial = Executor(default_registry(), runner=SerialRunner(), cache=False).run(workflow)
+        ours = Executor(default_registry(), runner=runner, cache=False).run(workflow)
         assert ours.ok, ours.failures
         assert ours.outputs == serial.outputs
     assert runner.last_outcomes and all(o.engine is not None for o in runner.last_outcomes)

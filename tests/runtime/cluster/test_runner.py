@@ -20,6 +20,7 @@ from pflow_studio.runtime.cluster.notices import NoticeKind
 from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
+from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.run_record import RunRecord
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.nodes import make_registry
@@ -302,8 +303,8 @@ def test_provider_is_called_on_first_map_only(cluster):
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.pflow")))
 def test_bundled_examples_equal_serial(runner, example):
     project = load(EXAMPLES / example)
-    serial = Executor(runner=SerialRunner(), cache=False).run(project.workflow)
-    ours = Executor(runner=runner, cache=False).run(project.workflow)
+    serial = Executor(default_registry(), runner=SerialRunner(), cache=False).run(project.workflow)
+    ours = Executor(default_registry(), runner=runner, cache=False).run(project.workflow)
     assert ours.status == serial.status == "ok"
     assert ours.outputs == serial.outputs
 

@@ -1,0 +1,36 @@
+"""The task a Map hands to its runner: the body run for one element, picklable for engines."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.errors import ElementFailed
+from pflow_studio.runtime.executor import Executor
+from pflow_studio.runtime.model import PortRef, Workflow
+
+
+@dataclasses.dataclass
+class BodyTask:
+    """The function of a Map: a picklable callable running the body for one element.
+
+    `bindings` maps function input names to values; the result maps function output names to
+    values. Nested Maps inside the body run serially wherever the task runs (engines included).
+    A failing element raises `ElementFailed` carrying the inner traceback.
+    """
+
+    body: Workflow
+    function_id: str
+    registry: Registry
+
+    def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
+        feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
+        executor = Executor(self.registry, cache=False)
+        result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False)
+        if result.failures:
+            failure = result.failures[0]
+            raise ElementFailed(failure.message, failure.traceback)
+        if self.function_id not in result.outputs:
+            raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
+        return result.outputs[self.function_id]

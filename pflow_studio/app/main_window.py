@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.actions["cluster_panel"].setEnabled(False)
         self.actions["cluster_panel"].setToolTip("The cluster panel is not available in this build")
         self._add_run_record_action()
-        self.context_menu = CanvasContextMenu(self)  # right-click menus on the canvas
+        self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
 

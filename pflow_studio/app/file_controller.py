@@ -3,12 +3,14 @@
 Dialogs go through the static `QMessageBox` / `QFileDialog` calls (tests patch them). A file
 that does not load (damaged, newer version, unknown node types...) gives an error dialog naming
 the file and the problem; the open document stays as it was. Saving is atomic
-(`project_file.save`) and marks the undo stack clean.
+(`project_file.save`) and marks the undo stack clean. `write_recovery_copy()` saves unsaved changes
+beside the project as `NAME.pflow.recovered` (for a close that cannot prompt).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -135,6 +137,19 @@ class FileController(QObject):
             if answer != buttons.Discard:
                 return False
         return self.load(self.path)
+
+    def write_recovery_copy(self) -> None:
+        """Unsaved changes of a saved project go to `NAME.pflow.recovered` beside it; stderr says where
+        (or why not). Nothing is written for an unchanged or never saved document."""
+        if not (self.is_modified() and self.path):
+            return
+        target = self.path + ".recovered"
+        try:
+            project_file.save(Project(self.canvas.workflow(), self.meta), target)
+        except (ProjectFileError, OSError) as exc:
+            print(f"pflow-studio: cannot write the recovery copy {target}: {exc}", file=sys.stderr)
+        else:
+            print(f"pflow-studio: unsaved changes written to {os.path.basename(target)}", file=sys.stderr)
 
     def _write(self, path: str) -> bool:
         try:

@@ -12,8 +12,6 @@ prompt (a recovery copy `NAME.pflow.recovered` is written instead); closing stop
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
@@ -366,16 +364,7 @@ class MainWindow(QMainWindow):
         """Close as closing the window does, but never prompt: unsaved changes go to a recovery copy
         (`NAME.pflow.recovered` beside a saved project). Returns what `close()` returns."""
         self._closing_on_signal = True
-        if self.files.is_modified() and self.files.path:
-            from pflow_studio.project import file_format as project_file
-
-            target = self.files.path + ".recovered"
-            try:
-                project_file.save(project_file.Project(self.canvas.workflow(), self.files.meta), target)
-            except (project_file.ProjectFileError, OSError) as exc:
-                print(f"pflow-studio: cannot write the recovery copy {target}: {exc}", file=sys.stderr)
-            else:
-                print(f"pflow-studio: unsaved changes written to {os.path.basename(target)}", file=sys.stderr)
+        self.files.write_recovery_copy()
         return self.close()
 
     def _files_dropped(self, paths: list[str]) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from pflow_studio.app.settings import add_recent_file, recent_files, remove_recent_file
+from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.project import file_format as project_file
 from pflow_studio.project.file_format import Project, ProjectFileError
@@ -33,7 +34,7 @@ class FileController(QObject):
     path_changed = Signal(object)     # str | None
     recent_changed = Signal(list)
 
-    def __init__(self, parent_widget: QWidget, canvas: Any, settings: QSettings, registry: Registry) -> None:
+    def __init__(self, parent_widget: QWidget, canvas: Canvas, settings: QSettings, registry: Registry) -> None:
         super().__init__(parent_widget)
         self.widget = parent_widget
         self.canvas = canvas
@@ -45,12 +46,15 @@ class FileController(QObject):
     # -- state -------------------------------------------------------------------------------
 
     def is_modified(self) -> bool:
+        """Whether there are edits since the last save or load."""
         return not self.canvas.undo_stack.isClean()
 
     def display_name(self) -> str:
+        """The file name for titles and prompts ("Untitled" before the first save)."""
         return os.path.basename(self.path) if self.path else "Untitled"
 
     def recent(self) -> list[str]:
+        """The recent files, newest first."""
         return recent_files(self.settings)
 
     def _set_path(self, path: str | None) -> None:
@@ -77,6 +81,7 @@ class FileController(QObject):
     # -- actions -----------------------------------------------------------------------------
 
     def new(self) -> bool:
+        """An empty document after the unsaved-changes prompt; False when the user cancelled."""
         if not self.maybe_save("start a new project"):
             return False
         self.meta = {}
@@ -112,11 +117,13 @@ class FileController(QObject):
         return True
 
     def save(self) -> bool:
+        """Save to the file (asking for one the first time); False when not saved."""
         if self.path is None:
             return self.save_as()
         return self._write(self.path)
 
     def save_as(self) -> bool:
+        """Ask for a file name (`.pflow` added when it has no suffix) and save there; False when not saved."""
         start = self.path or os.path.join(self._start_dir(), "untitled" + SUFFIX)
         path, _ = QFileDialog.getSaveFileName(self.widget, "Save project as", start, FILE_FILTER)
         if not path:

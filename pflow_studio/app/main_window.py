@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
             return None
 
     def rename_selected(self) -> None:
+        """Ask for a new label of the one selected node."""
         ids = self.canvas.selected_node_ids()
         if len(ids) != 1:
             self.statusBar().showMessage("Select one node to rename it", 5000)
@@ -224,6 +225,7 @@ class MainWindow(QMainWindow):
     # -- running -----------------------------------------------------------------------------
 
     def run_all(self) -> bool:
+        """Run the whole workflow; False when a run is going on."""
         return self.runs.start(self.canvas.workflow())
 
     def run_selected(self) -> bool:
@@ -349,6 +351,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def save_layout(self) -> None:
+        """Window geometry and dock layout to the settings."""
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()

@@ -102,7 +102,7 @@ class Canvas(QObject):
     def go_to(self, path: Path) -> None:
         """Show the level at `path`, framed (raises `ModelError` for a bad path)."""
         path = tuple(path)
-        self.document.level(path)
+        self.document.level(path)  # raises ModelError for a bad path
         if path != self._path:
             self._show(path)
             self.frame_all()

@@ -46,7 +46,7 @@ SPECS = [
     ActionSpec("run_selected", "Run &Selected", "Shift+F5", "run_selected",
                "Run the selected node and what it needs (Shift+F5)"),
     ActionSpec("stop", "S&top", "Esc", "stop", "Stop the run (Esc)"),
-    ActionSpec("cluster_panel", "&Cluster Panel", None, "cluster", "Show the cluster panel"),
+    ActionSpec("cluster_panel", "&Cluster Panel", None, "cluster", "Show or hide the cluster panel"),
 ]
 
 

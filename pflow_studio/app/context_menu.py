@@ -1,10 +1,13 @@
 """The canvas's right-click menu, built from the window's existing QActions (no logic of its own).
 
-`CanvasContextMenu(window)` answers `Canvas.context_menu_requested(global_pos, node_ids)`:
+`CanvasContextMenu(canvas, actions, selected_map_path, parent)` answers
+`Canvas.context_menu_requested(global_pos, node_ids)`:
 - on nodes: Open (one Group / Map / Filter: enters it), Rename, Copy, Cut, Delete | Group, Ungroup (a Group
   selected), Wrap in Map, Unwrap Map (a Map selected) | Run This Node, Show Run Record (one Map selected);
 - on empty canvas: Add Node… (quick add at the click point), Paste (disabled when the clipboard holds no
   nodes) | Select All, Frame All | Go Up a Level (inside a Group or Map).
+`actions` are the window's actions by name (`app.actions`, plus "show_run_record"), `selected_map_path()`
+gives the path of the one selected Map (else None), and `parent` is the widget the menus belong to.
 Where the wording, the enabled state or the place differs from the window's action, a menu-owned
 stand-in shows it and triggers the window's action (or the canvas call that action makes).
 """
@@ -12,27 +15,27 @@ stand-in shows it and triggers the window's action (or the canvas call that acti
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
-from pflow_studio.canvas import clipboard
+from pflow_studio.canvas import Canvas, clipboard
 from pflow_studio.runtime.container_types import CONTAINER_TYPES, GROUP_TYPE, MAP_TYPE
-
-if TYPE_CHECKING:
-    from pflow_studio.app.main_window import MainWindow
 
 
 class CanvasContextMenu(QObject):
-    """Builds and shows the context menu of `window.canvas`; `last_menu` is the menu shown last."""
+    """Builds and shows the context menu of `canvas`; `last_menu` is the menu shown last."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, canvas: Canvas, actions: dict[str, QAction],
+                 selected_map_path: Callable[[], tuple[str, ...] | None], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.canvas = canvas
+        self.actions = actions
+        self.selected_map_path = selected_map_path
+        self._parent = parent
         self.last_menu: QMenu | None = None
-        window.canvas.context_menu_requested.connect(self.popup)
+        canvas.context_menu_requested.connect(self.popup)
 
     def popup(self, global_pos: QPoint, node_ids: list[str]) -> QMenu:
         """Show the menu for `node_ids` (empty: the canvas menu) at `global_pos` and return it. Not modal
@@ -47,7 +50,7 @@ class CanvasContextMenu(QObject):
 
     def build(self, global_pos: QPoint, node_ids: list[str]) -> QMenu:
         """The menu for a right-click at `global_pos` on `node_ids` (not shown)."""
-        menu = QMenu(self.window)
+        menu = QMenu(self._parent)
         menu.setObjectName("canvas_context_menu")
         if node_ids:
             self._fill_nodes(menu, node_ids)
@@ -56,7 +59,7 @@ class CanvasContextMenu(QObject):
         return menu
 
     def _fill_nodes(self, menu: QMenu, node_ids: list[str]) -> None:
-        window, canvas, actions = self.window, self.window.canvas, self.window.actions
+        canvas, actions = self.canvas, self.actions
         level = canvas.level_path()
         types = [canvas.node_at((*level, n)).type_name for n in node_ids]
         if len(node_ids) == 1 and types[0] in CONTAINER_TYPES:
@@ -78,11 +81,11 @@ class CanvasContextMenu(QObject):
         run = actions["run_selected"]
         text = "&Run This Node" if len(node_ids) == 1 else f"&Run These {len(node_ids)} Nodes"
         _stand_in(menu, run, text=text, enabled=run.isEnabled())
-        if window.selected_map_path() is not None:
+        if self.selected_map_path() is not None:
             menu.addAction(actions["show_run_record"])
 
     def _fill_canvas(self, menu: QMenu, global_pos: QPoint) -> None:
-        canvas, actions = self.window.canvas, self.window.actions
+        canvas, actions = self.canvas, self.actions
         at = canvas.widget.viewport().mapFromGlobal(global_pos)
         _stand_in(menu, actions["quick_add"], trigger=lambda: canvas.show_quick_add(at), shortcut="Tab")
         _stand_in(menu, actions["paste"], enabled=clipboard_has_nodes())

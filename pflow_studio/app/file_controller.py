@@ -3,18 +3,21 @@
 Dialogs go through the static `QMessageBox` / `QFileDialog` calls (tests patch them). A file
 that does not load (damaged, newer version, unknown node types...) gives an error dialog naming
 the file and the problem; the open document stays as it was. Saving is atomic
-(`project_file.save`) and marks the undo stack clean.
+(`project_file.save`) and marks the undo stack clean. `write_recovery_copy()` saves unsaved changes
+beside the project as `NAME.pflow.recovered` (for a close that cannot prompt).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from pflow_studio.app.settings import add_recent_file, recent_files, remove_recent_file
+from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.project import file_format as project_file
 from pflow_studio.project.file_format import Project, ProjectFileError
@@ -31,7 +34,7 @@ class FileController(QObject):
     path_changed = Signal(object)     # str | None
     recent_changed = Signal(list)
 
-    def __init__(self, parent_widget: QWidget, canvas: Any, settings: QSettings, registry: Registry) -> None:
+    def __init__(self, parent_widget: QWidget, canvas: Canvas, settings: QSettings, registry: Registry) -> None:
         super().__init__(parent_widget)
         self.widget = parent_widget
         self.canvas = canvas
@@ -43,12 +46,15 @@ class FileController(QObject):
     # -- state -------------------------------------------------------------------------------
 
     def is_modified(self) -> bool:
+        """Whether there are edits since the last save or load."""
         return not self.canvas.undo_stack.isClean()
 
     def display_name(self) -> str:
+        """The file name for titles and prompts ("Untitled" before the first save)."""
         return os.path.basename(self.path) if self.path else "Untitled"
 
     def recent(self) -> list[str]:
+        """The recent files, newest first."""
         return recent_files(self.settings)
 
     def _set_path(self, path: str | None) -> None:
@@ -75,6 +81,7 @@ class FileController(QObject):
     # -- actions -----------------------------------------------------------------------------
 
     def new(self) -> bool:
+        """An empty document after the unsaved-changes prompt; False when the user cancelled."""
         if not self.maybe_save("start a new project"):
             return False
         self.meta = {}
@@ -110,11 +117,13 @@ class FileController(QObject):
         return True
 
     def save(self) -> bool:
+        """Save to the file (asking for one the first time); False when not saved."""
         if self.path is None:
             return self.save_as()
         return self._write(self.path)
 
     def save_as(self) -> bool:
+        """Ask for a file name (`.pflow` added when it has no suffix) and save there; False when not saved."""
         start = self.path or os.path.join(self._start_dir(), "untitled" + SUFFIX)
         path, _ = QFileDialog.getSaveFileName(self.widget, "Save project as", start, FILE_FILTER)
         if not path:
@@ -135,6 +144,19 @@ class FileController(QObject):
             if answer != buttons.Discard:
                 return False
         return self.load(self.path)
+
+    def write_recovery_copy(self) -> None:
+        """Unsaved changes of a saved project go to `NAME.pflow.recovered` beside it; stderr says where
+        (or why not). Nothing is written for an unchanged or never saved document."""
+        if not (self.is_modified() and self.path):
+            return
+        target = self.path + ".recovered"
+        try:
+            project_file.save(Project(self.canvas.workflow(), self.meta), target)
+        except (ProjectFileError, OSError) as exc:
+            print(f"pflow-studio: cannot write the recovery copy {target}: {exc}", file=sys.stderr)
+        else:
+            print(f"pflow-studio: unsaved changes written to {os.path.basename(target)}", file=sys.stderr)
 
     def _write(self, path: str) -> bool:
         try:

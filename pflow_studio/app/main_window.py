@@ -2,7 +2,7 @@
 results docks, menus, toolbar, status bar; files, runs and settings are wired here.
 
 Public hooks: `add_cluster_dock(dock)` puts the cluster panel (another package) in the window and
-behind Cluster > Cluster Panel; `files`, `runs`, `canvas` are the window's controllers.
+behind Cluster > Cluster Panel (disabled until then); `files`, `runs`, `canvas` are the window's controllers.
 With a `cluster_manager`, the window gets a `ClusterSession` (`cluster`): the Cluster dock, and Maps run on
 the cluster (see app/cluster_session.py); without one, Maps run in this process.
 Every run that ran Maps writes its run record next to a saved project (`NAME.run.json`); Run > Show Run
@@ -12,8 +12,6 @@ prompt (a recovery copy `NAME.pflow.recovered` is written instead); closing stop
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
@@ -38,6 +36,7 @@ from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.container_types import MAP_TYPE
 from pflow_studio.runtime.model import ModelError
+from pflow_studio.runtime.registry import default_registry
 
 if TYPE_CHECKING:
     from pflow_studio.cluster_panel.manager import ClusterManager
@@ -53,65 +52,27 @@ class MainWindow(QMainWindow):
                  runner_factory: RunnerFactory = make_runner, parent: QWidget | None = None, *,
                  cluster_manager: ClusterManager | None = None, check_leftovers: bool = True) -> None:
         super().__init__(parent)
-        if registry is None:
-            from pflow_studio.runtime.registry import default_registry
-
-            registry = default_registry()
-        self.registry = registry
+        self.registry = registry if registry is not None else default_registry()
         self.settings = settings if settings is not None else make_settings()
         self.setWindowIcon(icon("app"))
         self.resize(1280, 800)
         self.setAcceptDrops(True)
-
-        self.canvas = Canvas(registry, self)
+        self.canvas = Canvas(self.registry, self)
         self.breadcrumb = Breadcrumb(self)
-        central = QWidget(self)
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        central_layout.addWidget(self.breadcrumb)
-        central_layout.addWidget(self.canvas.widget, 1)
-        self.setCentralWidget(central)
-
-        self.palette = Palette(registry, self)
-        self.properties = PropertiesPanel(self.canvas, registry, self)
+        self.setCentralWidget(self._central_widget())
+        self.palette = Palette(self.registry, self)
+        self.properties = PropertiesPanel(self.canvas, self.registry, self)
         self.errors = ErrorsPanel(self)
         self.results = ResultInspector(self)
-        self.docks = {
-            "palette": self._dock("Nodes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "properties": self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
-            "errors": self._dock("Errors", self.errors, Qt.DockWidgetArea.BottomDockWidgetArea),
-            "results": self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
-        }
-        self.tabifyDockWidget(self.docks["errors"], self.docks["results"])
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.docks["palette"], self.docks["properties"]], [230, 330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["errors"]], [190], Qt.Orientation.Vertical)
+        self.docks = self._build_docks()
         self.cluster_dock: QDockWidget | None = None
-
-        self.files = FileController(self, self.canvas, self.settings, registry)
-        self.runs = RunController(registry, runner_factory, self)
+        self.files = FileController(self, self.canvas, self.settings, self.registry)
+        self.runs = RunController(self.registry, runner_factory, self)
         self.run_view = RunView(self.runs, self.canvas, self.errors, self.statusBar(), self)
-
-        self.undo_action = self.canvas.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut("Ctrl+Z")
-        self.undo_action.setIcon(icon("undo"))
-        self.redo_action = self.canvas.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
-        self.redo_action.setIcon(icon("redo"))
-        self.actions = create_actions(self, self._handlers())
-        self.menus = build_menus(self, self.actions, self.undo_action, self.redo_action)
-        self.toolbar = build_toolbar(self, self.actions, self.undo_action, self.redo_action)
-        for dock in self.docks.values():
-            self.menus["view"].addAction(dock.toggleViewAction())
-        self.actions["cluster_panel"].setEnabled(False)
-        self.actions["cluster_panel"].setToolTip("The cluster panel is not available in this build")
-        self._add_run_record_action()
-        self.context_menu = CanvasContextMenu(self)  # right-click menus on the canvas
+        self._build_actions()
+        self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
-
         self._connect()
         self._update_run_actions()
         self._fill_recent(self.files.recent())
@@ -124,6 +85,48 @@ class MainWindow(QMainWindow):
             self.cluster = ClusterSession(self, cluster_manager, check_leftovers=check_leftovers)
 
     # -- construction ------------------------------------------------------------------------
+
+    def _central_widget(self) -> QWidget:
+        """The breadcrumb bar above the canvas."""
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.breadcrumb)
+        layout.addWidget(self.canvas.widget, 1)
+        return central
+
+    def _build_docks(self) -> dict[str, QDockWidget]:
+        """The palette (left), properties (right), errors and results (bottom, tabbed) docks by name."""
+        docks = {
+            "palette": self._dock("Nodes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "properties": self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
+            "errors": self._dock("Errors", self.errors, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "results": self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+        self.tabifyDockWidget(docks["errors"], docks["results"])
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([docks["palette"], docks["properties"]], [230, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["errors"]], [190], Qt.Orientation.Vertical)
+        return docks
+
+    def _build_actions(self) -> None:
+        """Undo / redo, the window's actions, menus and toolbar. Cluster > Cluster Panel stays disabled
+        until `add_cluster_dock` gives it a panel to show."""
+        self.undo_action = self.canvas.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut("Ctrl+Z")
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = self.canvas.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.redo_action.setIcon(icon("redo"))
+        self.actions = create_actions(self, self._handlers())
+        self.menus = build_menus(self, self.actions, self.undo_action, self.redo_action)
+        self.toolbar = build_toolbar(self, self.actions, self.undo_action, self.redo_action)
+        for dock in self.docks.values():
+            self.menus["view"].addAction(dock.toggleViewAction())
+        self.actions["cluster_panel"].setEnabled(False)
+        self._add_run_record_action()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -191,7 +194,6 @@ class MainWindow(QMainWindow):
         action.setEnabled(True)
         action.setCheckable(True)
         action.setChecked(dock.isVisible())
-        action.setToolTip("Show or hide the cluster panel")
         action.toggled.connect(dock.setVisible)
         dock.visibilityChanged.connect(lambda visible: action.setChecked(dock.isVisible()))
         self.restoreState(self.settings.value("window/state", b""))
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
             return None
 
     def rename_selected(self) -> None:
+        """Ask for a new label of the one selected node."""
         ids = self.canvas.selected_node_ids()
         if len(ids) != 1:
             self.statusBar().showMessage("Select one node to rename it", 5000)
@@ -222,6 +225,7 @@ class MainWindow(QMainWindow):
     # -- running -----------------------------------------------------------------------------
 
     def run_all(self) -> bool:
+        """Run the whole workflow; False when a run is going on."""
         return self.runs.start(self.canvas.workflow())
 
     def run_selected(self) -> bool:
@@ -347,6 +351,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def save_layout(self) -> None:
+        """Window geometry and dock layout to the settings."""
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
@@ -366,16 +371,7 @@ class MainWindow(QMainWindow):
         """Close as closing the window does, but never prompt: unsaved changes go to a recovery copy
         (`NAME.pflow.recovered` beside a saved project). Returns what `close()` returns."""
         self._closing_on_signal = True
-        if self.files.is_modified() and self.files.path:
-            from pflow_studio.project import file_format as project_file
-
-            target = self.files.path + ".recovered"
-            try:
-                project_file.save(project_file.Project(self.canvas.workflow(), self.files.meta), target)
-            except (project_file.ProjectFileError, OSError) as exc:
-                print(f"pflow-studio: cannot write the recovery copy {target}: {exc}", file=sys.stderr)
-            else:
-                print(f"pflow-studio: unsaved changes written to {os.path.basename(target)}", file=sys.stderr)
+        self.files.write_recovery_copy()
         return self.close()
 
     def _files_dropped(self, paths: list[str]) -> None:

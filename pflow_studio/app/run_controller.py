@@ -152,10 +152,3 @@ class RunController(QObject):
         self._recorder = None
         self.last = outcome
         self.finished.emit(outcome)
-
-
-def outputs_of(outcome: RunOutcome | None, node_id: str) -> dict[str, Any] | None:
-    """The outputs a top-level node produced in the run, or None."""
-    if outcome is None or outcome.result is None:
-        return None
-    return outcome.result.outputs.get(node_id)

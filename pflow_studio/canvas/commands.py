@@ -1,19 +1,23 @@
-"""Undo commands: each changes the model of one level, then asks the canvas to show the result.
+"""Undo commands of a `WorkflowDocument`: each changes the model of one level, then announces it.
 
-Every command is pushed after its change was made and checked (the first `redo` only refreshes the
-view); later `redo`/`undo` calls re-apply or revert it. Structural edits store deep-copied snapshots
-of the level; frequent small edits (move, add, a field, edges) store just what they changed.
-The canvas passed in must provide `_level(path)` and `_refresh(path, select)`.
+Every command is pushed after the document made and checked its change (the first `redo` only announces
+it); later `redo`/`undo` calls re-apply or revert it on `document.level(path)`. Each call ends with
+`document.announce_edit(path, select)`: on redo `select` is what the edit made, on undo it is empty.
+Structural edits store deep-copied snapshots of the level; frequent small edits (move, add, a field,
+edges) store just what they changed.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
 from pflow_studio.runtime.model import Edge, Node, Workflow
+
+if TYPE_CHECKING:
+    from pflow_studio.canvas.document import WorkflowDocument
 
 
 class _Unset:
@@ -33,16 +37,16 @@ UNSET: Any = _Unset()
 """Pass as a value to remove a property or an input value (back to the type's default)."""
 
 
-class _Host(Protocol):
-    def _level(self, path: tuple[str, ...]) -> Workflow: ...
-    def _refresh(self, path: tuple[str, ...], select: list[str] | None = None) -> None: ...
-
-
 class _LevelCommand(QUndoCommand):
-    def __init__(self, host: _Host, path: tuple[str, ...], text: str, select: list[str] | None = None) -> None:
+    """An edit shown at `path`; `apply`/`revert` change the level at `edited_path` (`path` itself unless
+    a subclass says otherwise)."""
+
+    def __init__(self, document: WorkflowDocument, path: tuple[str, ...], text: str,
+                 select: list[str] | None = None) -> None:
         super().__init__(text)
-        self.host = host
+        self.document = document
         self.path = tuple(path)
+        self.edited_path = self.path
         self.select = select
         self._first = True
 
@@ -50,12 +54,12 @@ class _LevelCommand(QUndoCommand):
         if self._first:
             self._first = False
         else:
-            self.apply(self.host._level(self.path))
-        self.host._refresh(self.path, self.select)
+            self.apply(self.document.level(self.edited_path))
+        self.document.announce_edit(self.path, self.select)
 
     def undo(self) -> None:
-        self.revert(self.host._level(self.path))
-        self.host._refresh(self.path, [])
+        self.revert(self.document.level(self.edited_path))
+        self.document.announce_edit(self.path, [])
 
     def apply(self, level: Workflow) -> None:
         raise NotImplementedError
@@ -65,6 +69,7 @@ class _LevelCommand(QUndoCommand):
 
 
 def snapshot(level: Workflow) -> Workflow:
+    """A deep copy of `level` to restore later."""
     return copy.deepcopy(level)
 
 
@@ -77,9 +82,9 @@ def restore(level: Workflow, saved: Workflow) -> None:
 class SnapshotCommand(_LevelCommand):
     """Any edit of a level, as before/after copies (delete, paste with boundaries, collapse...)."""
 
-    def __init__(self, host: _Host, path: tuple[str, ...], text: str, before: Workflow, after: Workflow,
-                 select: list[str] | None = None) -> None:
-        super().__init__(host, path, text, select)
+    def __init__(self, document: WorkflowDocument, path: tuple[str, ...], text: str, before: Workflow,
+                 after: Workflow, select: list[str] | None = None) -> None:
+        super().__init__(document, path, text, select)
         self.before, self.after = before, after
 
     def apply(self, level: Workflow) -> None:
@@ -92,8 +97,9 @@ class SnapshotCommand(_LevelCommand):
 class AddNodesCommand(_LevelCommand):
     """Nodes (with nested bodies) and edges added to a level: add, paste."""
 
-    def __init__(self, host: _Host, path: tuple[str, ...], text: str, nodes: list[Node], edges: list[Edge]) -> None:
-        super().__init__(host, path, text, [n.id for n in nodes])
+    def __init__(self, document: WorkflowDocument, path: tuple[str, ...], text: str, nodes: list[Node],
+                 edges: list[Edge]) -> None:
+        super().__init__(document, path, text, [n.id for n in nodes])
         self.nodes = copy.deepcopy(nodes)
         self.edges = list(edges)
 
@@ -110,8 +116,9 @@ class AddNodesCommand(_LevelCommand):
 class MoveCommand(_LevelCommand):
     """Nodes moved: {node id: (old position or None, new position)}."""
 
-    def __init__(self, host: _Host, path: tuple[str, ...], moves: dict[str, tuple[Any, list[float]]]) -> None:
-        super().__init__(host, path, f"move {len(moves)} node(s)", None)
+    def __init__(self, document: WorkflowDocument, path: tuple[str, ...],
+                 moves: dict[str, tuple[Any, list[float]]]) -> None:
+        super().__init__(document, path, f"move {len(moves)} node(s)", None)
         self.moves = moves
 
     def apply(self, level: Workflow) -> None:
@@ -130,9 +137,9 @@ class MoveCommand(_LevelCommand):
 class FieldCommand(_LevelCommand):
     """One entry of a node's `properties`, `input_values` or `ui` dict set (or removed: `UNSET`)."""
 
-    def __init__(self, host: _Host, path: tuple[str, ...], text: str, node_id: str, field: str, key: str,
-                 old: Any, new: Any) -> None:
-        super().__init__(host, path, text, None)
+    def __init__(self, document: WorkflowDocument, path: tuple[str, ...], text: str, node_id: str, field: str,
+                 key: str, old: Any, new: Any) -> None:
+        super().__init__(document, path, text, None)
         self.node_id, self.field, self.key = node_id, field, key
         self.old, self.new = copy.deepcopy(old), copy.deepcopy(new)
 
@@ -153,8 +160,9 @@ class FieldCommand(_LevelCommand):
 class EdgesCommand(_LevelCommand):
     """Plain edges removed and added (connect, replace an input's edge, disconnect)."""
 
-    def __init__(self, host: _Host, path: tuple[str, ...], text: str, removed: list[Edge], added: list[Edge]) -> None:
-        super().__init__(host, path, text, None)
+    def __init__(self, document: WorkflowDocument, path: tuple[str, ...], text: str, removed: list[Edge],
+                 added: list[Edge]) -> None:
+        super().__init__(document, path, text, None)
         self.removed, self.added = list(removed), list(added)
 
     def apply(self, level: Workflow) -> None:
@@ -168,18 +176,7 @@ class NestedSnapshotCommand(SnapshotCommand):
     """An edit shown at `path` that also changed levels above it: the level at `top` (a prefix of
     `path`) is saved before/after (deleting inner nodes that Group boundary ports referred to)."""
 
-    def __init__(self, host: _Host, path: tuple[str, ...], top: tuple[str, ...], text: str, before: Workflow,
-                 after: Workflow, select: list[str] | None = None) -> None:
-        super().__init__(host, path, text, before, after, select)
-        self.top = tuple(top)
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-        else:
-            self.apply(self.host._level(self.top))
-        self.host._refresh(self.path, self.select)
-
-    def undo(self) -> None:
-        self.revert(self.host._level(self.top))
-        self.host._refresh(self.path, [])
+    def __init__(self, document: WorkflowDocument, path: tuple[str, ...], top: tuple[str, ...], text: str,
+                 before: Workflow, after: Workflow, select: list[str] | None = None) -> None:
+        super().__init__(document, path, text, before, after, select)
+        self.edited_path = tuple(top)

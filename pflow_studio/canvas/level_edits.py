@@ -1,104 +1,101 @@
-"""The canvas's clipboard and restructuring edits (copy, paste, collapse to Group, ungroup, wrap in /
-unwrap Map) on the shown level, each one undoable step. Implementation of the like-named `Canvas`
-methods, which delegate here (these functions use the canvas's private edit helpers)."""
+"""The clipboard and restructuring edits of one level of a `WorkflowDocument` (copy, paste, collapse to
+Group, ungroup, wrap in / unwrap Map), on the document's public API. Each edit takes the level's path and
+the ids it acts on (the canvas's selection), is one undoable step, and reports through `document.message`
+why it did nothing (nothing fitting selected, or the model refused it)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
 from pflow_studio.canvas import clipboard, clipboard_guard, levels
-from pflow_studio.canvas.commands import AddNodesCommand
+from pflow_studio.canvas.document import Path, WorkflowDocument
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import operations
 from pflow_studio.runtime.container_types import GROUP_TYPE, MAP_TYPE
 from pflow_studio.runtime.model import Workflow, unique_name
 
-if TYPE_CHECKING:
-    from pflow_studio.canvas.canvas import Canvas
-
 PASTE_OFFSET = 40.0
 
 
-def copy(canvas: Canvas) -> None:
-    ids = canvas.selected_node_ids()
-    if not ids:
-        canvas.message.emit("nothing selected to copy")
+def copy(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
+    """Put the nodes `node_ids` of the level at `path` (and the edges among them) on the clipboard."""
+    if not node_ids:
+        document.message.emit("nothing selected to copy")
         return
-    text = clipboard.dumps(operations.extract(canvas._level(canvas.level_path()), ids))
+    text = clipboard.dumps(operations.extract(document.level(path), node_ids))
     mime = QMimeData()
     mime.setData(clipboard.MIME_TYPE, text.encode())
     mime.setText(text)
     clipboard_guard.put(mime, clipboard.MIME_TYPE)
-    canvas.message.emit(f"copied {len(ids)} node(s)")
+    document.message.emit(f"copied {len(node_ids)} node(s)")
 
 
-def paste(canvas: Canvas) -> None:
+def paste(document: WorkflowDocument, path: Path) -> None:
+    """Add the clipboard's nodes to the level at `path`, with fresh ids, a little offset."""
     mime = QGuiApplication.clipboard().mimeData()
     if mime is None:
         return
     text = bytes(mime.data(clipboard.MIME_TYPE)).decode() if mime.hasFormat(clipboard.MIME_TYPE) else mime.text()
     try:
-        pasted = clipboard.with_new_ids(clipboard.loads(text, canvas.registry), (PASTE_OFFSET, PASTE_OFFSET))
+        pasted = clipboard.with_new_ids(clipboard.loads(text, document.registry), (PASTE_OFFSET, PASTE_OFFSET))
     except ValueError as exc:
-        canvas.message.emit(f"cannot paste: {exc}")
+        document.message.emit(f"cannot paste: {exc}")
         return
-    path = canvas.level_path()
-    level = canvas._level(path)
     nodes = list(pasted.nodes.values())
-    for node in nodes:
-        level.add(node)
-    level.edges.extend(pasted.edges)
-    canvas.undo_stack.push(AddNodesCommand(canvas, path, f"paste {len(nodes)} node(s)", nodes, pasted.edges))
+    document.add_nodes(path, nodes, pasted.edges, f"paste {len(nodes)} node(s)")
 
 
-def collapse_selection(canvas: Canvas) -> str | None:
-    ids = [n for n in canvas.selected_node_ids() if n not in levels.PSEUDO_NODES]
+def collapse(document: WorkflowDocument, path: Path, node_ids: list[str]) -> str | None:
+    """Collapse the nodes into a new Group; its id (None when refused)."""
+    ids = [n for n in node_ids if n not in levels.PSEUDO_NODES]
     if not ids:
-        canvas.message.emit("select the nodes to collapse into a Group")
+        document.message.emit("select the nodes to collapse into a Group")
         return None
-    made = canvas._snapshot_edit("collapse to group", lambda level: [operations.collapse(level, ids, label=_label(
-        level, "Group", canvas.registry)).id])
+    made = document.edit_level(path, "collapse to group", lambda level: [operations.collapse(
+        level, ids, label=_label(level, "Group", document.registry)).id])
     return made[0] if made else None
 
 
-def ungroup_selected(canvas: Canvas) -> None:
-    groups = [n for n in canvas.selected_node_ids() if _type_of(canvas, n) == GROUP_TYPE]
+def ungroup(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
+    """Put the inside of each Group among `node_ids` back in its place."""
+    groups = [n for n in node_ids if _type_of(document, path, n) == GROUP_TYPE]
     if not groups:
-        canvas.message.emit("select a Group to ungroup")
+        document.message.emit("select a Group to ungroup")
         return
-    canvas._snapshot_edit("ungroup", lambda level: [i for g in groups for i in operations.ungroup(level, g)])
+    document.edit_level(path, "ungroup", lambda level: [i for g in groups for i in operations.ungroup(level, g)])
 
 
-def wrap_selected_in_map(canvas: Canvas) -> str | None:
-    ids = [n for n in canvas.selected_node_ids() if n not in levels.PSEUDO_NODES]
+def wrap_in_map(document: WorkflowDocument, path: Path, node_ids: list[str]) -> str | None:
+    """Wrap the one node (or a Group collapsed from several) in a new Map; its id (None when refused)."""
+    ids = [n for n in node_ids if n not in levels.PSEUDO_NODES]
     if not ids:
-        canvas.message.emit("select a node or a Group to wrap in a Map")
+        document.message.emit("select a node or a Group to wrap in a Map")
         return None
+    registry = document.registry
 
     def wrap(level: Workflow) -> list[str]:
         target = ids[0] if len(ids) == 1 else operations.collapse(
-            level, ids, label=_label(level, "Group", canvas.registry)).id
-        map_node = operations.wrap_in_map(level, target, registry=canvas.registry)
-        map_node.ui["label"] = _label(level, "Map", canvas.registry)
+            level, ids, label=_label(level, "Group", registry)).id
+        map_node = operations.wrap_in_map(level, target, registry=registry)
+        map_node.ui["label"] = _label(level, "Map", registry)
         return [map_node.id]
 
-    made = canvas._snapshot_edit("wrap in Map", wrap)
+    made = document.edit_level(path, "wrap in Map", wrap)
     return made[0] if made else None
 
 
-def unwrap_selected(canvas: Canvas) -> None:
-    maps = [n for n in canvas.selected_node_ids() if _type_of(canvas, n) == MAP_TYPE]
+def unwrap(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
+    """Put the function node of each Map among `node_ids` back in its place."""
+    maps = [n for n in node_ids if _type_of(document, path, n) == MAP_TYPE]
     if not maps:
-        canvas.message.emit("select a Map to unwrap")
+        document.message.emit("select a Map to unwrap")
         return
-    canvas._snapshot_edit("unwrap Map", lambda level: [operations.unwrap_map(level, m).id for m in maps])
+    document.edit_level(path, "unwrap Map", lambda level: [operations.unwrap_map(level, m).id for m in maps])
 
 
-def _type_of(canvas: Canvas, node_id: str) -> str:
-    return canvas._level(canvas.level_path()).node(node_id).type_name
+def _type_of(document: WorkflowDocument, path: Path, node_id: str) -> str:
+    return document.node_at((*path, node_id)).type_name
 
 
 def _label(level: Workflow, wanted: str, registry: Registry) -> str:

@@ -8,10 +8,12 @@ import types
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtGui import QAction, QContextMenuEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
+from pflow_studio.app.actions import create_actions
+from pflow_studio.app.context_menu import CanvasContextMenu
 from tests.support.canvas import node_point, port_point
 
 
@@ -215,3 +217,25 @@ def test_run_this_node_runs_it(qtbot, window, workflows, menus):
     qtbot.waitUntil(lambda: not window.runs.running and window.runs.last is not None, timeout=30_000)
     assert canvas.node_state("two") == "finished"
     assert canvas.node_state("add") == ""  # only the node and what it needs
+
+
+def test_the_menu_needs_no_window_only_a_canvas_actions_and_the_selected_map(qtbot, canvas, workflows):
+    """Built on a bare canvas with actions of a plain QMainWindow: what it offers comes from the canvas's
+    selection and the given `selected_map_path`."""
+    host = QMainWindow()
+    qtbot.addWidget(host)
+    actions = create_actions(host, {})
+    actions["show_run_record"] = QAction("Show Run &Record…", host)
+    selected_map: list[tuple[str, ...] | None] = [None]
+    context_menu = CanvasContextMenu(canvas, actions, lambda: selected_map[0], host)
+    canvas.set_workflow(workflows.map())
+    menu = context_menu.build(QPoint(0, 0), ["map"])
+    assert texts(menu)[0] == "Open" and "Unwrap Map" in texts(menu)
+    assert "Show Run Record…" not in texts(menu)
+    selected_map[0] = ("map",)
+    assert "Show Run Record…" in texts(context_menu.build(QPoint(0, 0), ["map"]))
+    with qtbot.waitSignal(canvas.context_menu_requested):
+        canvas.context_menu_requested.emit(QPoint(0, 0), [])
+    assert context_menu.last_menu is not None and context_menu.last_menu.parent() is host
+    assert texts(context_menu.last_menu)[:1] == ["Add Node…"]
+    context_menu.last_menu.hide()

@@ -82,7 +82,6 @@ def _function_ports_gone(holder: Node, gone_in: set[str], gone_out: set[str]) ->
             props[key] = [name for name in props[key] if name not in gone_in]
     if props.get("output_port") in gone_out:
         props["output_port"] = ""
-    for name in gone_in:
-        lost_in = {name for name in gone_in if not (vistrails and name in fed)}
+    lost_in = {name for name in gone_in if not (vistrails and name in fed)}
     lost_out = set() if vistrails or holder.type_name == FILTER_TYPE else set(gone_out)
     return lost_in, lost_out

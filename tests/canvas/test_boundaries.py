@@ -134,3 +134,31 @@ def test_a_map_over_a_group_forgets_a_vanished_mapped_input(canvas):
     assert dangling(root) == []
     canvas.undo_stack.undo()
     assert canvas.workflow().canonical() == before
+
+
+def test_a_map_over_a_group_loses_the_output_whose_source_was_deleted(canvas):
+    workflow = Workflow()
+    workflow.add_node("list.range", id="numbers", inputs={"start": 0, "stop": 3}, pos=(0, 0))
+    workflow.add_node("math.add", id="add", inputs={"b": 1}, pos=(250, 0))
+    workflow.add_node("math.negate", id="neg", pos=(500, 0))
+    workflow.add_node("list.length", id="count", pos=(750, 0))
+    workflow.connect("numbers", "result", "add", "a")
+    workflow.connect("add", "result", "neg", "value")
+    workflow.connect("neg", "result", "count", "list")
+    canvas.set_workflow(workflow)
+    canvas.select(["add", "neg"])
+    group = canvas.collapse_selection()
+    wrap_in_map(canvas.workflow(), group, mapped=["a"], map_id="map", registry=default_registry())
+    canvas.set_workflow(canvas.workflow())
+    assert [e.source.node for e in canvas.workflow().edges if e.target.node == "count"] == ["map"]
+    before = canvas.workflow().canonical()
+
+    delete_inside(canvas, ("map", group), ["neg"])  # only an output goes: no input of the function is lost
+
+    root = canvas.workflow()
+    assert canvas.node_at(("map", group)).body.outputs == []
+    assert root.nodes["map"].properties["mapped"] == ["a"]
+    assert [e.target for e in root.edges] == [PortRef("map", "a")]  # map -> count named the vanished output
+    assert dangling(root) == []
+    canvas.undo_stack.undo()
+    assert canvas.workflow().canonical() == before

@@ -60,9 +60,11 @@ def median_time(fn, repeats: int) -> float:
 TO_CHECK: list[list[Any]] = []  # outcomes of timed runs, checked after the timing
 
 
-def ours(runner: ClusterRunner, task, items) -> None:
+def ours(runner: ClusterRunner, task, items) -> list[Any]:
     """One Map; its outcomes are checked later (`check_all`), outside the timed region (raw is not checked)."""
-    TO_CHECK.append(runner.map(task, items, progress=lambda d, n: None, cancel=CancelToken()))
+    outcomes = runner.map(task, items, progress=lambda d, n: None, cancel=CancelToken())
+    TO_CHECK.append(outcomes)
+    return outcomes
 
 
 def check_all() -> None:
@@ -182,8 +184,7 @@ def bench(client, args) -> None:
 
     def ours_heavy() -> None:
         started = time.time()
-        ours(warm_heavy, busy, heavy)
-        spans = [(o.started, o.finished) for o in warm_heavy.last_outcomes]
+        spans = [(o.started, o.finished) for o in ours(warm_heavy, busy, heavy)]
         busy_share["ours"].append(utilisation(spans, started, time.time(), engines))
 
     def raw_heavy() -> None:

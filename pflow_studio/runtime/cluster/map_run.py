@@ -64,7 +64,6 @@ class MapRun:
         self.outcomes: list[ItemOutcome | None] = [None] * self.total
         self.done = 0
         self.pending: dict[Any, _Chunk] = {}  # AsyncResult -> chunk
-        self.engines_seen: set[int] = set()
         self.engines = 1
         self.next_start = 0  # elements before this were handed out once
         self.returned: collections.deque[tuple[int, int]] = collections.deque()  # ranges to send again
@@ -176,8 +175,6 @@ class MapRun:
 
     def _settle_chunk(self, chunk: _Chunk, ar: Any) -> None:
         engine = _engine_of(ar, chunk.target)
-        if engine is not None:
-            self.engines_seen.add(engine)
         try:
             value = ar.get(0)
         except Exception as exc:

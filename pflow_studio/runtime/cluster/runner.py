@@ -23,14 +23,14 @@
 - Cancel aborts queued chunks, interrupts running ones (SIGINT through the engines' nannies, or the
   `interrupt` callable given), waits briefly for them to settle and raises `Cancelled`.
 - `on_event(RunnerNotice)` hears what the runner does (engines used, pushes, chunks done per engine,
-  engines lost); `record` (a `run_record.RunRecord`) receives one entry per map.
+  engines lost). Where and when each element ran is in the `ItemOutcome`s `map` returns (the executor
+  turns them into `items` events, which `run_record.RunRecorder` records).
 ipyparallel is imported only when a map runs, so the runtime imports stay light.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -38,7 +38,6 @@ from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.errors import ControllerLost
 from pflow_studio.runtime.cluster.map_run import MapRun
 from pflow_studio.runtime.cluster.notices import RunnerNotice
-from pflow_studio.runtime.run_record import RunRecord
 from pflow_studio.runtime.runners import ItemOutcome, Progress
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,6 @@ class ClusterRunner:
         chunksize: int | None = None,
         on_event: Callable[[RunnerNotice], None] | None = None,
         timeout: float = 15.0,
-        record: RunRecord | None = None,
         interrupt: Callable[[], None] | None = None,
         engine_grace: float = 5.0,
         max_losses: int = 3,
@@ -70,11 +68,9 @@ class ClusterRunner:
         self.chunksize = chunksize
         self.on_event = on_event
         self.timeout = timeout
-        self.record = record
         self.interrupt = interrupt
         self.engine_grace = engine_grace
         self.max_losses = max_losses
-        self.last_outcomes: list[ItemOutcome] = []
         self._pushed: dict[int, set[str]] = {}  # engine id -> digests it holds
         self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
         self._view: Any = None  # the load-balanced view of the current client
@@ -119,17 +115,12 @@ class ClusterRunner:
         progress: Progress,
         cancel: CancelToken,
     ) -> list[ItemOutcome]:
-        started = time.time()
-        run = MapRun(self, task, items, progress, cancel)
+        """Run `task` once per element of `items` on the cluster: one `ItemOutcome` per element, in input
+        order (the runner protocol of `runtime.runners`; the behaviour is in the module docstring)."""
         try:
-            outcomes = run.run()
+            return MapRun(self, task, items, progress, cancel).run()
         except ControllerLost:
             if self._provider is not None:
                 self._client = None  # ask the provider again next time
             raise
-        self.last_outcomes = outcomes
-        if self.record is not None:
-            self.record.add(outcomes, runner=self.name, function=str(getattr(task, "function_id", "")),
-                            engines=len(run.engines_seen), started=started)
-        return outcomes
 

@@ -1,9 +1,8 @@
 """The cluster runner's pure parts, in-process: chunk sizing, element encoding, the engine-side
-body cache and chunk runner, and run records."""
+body cache and chunk runner."""
 
 from __future__ import annotations
 
-import json
 import pickle
 import threading
 import time
@@ -12,10 +11,8 @@ from array import array
 import cloudpickle
 import pytest
 
-from pflow_studio.runtime import run_record
 from pflow_studio.runtime.cluster import engine_side
 from pflow_studio.runtime.cluster.chunks import PROBE_BUDGET, PROBE_BYTES, TARGET, ChunkSizer, encode_chunk, probe_limit
-from pflow_studio.runtime.runners import ItemOutcome
 
 
 def test_unknown_cost_probes_with_each_engines_share_under_a_budget():
@@ -122,18 +119,3 @@ def test_engine_side_keeps_a_bounded_number_of_bodies():
         engine_side.store_body(f"bulk-{i}", b"x")
     assert len(engine_side._BLOBS) == engine_side.KEEP and engine_side.has_body(f"bulk-{engine_side.KEEP + 4}")
 
-
-def test_run_record_round_trips_as_json(tmp_path):
-    record = run_record.RunRecord()
-    entry = record.add([ItemOutcome(0, True, {"y": 1}, engine=3, host="h", started=1.0, finished=2.0),
-                        ItemOutcome(1, False, error="boom", engine=4, host="h", started=1.5, finished=2.5)],
-                       runner="cluster", function="fn", engines=2)
-    assert entry["failed"] == 1 and entry["started"] == 1.0 and entry["finished"] == 2.5
-    path = record.write(tmp_path / "sub" / "run.json")
-    data = run_record.read(path)
-    assert data == json.loads(json.dumps(record.to_json()))
-    assert data["maps"][0]["items"][1] == {"index": 1, "engine": 4, "host": "h", "started": 1.5,
-                                           "finished": 2.5, "status": "failed", "error": "boom"}
-    (tmp_path / "other.json").write_text("{}")
-    with pytest.raises(ValueError, match="not a pflow-studio run record"):
-        run_record.read(tmp_path / "other.json")

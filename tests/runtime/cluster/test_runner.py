@@ -20,7 +20,7 @@ from pflow_studio.runtime.cluster.notices import NoticeKind
 from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
-from pflow_studio.runtime.run_record import RunRecord
+from pflow_studio.runtime.run_record import RunRecorder
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.nodes import make_registry
 from tests.support.paths import EXAMPLES
@@ -185,18 +185,32 @@ def test_raising_items_fail_the_map_with_indices_engines_and_tracebacks(registry
 
 
 def test_results_keep_input_order_and_per_item_engine_host_and_times(cluster):
-    record = RunRecord()
-    runner = ClusterRunner(cluster.client, record=record)
+    runner = ClusterRunner(cluster.client)
     items = [{"x": i} for i in range(500)]
     outcomes = runner.map(double, items, progress=no_progress, cancel=CancelToken())
     assert [o.index for o in outcomes] == list(range(500))
     assert [o.value["y"] for o in outcomes] == [2 * i for i in range(500)]
     assert all(o.ok and o.engine in cluster.client.ids and o.host and o.started <= o.finished for o in outcomes)
-    [entry] = record.to_json()["maps"]
-    assert entry["total"] == 500 and entry["failed"] == 0 and entry["runner"] == "cluster"
-    assert entry["items"][7] == {"index": 7, "engine": outcomes[7].engine, "host": outcomes[7].host,
-                                 "started": outcomes[7].started, "finished": outcomes[7].finished,
-                                 "status": "ok", "error": ""}
+
+
+def test_a_map_on_the_cluster_is_recorded_per_element_from_its_items_event(registry, cluster):
+    events: list[ev.Event] = []
+    recorder = RunRecorder()
+    wf = map_over("test.square_offset", {"mapped": ["x"], "on_error": "skip"}, {"x": list(range(500))})
+    result = Executor(registry, runner=ClusterRunner(cluster.client), cache=False).run(
+        wf, listeners=[events.append, recorder])
+    assert result.ok and result.outputs["map"]["y"] == [i * i for i in range(500) if i != 13]  # 13 fails
+    [items] = [e for e in events if e.kind == ev.ITEMS]
+    [entry] = recorder.record.to_json()["maps"]
+    assert entry["total"] == 500 and entry["failed"] == 1 and entry["runner"] == "cluster"
+    assert entry["path"] == ["map"] and entry["items"] == items.details["items"]
+    assert [i["index"] for i in entry["items"]] == list(range(500))
+    for item in entry["items"]:
+        assert item["engine"] in cluster.client.ids and item["host"] and item["started"] <= item["finished"]
+        if item["index"] == 13:
+            assert item["status"] == "failed" and "13 is unlucky" in item["error"]
+        else:
+            assert (item["status"], item["error"]) == ("ok", "")
 
 
 def test_progress_streams_as_chunks_complete(registry, cluster):

@@ -7,7 +7,7 @@
   first. Other chunks carry only the hash and their elements; an engine that lacks the body answers
   "missing", and the chunk is resubmitted with the body.
 - Elements are cut into contiguous chunks sized from the element time measured on the engines
-  (`engine_chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
+  (`chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
   two chunks in flight per engine. The first chunks of a body never measured before are the
   measurement (each engine's share under a time budget; what an engine did not run comes back and is
   sent again). Chunks that are each engine's even share go straight to one engine each (a direct
@@ -25,6 +25,9 @@
 - `on_event(RunnerNotice)` hears what the runner does (engines used, pushes, chunks done per engine,
   engines lost). Where and when each element ran is in the `ItemOutcome`s `map` returns (the executor
   turns them into `items` events, which `run_record.RunRecorder` records).
+- What the runner remembers between maps (bodies held per engine, element costs per body) is its
+  `memory` (`memory.RunnerMemory`); each map is one `map_run.MapRun`, whose liveness checks are in
+  `liveness` and whose chunk results are decoded by `engine_side.decode_result`.
 ipyparallel is imported only when a map runs, so the runtime imports stay light.
 """
 
@@ -37,6 +40,7 @@ from typing import Any
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.errors import ControllerLost
 from pflow_studio.runtime.cluster.map_run import MapRun
+from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import RunnerNotice
 from pflow_studio.runtime.runners import ItemOutcome, Progress
 
@@ -71,8 +75,7 @@ class ClusterRunner:
         self.interrupt = interrupt
         self.engine_grace = engine_grace
         self.max_losses = max_losses
-        self._pushed: dict[int, set[str]] = {}  # engine id -> digests it holds
-        self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
+        self.memory = RunnerMemory()
         self._view: Any = None  # the load-balanced view of the current client
         self._direct: dict[int, Any] = {}  # engine id -> direct view of the current client
 
@@ -81,7 +84,7 @@ class ClusterRunner:
         if self._client is None:
             assert self._provider is not None
             self._client = self._provider()
-            self._pushed.clear()
+            self.memory.forget_engines()
             self._view = None
         return self._client
 
@@ -101,6 +104,7 @@ class ClusterRunner:
         return view
 
     def notify(self, notice: RunnerNotice) -> None:
+        """Tell the listener (`on_event`) what the runner did; a listener that raises is logged, never fatal."""
         if self.on_event is not None:
             try:
                 self.on_event(notice)

@@ -1,5 +1,6 @@
 """ClusterRunner on a real local 2-engine cluster: same results as SerialRunner, per-item errors under
-chunking, unpicklable inputs/results, body cache misses, progress, run records, cancel, examples."""
+chunking, unpicklable inputs/results/bodies, progress, run records, cancel, examples, chunk scheduling.
+How the body reaches the engines is in test_body_delivery."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from pflow_studio.nodes.api import NodeType, Out
 from pflow_studio.project.file_format import load
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
-from pflow_studio.runtime.cluster import engine_side
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.notices import NoticeKind
 from pflow_studio.runtime.cluster.runner import ClusterRunner
@@ -63,14 +63,6 @@ def double(bindings: dict[str, Any]) -> dict[str, Any]:
 
 def lock_for_two(bindings: dict[str, Any]) -> dict[str, Any]:
     return {"y": threading.Lock() if bindings["x"] == 2 else bindings["x"]}
-
-
-def clear_engine_cache() -> int:
-    from pflow_studio.runtime.cluster import engine_side as side
-
-    side._BLOBS.clear()
-    side._LOADED.clear()
-    return 0
 
 
 @pytest.fixture
@@ -250,31 +242,6 @@ def test_unpicklable_body_is_a_clear_map_error(runner):
         runner.map(body, [{"x": 1}], progress=no_progress, cancel=CancelToken())
 
 
-def test_body_is_pushed_once_and_fetched_again_after_a_cache_miss(cluster):
-    notices = []
-    runner = ClusterRunner(cluster.client, on_event=notices.append)
-    items = [{"x": i} for i in range(20)]
-    runner.map(double, items, progress=no_progress, cancel=CancelToken())
-    runner.map(double, items, progress=no_progress, cancel=CancelToken())
-    assert [n.kind for n in notices].count("pushed") == 1  # the second run reused the engines' copy
-    cluster.client[:].apply_sync(clear_engine_cache)  # as if engines had restarted or evicted it
-    outcomes = runner.map(double, items, progress=no_progress, cancel=CancelToken())
-    assert [o.value["y"] for o in outcomes] == [2 * i for i in range(20)]
-    assert [n.kind for n in notices].count("pushed") >= 2
-
-
-def test_engine_side_digest_is_the_only_thing_chunks_carry(cluster, runner):
-    runner.map(double, [{"x": 1}], progress=no_progress, cancel=CancelToken())
-    held = cluster.client[:].apply_sync(_held_digests)
-    assert all(len(h) >= 1 for h in held)
-
-
-def _held_digests() -> list[str]:
-    from pflow_studio.runtime.cluster import engine_side as side
-
-    return list(side._BLOBS)
-
-
 def test_cancel_aborts_queued_and_interrupts_running_items(registry, cluster):
     runner = ClusterRunner(cluster.client, chunksize=1)
     wf = map_over("test.slow", {"mapped": ["a"]}, {"a": list(range(6))})
@@ -320,16 +287,6 @@ def test_bundled_examples_equal_serial(runner, example):
     ours = Executor(runner=runner, cache=False).run(project.workflow)
     assert ours.status == serial.status == "ok"
     assert ours.outputs == serial.outputs
-
-
-def test_engine_side_module_is_what_engines_run(cluster):
-    assert engine_side.MISSING == cluster.client[0].apply_sync(_missing_marker)
-
-
-def _missing_marker() -> str:
-    from pflow_studio.runtime.cluster import engine_side as side
-
-    return side.run_chunk("no-such-digest", 0, b"")
 
 
 def sleep_then_double(bindings: dict[str, Any]) -> dict[str, Any]:

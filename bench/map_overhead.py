@@ -60,9 +60,11 @@ def median_time(fn, repeats: int) -> float:
 TO_CHECK: list[list[Any]] = []  # outcomes of timed runs, checked after the timing
 
 
-def ours(runner: ClusterRunner, task, items) -> None:
+def ours(runner: ClusterRunner, task, items) -> list[Any]:
     """One Map; its outcomes are checked later (`check_all`), outside the timed region (raw is not checked)."""
-    TO_CHECK.append(runner.map(task, items, progress=lambda d, n: None, cancel=CancelToken()))
+    outcomes = runner.map(task, items, progress=lambda d, n: None, cancel=CancelToken())
+    TO_CHECK.append(outcomes)
+    return outcomes
 
 
 def check_all() -> None:
@@ -146,6 +148,19 @@ def interleaved(fns: dict[str, Any], repeats: int) -> dict[str, float]:
 def bench(client, args) -> None:
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+    trivial_overhead(client, args)
+    cpu_bound(client, args)
+    print(f"3. peak client RSS growth, Map over {args.big} small elements")
+    big = [{"x": i} for i in range(args.big)]
+    growth = peak_rss_growth(lambda: ours(ClusterRunner(client), trivial, big))
+    check_all()
+    print(f"   {growth:.1f} MB (goal < 200 MB; the {args.big} outcomes themselves included)")
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def trivial_overhead(client, args) -> None:
+    """1. Trivial elements: ours warm and cold against raw `lv.map` at several chunksizes."""
     items = [{"x": i} for i in range(args.items)]
     lv = client.load_balanced_view()
     engines = len(client.ids)
@@ -173,6 +188,11 @@ def bench(client, args) -> None:
     print(f"   ours cold (new runner, body never seen by the engines): {cold_s * 1e3:.1f} ms  = "
           f"{cold_s / raw[best]:.2f}x best raw, {raw[1] / cold_s:.0f}x faster than raw chunksize 1")
 
+
+def cpu_bound(client, args) -> None:
+    """2. CPU-bound elements: serial, ours cold and warm, raw `lv.map` chunksize 1, and engine utilisation."""
+    lv = client.load_balanced_view()
+    engines = len(client.ids)
     heavy_repeats = max(3, args.repeats // 2)
     print(f"2. 16 CPU-bound elements of ~0.25 s (medians of {heavy_repeats}, interleaved)")
     heavy = [{"seconds": 0.25}] * 16
@@ -182,8 +202,7 @@ def bench(client, args) -> None:
 
     def ours_heavy() -> None:
         started = time.time()
-        ours(warm_heavy, busy, heavy)
-        spans = [(o.started, o.finished) for o in warm_heavy.last_outcomes]
+        spans = [(o.started, o.finished) for o in ours(warm_heavy, busy, heavy)]
         busy_share["ours"].append(utilisation(spans, started, time.time(), engines))
 
     def raw_heavy() -> None:
@@ -207,14 +226,6 @@ def bench(client, args) -> None:
           f"ours/raw time {cpu['warm'] / cpu['raw']:.2f}")
     print(f"   engines busy running elements (median share of engines x wall time): ours "
           f"{statistics.median(busy_share['ours']):.1%}, raw {statistics.median(busy_share['raw']):.1%}")
-
-    print(f"3. peak client RSS growth, Map over {args.big} small elements")
-    big = [{"x": i} for i in range(args.big)]
-    growth = peak_rss_growth(lambda: ours(ClusterRunner(client), trivial, big))
-    check_all()
-    print(f"   {growth:.1f} MB (goal < 200 MB; the {args.big} outcomes themselves included)")
-    load = os.getloadavg()
-    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,21 @@
 """Run records: per Map run, per element, where and when it ran and how it ended, as plain JSON.
 
-A `RunRecord` collects one entry per Map run (`add`), each listing its elements as
-`{"index", "engine", "host", "started", "finished", "status", "error"}` (times are Unix seconds,
-`engine` is the ipyparallel engine id or None in-process, `status` is "ok" or "failed").
-`write` saves the whole record atomically (temp file + rename) as pretty-printed JSON; the CLI
-(`--record PATH`) and the GUI (next to the project, viewable from the Map node) both use it.
+There is one way to record: `RunRecorder`, an execution-event listener, turns each `items` event of a
+Map or Filter that really ran (not served from the cache) into one entry of its `RunRecord`. The CLI
+(`--record PATH`, by default `NAME.run.json`) and the app (next to the project, viewable from the Map
+node) both use it, and `write` saves the record atomically (temp file + rename). The file is:
+
+    {"format": "pflow-studio-run-record", "version": 1, "maps": [entry, ...]}
+
+    entry = {"path": [container ids..., node id], "label": the node's label,
+             "runner": the runner's name ("serial", "cluster"),
+             "started": first element's start, "finished": last element's end,
+             "total": elements, "failed": elements that failed, "items": [item, ...]}
+    item  = {"index", "engine", "host", "started", "finished", "status", "error"}
+
+Times are Unix seconds; `engine` is the ipyparallel engine id, or None in-process; `status` is "ok" or
+"failed", and `error` is empty unless it failed. `item_records` makes the items from a runner's outcomes
+(the executor puts them in the `items` event).
 """
 
 from __future__ import annotations
@@ -35,27 +46,19 @@ def item_records(outcomes: Iterable[ItemOutcome]) -> list[dict[str, Any]]:
 
 
 class RunRecord:
-    """A thread-safe list of Map runs; pass one to a runner (`record=`) to fill it."""
+    """A thread-safe list of Map runs, filled by a `RunRecorder` (see the module docstring)."""
 
     def __init__(self) -> None:
         self.maps: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
-    def add(self, outcomes: Iterable[ItemOutcome], *, runner: str, function: str = "",
-            engines: int | None = None, started: float | None = None) -> dict[str, Any]:
-        """Append one Map run given its outcomes; returns its entry."""
-        return self._append(item_records(outcomes), started, runner=runner, function=function, engines=engines)
-
     def add_items(self, items: list[dict[str, Any]], *, runner: str, path: tuple[str, ...] = (),
                   label: str = "") -> dict[str, Any]:
-        """Append one Map run given its element records (an `items` event's details)."""
-        return self._append(items, None, path=list(path), label=label, runner=runner)
-
-    def _append(self, items: list[dict[str, Any]], started: float | None, **identity: Any) -> dict[str, Any]:
+        """Append one Map run given its element records (an `items` event's details); returns its entry."""
         now = time.time()
         entry = {
-            **identity,
-            "started": started if started is not None else min((i["started"] for i in items), default=now),
+            "path": list(path), "label": label, "runner": runner,
+            "started": min((i["started"] for i in items), default=now),
             "finished": max((i["finished"] for i in items), default=now),
             "total": len(items), "failed": sum(1 for i in items if i["status"] != "ok"), "items": items,
         }
@@ -64,6 +67,7 @@ class RunRecord:
         return entry
 
     def to_json(self) -> dict[str, Any]:
+        """The whole record as a JSON-able dict (the file's content)."""
         with self._lock:
             return {"format": FORMAT, "version": VERSION, "maps": list(self.maps)}
 

@@ -15,10 +15,15 @@ clock before the first element and after each one: element i ran from `stamps[i]
 With a `budget` (seconds) the engine stops after the element that uses it up (at least one runs),
 so `values` may be shorter than the chunk: the client sends the rest again. An engine that holds
 no body for the digest and was given none answers `MISSING`.
+
+`decode_result` is the one reader of that result (the runner's and the tests'): one `ItemOutcome` per
+element that ran, and the seconds they took together.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import pickle
 import socket
 import sys
@@ -30,7 +35,7 @@ from typing import Any
 
 import cloudpickle
 
-from pflow_studio.runtime.runners import run_item
+from pflow_studio.runtime.runners import ItemOutcome, run_item
 
 MISSING = "pflow-studio:missing-body"
 KEEP = 16  # bodies kept per engine (least recently used are dropped)
@@ -40,8 +45,6 @@ _BLOBS: OrderedDict[str, bytes] = OrderedDict()
 _LOADED: dict[str, Any] = {}
 
 Failures = dict[int, tuple[str, str]]
-# A row (one element, for inspection and tests): (ok, value, error, traceback, host, started, finished).
-Row = tuple[bool, Any, str, str, str, float, float]
 
 
 def store_body(digest: str, blob: bytes) -> str:
@@ -128,11 +131,25 @@ def dump_result(values: list[Any], failures: Failures, stamps: array, start: int
     return cloudpickle.dumps((host, values, failures, stamps))
 
 
-def rows(data: bytes) -> list[Row]:
-    """A chunk result decoded into one row per element that ran (for inspection and tests)."""
+@dataclasses.dataclass(slots=True)
+class DecodedChunk:
+    """A chunk result read back: the outcomes of the elements that ran, in order, and the seconds from
+    the first one's start to the last one's end."""
+
+    outcomes: list[ItemOutcome]
+    seconds: float
+
+
+def decode_result(data: bytes, start: int, engine: int | None = None) -> DecodedChunk:
+    """Read a chunk result (`run_chunk`, `dump_result`) whose element 0 is Map element `start`, run on
+    `engine`: element i ran from `stamps[i]` to `stamps[i+1]`."""
     host, values, failures, stamps = pickle.loads(data)
-    out: list[Row] = []
-    for offset, value in enumerate(values):
-        error, trace = failures.get(offset, ("", ""))
-        out.append((offset not in failures, value, error, trace, host, stamps[offset], stamps[offset + 1]))
-    return out
+    times = stamps.tolist()
+    ran = len(values)
+    same = itertools.repeat  # the hot path of a Map over small elements: outcomes built by one map()
+    outcomes = list(map(ItemOutcome, range(start, start + ran), same(True), values, same(""), same(""),
+                        same(engine), same(host), times, times[1:]))
+    for offset, (error, trace) in failures.items():
+        outcomes[offset] = ItemOutcome(start + offset, False, None, error, trace, engine, host,
+                                       times[offset], times[offset + 1])
+    return DecodedChunk(outcomes, times[ran] - times[0])

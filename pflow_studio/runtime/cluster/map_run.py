@@ -1,5 +1,7 @@
-"""One map of a `ClusterRunner` over the cluster: chunks in flight, their results, lost engines,
-liveness checks and cancel (the behaviour is described in `runner`'s docstring).
+"""One map of a `ClusterRunner` over the cluster: chunks in flight, their results, lost engines and
+cancel (the behaviour is described in `runner`'s docstring). What is known of the engines and the body
+across maps lives in the runner's `memory` (`memory.RunnerMemory`), used here only through its methods;
+the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`.
 """
 
 from __future__ import annotations
@@ -8,13 +10,9 @@ import collections
 import concurrent.futures
 import dataclasses
 import hashlib
-import itertools
 import logging
-import pickle
 import queue
-import socket
 import time
-import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +21,8 @@ import cloudpickle
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.cluster import engine_side
 from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_limit
-from pflow_studio.runtime.cluster.errors import BodyNotSendable, ControllerLost, NoEngines
+from pflow_studio.runtime.cluster.errors import BodyNotSendable
+from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
 from pflow_studio.runtime.runners import ItemOutcome, Progress
 
@@ -33,12 +32,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL = 0.1  # seconds between looks at the futures
-CHECK = 1.0  # seconds between liveness checks (engines, controller)
 CARRY_MAX = 256 * 1024  # bodies up to this size ride along with chunks instead of being pushed first
 
 
 @dataclasses.dataclass(eq=False)
 class _Chunk:
+    """Contiguous elements sent as one task: from Map element `start`, `size` of them, pickled in `payload`."""
+
     start: int
     payload: bytes
     size: int
@@ -49,13 +49,13 @@ class _Chunk:
     ar: Any = None
 
 
-
 class MapRun:
-    """One map over the cluster, for its `ClusterRunner` (see `cluster_runner`)."""
+    """One map over the cluster, for its `ClusterRunner` (see `runner`)."""
 
     def __init__(self, runner: ClusterRunner, task: Callable, items: Sequence[Any], progress: Progress,
                  cancel: CancelToken) -> None:
         self.runner = runner
+        self.memory = runner.memory
         self.task = task
         self.items = items
         self.progress = progress
@@ -64,27 +64,25 @@ class MapRun:
         self.outcomes: list[ItemOutcome | None] = [None] * self.total
         self.done = 0
         self.pending: dict[Any, _Chunk] = {}  # AsyncResult -> chunk
-        self.engines_seen: set[int] = set()
         self.engines = 1
         self.next_start = 0  # elements before this were handed out once
         self.returned: collections.deque[tuple[int, int]] = collections.deque()  # ranges to send again
         self.first_round: list[int] = []  # engines still to get an even share directly (set when the run starts)
-        self._last_check = time.monotonic()
         self._carried = False  # has the body ridden along with a chunk in this run?
         self._finished: queue.SimpleQueue[Any] = queue.SimpleQueue()  # AsyncResults done, in arrival order
-        self._no_engines_since: float | None = None
-        self._probe_failures = 0
 
     # -- the run -------------------------------------------------------------------------------
 
     def run(self) -> list[ItemOutcome]:
+        """Run every element; one outcome per element, in input order."""
         if not self.total:
             return []
         self.cancel.raise_if_cancelled()
         import ipyparallel  # noqa: F401  (only now: a serial run never pays for it)
 
         self.client = self.runner.client()
-        ids = self._wait_for_engines()
+        self.watch = ClusterWatch(self.client, self.runner.engine_grace)
+        ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
         try:
@@ -93,23 +91,20 @@ class MapRun:
             raise BodyNotSendable(f"the Map body cannot be sent to engines: {type(exc).__name__}: {exc}") from exc
         self.digest = hashlib.sha256(self.blob).hexdigest()
         if len(self.blob) > CARRY_MAX:
-            self._push([i for i in ids if not self._holds(i)])
+            self._push([engine for engine in ids if not self.memory.holds(engine, self.digest)])
         self.view = self.runner.view()
         self.ids, self.engines = ids, len(ids)
         self.first_round = list(reversed(ids))
-        cost = self.runner._costs.get(self.digest)
+        cost = self.memory.cost(self.digest)
         probing = cost is None and self.runner.chunksize is None
         self.sizer = ChunkSizer(self.runner.chunksize, cost, max_probe=probe_limit(self.items, 0) if probing else 1)
         self._fill()
         self._collect()
         if self.sizer.cost is not None:
-            self.runner._costs[self.digest] = self.sizer.cost
+            self.memory.remember_cost(self.digest, self.sizer.cost)
         if self.done == self.total:  # every slot is filled (done counts each slot once)
             return self.outcomes  # type: ignore[return-value]
         return [o for o in self.outcomes if o is not None]
-
-    def _holds(self, engine: int) -> bool:
-        return self.digest in self.runner._pushed.get(engine, ())
 
     def _fill(self) -> None:
         """Submit new chunks while fewer than two per engine are in flight (ranges sent back first)."""
@@ -139,7 +134,8 @@ class MapRun:
                 self.progress(self.done, self.total)
 
     def _submit(self, chunk: _Chunk) -> None:
-        carry = self.blob if len(self.blob) <= CARRY_MAX and not all(map(self._holds, self.ids)) else None
+        """Send a chunk (with the body while some engine may lack it), straight to its target or load-balanced."""
+        carry = self.blob if len(self.blob) <= CARRY_MAX and not self.memory.all_hold(self.ids, self.digest) else None
         if carry is not None and not self._carried:
             self._carried = True
             self.runner.notify(RunnerNotice(NoticeKind.PUSHED, f"Map body ({len(self.blob)} bytes) sent with "
@@ -155,6 +151,7 @@ class MapRun:
         chunk.ar.add_done_callback(self._finished.put)  # called on ipyparallel's thread when the result is in
 
     def _collect(self) -> None:
+        """Settle chunks as they finish, check liveness and keep the window full until none is pending."""
         while self.pending:
             if self.cancel.cancelled:
                 self._cancel()
@@ -175,9 +172,8 @@ class MapRun:
     # -- chunk results -------------------------------------------------------------------------
 
     def _settle_chunk(self, chunk: _Chunk, ar: Any) -> None:
+        """Take in a finished chunk: its outcomes, or a missing body, a lost engine, a chunk-wide error."""
         engine = _engine_of(ar, chunk.target)
-        if engine is not None:
-            self.engines_seen.add(engine)
         try:
             value = ar.get(0)
         except Exception as exc:
@@ -187,34 +183,32 @@ class MapRun:
                 self._fail_chunk(chunk, engine, exc)
             return
         if isinstance(value, str) and value == engine_side.MISSING:
-            chunk.misses += 1
-            self.runner._pushed.get(engine, set()).discard(self.digest)
-            if chunk.misses > 5:
-                self._fail_rows(chunk, engine, "the Map body could not be delivered to the engines", "")
-                return
-            if engine is not None and len(self.blob) > CARRY_MAX:
-                self._push([engine])
-            self._submit(chunk)
+            self._missing(chunk, engine)
             return
         if engine is not None:
-            self.runner._pushed.setdefault(engine, set()).add(self.digest)
-        host, values, failures, stamps = pickle.loads(value)
-        ran = min(len(values), chunk.size)
+            self.memory.body_held(engine, self.digest)
+        decoded = engine_side.decode_result(value, chunk.start, engine)
+        ran = len(decoded.outcomes)
         if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
             self.returned.append((chunk.start + ran, chunk.start + chunk.size))
-        times = stamps.tolist()
-        self.sizer.observe(ran, times[ran] - times[0])
-        start = chunk.start
-        outcomes = _ok_outcomes(start, values[:ran], times, engine, host)
-        for offset, (error, trace) in failures.items():
-            if offset < ran:
-                outcomes[offset] = ItemOutcome(start + offset, False, None, error, trace, engine, host,
-                                               times[offset], times[offset + 1])
-        self.outcomes[start:start + ran] = outcomes
+        self.sizer.observe(ran, decoded.seconds)
+        self.outcomes[chunk.start:chunk.start + ran] = decoded.outcomes
         self.done += ran
         self.progress(self.done, self.total)
         self.runner.notify(RunnerNotice(NoticeKind.CHUNK, f"{ran} elements done on engine {engine}", engine,
                                         self.done, self.total))
+
+    def _missing(self, chunk: _Chunk, engine: int | None) -> None:
+        """The engine lacked the body: send the chunk again with it (pushed first if big), at most 5 times."""
+        chunk.misses += 1
+        if engine is not None:
+            self.memory.body_missing(engine, self.digest)
+        if chunk.misses > 5:
+            self._fail_rows(chunk, engine, "the Map body could not be delivered to the engines", "")
+            return
+        if engine is not None and len(self.blob) > CARRY_MAX:
+            self._push([engine])
+        self._submit(chunk)
 
     def _settle_item(self, outcome: ItemOutcome) -> None:
         if self.outcomes[outcome.index] is None:
@@ -222,9 +216,11 @@ class MapRun:
         self.outcomes[outcome.index] = outcome
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
+        """A chunk lost with its engine: resubmit it load-balanced, at most `max_losses` times."""
         chunk.losses += 1
         chunk.target = None  # resubmitted through the load balancer
-        self.runner._pushed.pop(engine, None) if engine is not None else None
+        if engine is not None:
+            self.memory.forget_engine(engine)
         self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}); "
                                                 f"resubmitting {chunk.size} element(s)", engine))
         if chunk.losses > self.runner.max_losses:
@@ -253,10 +249,11 @@ class MapRun:
     # -- pushing the body ----------------------------------------------------------------------
 
     def _push(self, engines: list[int]) -> None:
+        """Send the body to `engines` ahead of their chunks (a big body), waiting for it to arrive."""
         if not engines:
             return
         ar = self.client[engines].apply_async(engine_side.store_body, self.digest, self.blob)
-        self._wait(ar, "sending the Map body to the engines")
+        self._wait(ar)
         self._forget(ar)
         try:
             ar.get(0)
@@ -264,11 +261,12 @@ class MapRun:
             log.info("pushing the body to engines %s: %s", engines, exc)
             return
         for engine in engines:
-            self.runner._pushed.setdefault(engine, set()).add(self.digest)
+            self.memory.body_held(engine, self.digest)
         self.runner.notify(RunnerNotice(NoticeKind.PUSHED,
                                         f"Map body ({len(self.blob)} bytes) sent to engines {engines}"))
 
-    def _wait(self, ar: Any, what: str) -> None:
+    def _wait(self, ar: Any) -> None:
+        """Wait for `ar` without blocking on a dead cluster; abort it and raise `Cancelled` on cancel."""
         while not ar.done():
             if self.cancel.cancelled:
                 self.client.abort(jobs=ar, block=False)
@@ -278,56 +276,22 @@ class MapRun:
 
     # -- liveness ------------------------------------------------------------------------------
 
-    def _wait_for_engines(self) -> list[int]:
-        deadline = time.monotonic() + self.runner.timeout
-        while True:
-            ids = list(self.client.ids)
-            if ids:
-                return ids
-            self._check_controller(force=True)
-            if time.monotonic() >= deadline:
-                raise NoEngines(f"no engines connected to the cluster after {self.runner.timeout:g} s; "
-                                "start engines (Cluster dock or `ipcluster start`) and run again")
-            if self.cancel.wait(0.2):
-                raise Cancelled("the run was cancelled")
-
     def _check(self) -> None:
-        now = time.monotonic()
-        if now - self._last_check < CHECK:
+        """Every `liveness.CHECK` s: raise if the cluster is gone; resubmit chunks of engines that left."""
+        ids = self.watch.poll(self.total - self.done, self.total)
+        if ids is None:
             return
-        self._last_check = now
-        self._check_controller()
-        ids = set(self.client.ids)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
-        if not ids:
-            if self._no_engines_since is None:
-                self._no_engines_since = now
-            elif now - self._no_engines_since > self.runner.engine_grace:
-                raise NoEngines(f"all engines left the cluster; {self.total - self.done} of {self.total} "
-                                "elements did not run (start engines and run again)")
-        else:
-            self._no_engines_since = None
         for ar, chunk in list(self.pending.items()):
             engine = _engine_of(ar, chunk.target)
             if engine is not None and engine not in ids and not ar.done():
                 del self.pending[ar]
                 self._lost(chunk, engine, f"engine {engine} left the cluster")
 
-    def _check_controller(self, force: bool = False) -> None:
-        url = getattr(self.client, "_config", {}).get("registration", "")
-        if not url or getattr(self.client, "_ssh", False):
-            return
-        if _port_open(url):
-            self._probe_failures = 0
-            return
-        self._probe_failures += 1
-        if self._probe_failures >= 2 or force:
-            raise ControllerLost(f"the cluster's controller ({url}) stopped answering; "
-                                 f"{self.total - self.done} of {self.total} elements did not finish")
-
     # -- cancel --------------------------------------------------------------------------------
 
     def _cancel(self) -> None:
+        """Abort queued chunks, interrupt running ones, let them settle briefly, then raise `Cancelled`."""
         self.runner.notify(RunnerNotice(NoticeKind.CANCELLING, f"cancelling {len(self.pending)} chunk(s)"))
         ars = list(self.pending)
         busy = sorted({e for ar, chunk in self.pending.items() if (e := _engine_of(ar, chunk.target)) is not None})
@@ -347,15 +311,6 @@ class MapRun:
         raise Cancelled("the run was cancelled")
 
 
-
-def _ok_outcomes(start: int, values: list[Any], times: list[float], engine: int | None,
-                 host: str) -> list[ItemOutcome]:
-    """Successful outcomes of elements `start`, `start + 1`, ... (element i ran from times[i] to times[i+1])."""
-    same = itertools.repeat
-    return list(map(ItemOutcome, range(start, start + len(values)), same(True), values, same(""), same(""),
-                    same(engine), same(host), times, times[1:]))
-
-
 def _engine_of(ar: Any, target: int | None = None) -> int | None:
     """The engine a task ran (or runs) on: from its metadata, else the engine it was sent to."""
     try:
@@ -369,18 +324,3 @@ def _is_engine_loss(exc: BaseException) -> bool:
     from ipyparallel import error
 
     return isinstance(exc, error.EngineError) or getattr(exc, "ename", None) == "EngineError"
-
-
-def _port_open(url: str) -> bool:
-    """Can a TCP connection be opened to `url` (tcp://host:port)? Non-TCP urls count as open."""
-    parsed = urllib.parse.urlparse(url)
-    if parsed.scheme != "tcp" or not parsed.port:
-        return True
-    host = parsed.hostname or "127.0.0.1"
-    if host in ("*", "0.0.0.0"):
-        host = "127.0.0.1"
-    try:
-        with socket.create_connection((host, parsed.port), timeout=1.0):
-            return True
-    except OSError:
-        return False

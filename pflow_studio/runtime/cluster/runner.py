@@ -7,7 +7,7 @@
   first. Other chunks carry only the hash and their elements; an engine that lacks the body answers
   "missing", and the chunk is resubmitted with the body.
 - Elements are cut into contiguous chunks sized from the element time measured on the engines
-  (`engine_chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
+  (`chunks.ChunkSizer`; remembered per body for the next run; fixed if `chunksize`), at most
   two chunks in flight per engine. The first chunks of a body never measured before are the
   measurement (each engine's share under a time budget; what an engine did not run comes back and is
   sent again). Chunks that are each engine's even share go straight to one engine each (a direct
@@ -23,22 +23,25 @@
 - Cancel aborts queued chunks, interrupts running ones (SIGINT through the engines' nannies, or the
   `interrupt` callable given), waits briefly for them to settle and raises `Cancelled`.
 - `on_event(RunnerNotice)` hears what the runner does (engines used, pushes, chunks done per engine,
-  engines lost); `record` (a `run_record.RunRecord`) receives one entry per map.
+  engines lost). Where and when each element ran is in the `ItemOutcome`s `map` returns (the executor
+  turns them into `items` events, which `run_record.RunRecorder` records).
+- What the runner remembers between maps (bodies held per engine, element costs per body) is its
+  `memory` (`memory.RunnerMemory`); each map is one `map_run.MapRun`, whose liveness checks are in
+  `liveness` and whose chunk results are decoded by `engine_side.decode_result`.
 ipyparallel is imported only when a map runs, so the runtime imports stay light.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.errors import ControllerLost
 from pflow_studio.runtime.cluster.map_run import MapRun
+from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import RunnerNotice
-from pflow_studio.runtime.run_record import RunRecord
 from pflow_studio.runtime.runners import ItemOutcome, Progress
 
 log = logging.getLogger(__name__)
@@ -56,7 +59,6 @@ class ClusterRunner:
         chunksize: int | None = None,
         on_event: Callable[[RunnerNotice], None] | None = None,
         timeout: float = 15.0,
-        record: RunRecord | None = None,
         interrupt: Callable[[], None] | None = None,
         engine_grace: float = 5.0,
         max_losses: int = 3,
@@ -70,13 +72,10 @@ class ClusterRunner:
         self.chunksize = chunksize
         self.on_event = on_event
         self.timeout = timeout
-        self.record = record
         self.interrupt = interrupt
         self.engine_grace = engine_grace
         self.max_losses = max_losses
-        self.last_outcomes: list[ItemOutcome] = []
-        self._pushed: dict[int, set[str]] = {}  # engine id -> digests it holds
-        self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
+        self.memory = RunnerMemory()
         self._view: Any = None  # the load-balanced view of the current client
         self._direct: dict[int, Any] = {}  # engine id -> direct view of the current client
 
@@ -85,7 +84,7 @@ class ClusterRunner:
         if self._client is None:
             assert self._provider is not None
             self._client = self._provider()
-            self._pushed.clear()
+            self.memory.forget_engines()
             self._view = None
         return self._client
 
@@ -105,6 +104,7 @@ class ClusterRunner:
         return view
 
     def notify(self, notice: RunnerNotice) -> None:
+        """Tell the listener (`on_event`) what the runner did; a listener that raises is logged, never fatal."""
         if self.on_event is not None:
             try:
                 self.on_event(notice)
@@ -119,17 +119,12 @@ class ClusterRunner:
         progress: Progress,
         cancel: CancelToken,
     ) -> list[ItemOutcome]:
-        started = time.time()
-        run = MapRun(self, task, items, progress, cancel)
+        """Run `task` once per element of `items` on the cluster: one `ItemOutcome` per element, in input
+        order (the runner protocol of `runtime.runners`; the behaviour is in the module docstring)."""
         try:
-            outcomes = run.run()
+            return MapRun(self, task, items, progress, cancel).run()
         except ControllerLost:
             if self._provider is not None:
                 self._client = None  # ask the provider again next time
             raise
-        self.last_outcomes = outcomes
-        if self.record is not None:
-            self.record.add(outcomes, runner=self.name, function=str(getattr(task, "function_id", "")),
-                            engines=len(run.engines_seen), started=started)
-        return outcomes
 

@@ -1,9 +1,8 @@
 """The cluster runner's pure parts, in-process: chunk sizing, element encoding, the engine-side
-body cache and chunk runner, and run records."""
+body cache and chunk runner, and the one decoder of a chunk's result."""
 
 from __future__ import annotations
 
-import json
 import pickle
 import threading
 import time
@@ -12,10 +11,8 @@ from array import array
 import cloudpickle
 import pytest
 
-from pflow_studio.runtime import run_record
 from pflow_studio.runtime.cluster import engine_side
 from pflow_studio.runtime.cluster.chunks import PROBE_BUDGET, PROBE_BYTES, TARGET, ChunkSizer, encode_chunk, probe_limit
-from pflow_studio.runtime.runners import ItemOutcome
 
 
 def test_unknown_cost_probes_with_each_engines_share_under_a_budget():
@@ -82,11 +79,16 @@ def test_engine_side_runs_each_element_under_its_own_capture():
 
     blob = cloudpickle.dumps(body)
     digest = engine_side.store_body("digest-a", blob)
-    rows = engine_side.rows(engine_side.run_chunk(digest, 5, cloudpickle.dumps([{"x": 0}, {"x": 1}, {"x": 2}])))
-    assert [(ok, value, error) for ok, value, error, *_ in rows] == [
-        (True, {"y": 10}, ""), (False, None, "ValueError: one"), (True, {"y": 12}, "")]
-    assert "ValueError: one" in rows[1][3]
-    assert all(r[5] <= r[6] for r in rows) and rows[0][6] == rows[1][5]  # one clock reading between elements
+    result = engine_side.run_chunk(digest, 5, cloudpickle.dumps([{"x": 0}, {"x": 1}, {"x": 2}]))
+    decoded = engine_side.decode_result(result, 5, engine=3)
+    outcomes = decoded.outcomes
+    assert [(o.index, o.ok, o.value, o.error) for o in outcomes] == [
+        (5, True, {"y": 10}, ""), (6, False, None, "ValueError: one"), (7, True, {"y": 12}, "")]
+    assert "ValueError: one" in outcomes[1].traceback
+    assert all(o.engine == 3 and o.host == engine_side.HOST for o in outcomes)
+    assert all(o.started <= o.finished for o in outcomes)
+    assert outcomes[0].finished == outcomes[1].started  # one clock reading between elements
+    assert decoded.seconds == pytest.approx(outcomes[-1].finished - outcomes[0].started)
     assert engine_side.run_chunk("unknown", 0, b"") == engine_side.MISSING
 
 
@@ -97,24 +99,26 @@ def test_engine_side_stores_a_carried_body_and_stops_at_the_budget():
 
     blob = cloudpickle.dumps(slow)
     payload = cloudpickle.dumps([{"x": i} for i in range(50)])
-    rows = engine_side.rows(engine_side.run_chunk("carried", 0, payload, blob, budget=0.05))
+    outcomes = engine_side.decode_result(engine_side.run_chunk("carried", 0, payload, blob, budget=0.05), 0).outcomes
     assert engine_side.has_body("carried")
-    assert 2 <= len(rows) < 10 and [r[1] for r in rows] == [{"x": i} for i in range(len(rows))]
-    assert len(engine_side.rows(engine_side.run_chunk("carried", 0, cloudpickle.dumps([{}]), budget=0.0))) == 1
+    assert 2 <= len(outcomes) < 10 and [o.value for o in outcomes] == [{"x": i} for i in range(len(outcomes))]
+    one = engine_side.run_chunk("carried", 0, cloudpickle.dumps([{}]), budget=0.0)
+    assert len(engine_side.decode_result(one, 0).outcomes) == 1
 
 
 def test_engine_side_unsendable_result_fails_only_its_row():
-    back = engine_side.rows(engine_side.dump_result([1, threading.Lock()], {}, array("d", [0.0, 1.0, 2.0]), 10))
-    assert back[0][:2] == (True, 1)
-    assert back[1][0] is False and "result of element 11 cannot be sent back" in back[1][2]
-    assert back[1][5:] == (1.0, 2.0)
+    result = engine_side.dump_result([1, threading.Lock()], {}, array("d", [0.0, 1.0, 2.0]), 10)
+    back = engine_side.decode_result(result, 10).outcomes
+    assert (back[0].index, back[0].ok, back[0].value) == (10, True, 1)
+    assert back[1].ok is False and "result of element 11 cannot be sent back" in back[1].error
+    assert (back[1].started, back[1].finished) == (1.0, 2.0)
 
 
 def test_engine_side_body_that_cannot_load_fails_every_row():
     engine_side.store_body("broken", b"not a pickle")
-    rows = engine_side.rows(engine_side.run_chunk("broken", 0, cloudpickle.dumps([{}, {}])))
-    assert [r[0] for r in rows] == [False, False]
-    assert rows[0][2].startswith("the Map body cannot be loaded on this engine")
+    outcomes = engine_side.decode_result(engine_side.run_chunk("broken", 0, cloudpickle.dumps([{}, {}])), 0).outcomes
+    assert [o.ok for o in outcomes] == [False, False]
+    assert outcomes[0].error.startswith("the Map body cannot be loaded on this engine")
 
 
 def test_engine_side_keeps_a_bounded_number_of_bodies():
@@ -122,18 +126,3 @@ def test_engine_side_keeps_a_bounded_number_of_bodies():
         engine_side.store_body(f"bulk-{i}", b"x")
     assert len(engine_side._BLOBS) == engine_side.KEEP and engine_side.has_body(f"bulk-{engine_side.KEEP + 4}")
 
-
-def test_run_record_round_trips_as_json(tmp_path):
-    record = run_record.RunRecord()
-    entry = record.add([ItemOutcome(0, True, {"y": 1}, engine=3, host="h", started=1.0, finished=2.0),
-                        ItemOutcome(1, False, error="boom", engine=4, host="h", started=1.5, finished=2.5)],
-                       runner="cluster", function="fn", engines=2)
-    assert entry["failed"] == 1 and entry["started"] == 1.0 and entry["finished"] == 2.5
-    path = record.write(tmp_path / "sub" / "run.json")
-    data = run_record.read(path)
-    assert data == json.loads(json.dumps(record.to_json()))
-    assert data["maps"][0]["items"][1] == {"index": 1, "engine": 4, "host": "h", "started": 1.5,
-                                           "finished": 2.5, "status": "failed", "error": "boom"}
-    (tmp_path / "other.json").write_text("{}")
-    with pytest.raises(ValueError, match="not a pflow-studio run record"):
-        run_record.read(tmp_path / "other.json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pflow_studio.project.file_format import load
+from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.registry import default_registry
@@ -44,12 +45,14 @@ def test_maps_run_on_engines_that_cannot_import_qt(qt_free_cluster):
     before = qt_free_cluster.client[:].apply_sync(_qt_state)
     assert all(not state["importable"] for state in before)
     runner = ClusterRunner(qt_free_cluster.client, chunksize=2)
+    events: list[ev.Event] = []
     for path in sorted(EXAMPLES.glob("*.pflow")):
         workflow = load(path).workflow
         serial = Executor(default_registry(), runner=SerialRunner(), cache=False).run(workflow)
-        ours = Executor(default_registry(), runner=runner, cache=False).run(workflow)
+        ours = Executor(default_registry(), runner=runner, cache=False).run(workflow, listeners=[events.append])
         assert ours.ok, ours.failures
         assert ours.outputs == serial.outputs
-    assert runner.last_outcomes and all(o.engine is not None for o in runner.last_outcomes)
+    ran = [item for e in events if e.kind == ev.ITEMS for item in e.details["items"]]
+    assert ran and all(item["engine"] is not None for item in ran)  # every element ran on an engine
     after = qt_free_cluster.client[:].apply_sync(_qt_state)
     assert all(state["loaded"] == [] for state in after)

@@ -1,5 +1,6 @@
 """ClusterRunner on a real local 2-engine cluster: same results as SerialRunner, per-item errors under
-chunking, unpicklable inputs/results, body cache misses, progress, run records, cancel, examples."""
+chunking, unpicklable inputs/results/bodies, progress, run records, cancel, examples, chunk scheduling.
+How the body reaches the engines is in test_body_delivery."""
 
 from __future__ import annotations
 
@@ -14,14 +15,13 @@ from pflow_studio.nodes.api import NodeType, Out
 from pflow_studio.project.file_format import load
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
-from pflow_studio.runtime.cluster import engine_side
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.notices import NoticeKind
 from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.registry import default_registry
-from pflow_studio.runtime.run_record import RunRecord
+from pflow_studio.runtime.run_record import RunRecorder
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.nodes import make_registry
 from tests.support.paths import EXAMPLES
@@ -64,14 +64,6 @@ def double(bindings: dict[str, Any]) -> dict[str, Any]:
 
 def lock_for_two(bindings: dict[str, Any]) -> dict[str, Any]:
     return {"y": threading.Lock() if bindings["x"] == 2 else bindings["x"]}
-
-
-def clear_engine_cache() -> int:
-    from pflow_studio.runtime.cluster import engine_side as side
-
-    side._BLOBS.clear()
-    side._LOADED.clear()
-    return 0
 
 
 @pytest.fixture
@@ -186,18 +178,32 @@ def test_raising_items_fail_the_map_with_indices_engines_and_tracebacks(registry
 
 
 def test_results_keep_input_order_and_per_item_engine_host_and_times(cluster):
-    record = RunRecord()
-    runner = ClusterRunner(cluster.client, record=record)
+    runner = ClusterRunner(cluster.client)
     items = [{"x": i} for i in range(500)]
     outcomes = runner.map(double, items, progress=no_progress, cancel=CancelToken())
     assert [o.index for o in outcomes] == list(range(500))
     assert [o.value["y"] for o in outcomes] == [2 * i for i in range(500)]
     assert all(o.ok and o.engine in cluster.client.ids and o.host and o.started <= o.finished for o in outcomes)
-    [entry] = record.to_json()["maps"]
-    assert entry["total"] == 500 and entry["failed"] == 0 and entry["runner"] == "cluster"
-    assert entry["items"][7] == {"index": 7, "engine": outcomes[7].engine, "host": outcomes[7].host,
-                                 "started": outcomes[7].started, "finished": outcomes[7].finished,
-                                 "status": "ok", "error": ""}
+
+
+def test_a_map_on_the_cluster_is_recorded_per_element_from_its_items_event(registry, cluster):
+    events: list[ev.Event] = []
+    recorder = RunRecorder()
+    wf = map_over("test.square_offset", {"mapped": ["x"], "on_error": "skip"}, {"x": list(range(500))})
+    result = Executor(registry, runner=ClusterRunner(cluster.client), cache=False).run(
+        wf, listeners=[events.append, recorder])
+    assert result.ok and result.outputs["map"]["y"] == [i * i for i in range(500) if i != 13]  # 13 fails
+    [items] = [e for e in events if e.kind == ev.ITEMS]
+    [entry] = recorder.record.to_json()["maps"]
+    assert entry["total"] == 500 and entry["failed"] == 1 and entry["runner"] == "cluster"
+    assert entry["path"] == ["map"] and entry["items"] == items.details["items"]
+    assert [i["index"] for i in entry["items"]] == list(range(500))
+    for item in entry["items"]:
+        assert item["engine"] in cluster.client.ids and item["host"] and item["started"] <= item["finished"]
+        if item["index"] == 13:
+            assert item["status"] == "failed" and "13 is unlucky" in item["error"]
+        else:
+            assert (item["status"], item["error"]) == ("ok", "")
 
 
 def test_progress_streams_as_chunks_complete(registry, cluster):
@@ -235,31 +241,6 @@ def test_unpicklable_body_is_a_clear_map_error(runner):
 
     with pytest.raises(BodyNotSendable, match="cannot be sent to engines"):
         runner.map(body, [{"x": 1}], progress=no_progress, cancel=CancelToken())
-
-
-def test_body_is_pushed_once_and_fetched_again_after_a_cache_miss(cluster):
-    notices = []
-    runner = ClusterRunner(cluster.client, on_event=notices.append)
-    items = [{"x": i} for i in range(20)]
-    runner.map(double, items, progress=no_progress, cancel=CancelToken())
-    runner.map(double, items, progress=no_progress, cancel=CancelToken())
-    assert [n.kind for n in notices].count("pushed") == 1  # the second run reused the engines' copy
-    cluster.client[:].apply_sync(clear_engine_cache)  # as if engines had restarted or evicted it
-    outcomes = runner.map(double, items, progress=no_progress, cancel=CancelToken())
-    assert [o.value["y"] for o in outcomes] == [2 * i for i in range(20)]
-    assert [n.kind for n in notices].count("pushed") >= 2
-
-
-def test_engine_side_digest_is_the_only_thing_chunks_carry(cluster, runner):
-    runner.map(double, [{"x": 1}], progress=no_progress, cancel=CancelToken())
-    held = cluster.client[:].apply_sync(_held_digests)
-    assert all(len(h) >= 1 for h in held)
-
-
-def _held_digests() -> list[str]:
-    from pflow_studio.runtime.cluster import engine_side as side
-
-    return list(side._BLOBS)
 
 
 def test_cancel_aborts_queued_and_interrupts_running_items(registry, cluster):
@@ -307,16 +288,6 @@ def test_bundled_examples_equal_serial(runner, example):
     ours = Executor(default_registry(), runner=runner, cache=False).run(project.workflow)
     assert ours.status == serial.status == "ok"
     assert ours.outputs == serial.outputs
-
-
-def test_engine_side_module_is_what_engines_run(cluster):
-    assert engine_side.MISSING == cluster.client[0].apply_sync(_missing_marker)
-
-
-def _missing_marker() -> str:
-    from pflow_studio.runtime.cluster import engine_side as side
-
-    return side.run_chunk("no-such-digest", 0, b"")
 
 
 def sleep_then_double(bindings: dict[str, Any]) -> dict[str, Any]:

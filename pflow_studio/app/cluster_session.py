@@ -4,10 +4,11 @@
 dock's actions), adds the checkable Run > "Run Maps in this process (serial)" preference, and becomes the
 window's runner factory (`window.runs.runner_factory`):
 - serial preference on: a `SerialRunner`, no cluster process at all;
-- otherwise the embedded default, `map_runners.cluster_runner(lambda: manager, engines=<the dock's engine
-  count>, connect_first=True, ...)`: the first Map uses the profile's running cluster, or starts a local
-  one this session owns (stopped at exit). The same runner is handed out run after run (the Map body stays
-  cached on the engines) until the manager's connection changes or the engine count does.
+- otherwise the embedded default, `cluster_panel.map_runner.cluster_runner(lambda: manager,
+  engines=<the dock's engine count>, connect_first=True, ...)`: the first Map uses the profile's running
+  cluster, or starts a local one this session owns (stopped at exit). The same runner is handed out run
+  after run (the Map body stays cached on the engines) until the manager's connection changes or the
+  engine count does.
 
 Threads: the runner calls the manager from the run's worker thread and the dock from its own worker
 thread; the manager serialises its methods with its RLock and the ipyparallel client hands every socket
@@ -81,7 +82,7 @@ class ClusterSession(QObject):
         if self.serial:
             return SerialRunner()
         engines = self.dock.engine_spin.value()
-        stale = self._runner is not None and getattr(self._runner, "_client", None) not in (None, self.manager.client)
+        stale = self._runner is not None and self._runner.current_client not in (None, self.manager.client)
         if self._runner is None or stale or engines != self._runner_engines:
             from pflow_studio.cluster_panel.map_runner import cluster_runner
 

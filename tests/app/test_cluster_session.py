@@ -93,6 +93,12 @@ def test_first_map_starts_an_owned_cluster_with_serial_results(qtbot, make_windo
     assert engines <= set(manager.client.ids)
     assert {dialog.cell(row, "status") for row in range(10)} == {"ok"}
     assert "runner 'cluster'" in dialog.summary.text()
+    # the same runner (bodies cached on its engines) serves the next runs while the connection stays
+    runner = window.cluster.runner()
+    assert window.cluster.runner() is runner and runner.current_client is manager.client
+    manager.cleanup(terminate=True)
+    assert not manager.connected
+    assert window.cluster.runner() is not runner  # the old one's client is gone: a new runner
 
 
 @pytest.mark.timeout(240)

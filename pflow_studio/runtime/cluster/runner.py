@@ -88,6 +88,11 @@ class ClusterRunner:
             self._view = None
         return self._client
 
+    @property
+    def current_client(self) -> Any:
+        """The client in use, or None before the first Map (or after the controller was lost)."""
+        return self._client
+
     def view(self) -> Any:
         """The client's load-balanced view (made once per client)."""
         client = self.client()

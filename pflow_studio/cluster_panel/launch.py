@@ -60,19 +60,6 @@ def engine_kwargs(cluster: ipp.Cluster, tag: str, owner: str) -> dict:
     return kwargs
 
 
-def launcher_pids(cluster: ipp.Cluster) -> list[int]:
-    """Pids of the local processes the Cluster's launchers started (controller and engines)."""
-    pids = []
-    controller = cluster.controller
-    if controller is not None and getattr(controller, "pid", -1) > 0:
-        pids.append(controller.pid)
-    for engine_set in cluster.engines.values():
-        for launcher in getattr(engine_set, "launchers", {}).values():
-            if getattr(launcher, "pid", -1) > 0:
-                pids.append(launcher.pid)
-    return pids
-
-
 def remove_cluster_files(profile_dir: pathlib.Path, cluster_id: str) -> None:
     """Remove the cluster file and connection files of a cluster that is gone (stale pids must not be trusted)."""
     security = profile_dir / "security"

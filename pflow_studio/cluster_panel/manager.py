@@ -3,7 +3,8 @@
 Actions (VisTrails Parallel Flow meaning): start engines (a local controller first when none answers),
 info, change profile, cleanup (terminate or leave running), request shutdown; plus connect, reuse/end of
 leftovers and the exit path. Ownership is recorded per tag in the profile's state file (see state_file.py)
-and in the environment of every process we start, so a later session finds what a crash left behind.
+and in the environment of every process we start, so a later session finds what a crash left behind
+(discovery.py); ending what a record owns is teardown.py's part.
 Every call that talks to the cluster is bounded in time. Methods are blocking and serialised by a lock:
 call them from one worker thread (the exit path may come from another thread and waits at most 1 s).
 """
@@ -22,11 +23,11 @@ from typing import Any
 
 import ipyparallel as ipp
 
-from pflow_studio.cluster_panel import discovery, launch, profiles
+from pflow_studio.cluster_panel import discovery, launch, profiles, teardown
 from pflow_studio.cluster_panel.bounded import CallTimeout, call_with_timeout
 from pflow_studio.cluster_panel.engines import EngineFacts
 from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
-from pflow_studio.cluster_panel.processes import ProcessRef, end_processes, me, owner_token
+from pflow_studio.cluster_panel.processes import ProcessRef, me, owner_token
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
 from pflow_studio.runtime.cluster.errors import ClusterError
 
@@ -231,37 +232,11 @@ class ClusterManager:
 
     # -- cleanup, shutdown, exit ---------------------------------------------------------------------------
     def _end_owned(self, record: OwnedRecord) -> list[ProcessRef]:
-        """Stop what `record` owns (its controller stops every engine connected to it); within ~4.5 s.
-        Returns the processes that were running."""
-        running = discovery.record_refs(self.profile_dir, record)
-        client = self.client
-        if client is not None and not self._dead:
-            if record.controller_ours:  # our controller: it stops every engine connected to it, then itself
-                stop = lambda: client.shutdown(hub=True, block=True)  # noqa: E731
-            else:  # their controller: it stops (and unregisters) only our engines
-                pids = {ref.pid for ref in running}
-                ours = [eid for eid, pid in self._facts.engine_pids().items() if pid in pids]
-                stop = (lambda: client.shutdown(targets=ours, block=True)) if ours else None
-            if stop is not None:
-                try:
-                    call_with_timeout(stop, 1.0, "shutdown")
-                except Exception:
-                    pass
-        cluster = self._cluster
-        if cluster is not None:
-            cluster.shutdown_atexit = False
-            try:
-                call_with_timeout(cluster.stop_cluster_sync, 2.0, "stopping the cluster")
-            except Exception:
-                pass
-        # an engine's nanny tells the hub that its engine is gone: let it, then end the stragglers
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline and discovery.record_refs(self.profile_dir, record):
-            time.sleep(0.05)
-        end_processes(discovery.record_refs(self.profile_dir, record), timeout=1.0)
-        if record.controller_ours:
-            launch.remove_cluster_files(self.profile_dir, record.cluster_id)
-        self._state.remove(record.tag)
+        """Stop what `record` owns (see teardown.end_owned) and forget it. Returns the processes that were
+        running."""
+        running = teardown.end_owned(self.profile_dir, self._state, record,
+                                     client=self.client if not self._dead else None, cluster=self._cluster,
+                                     engine_pids=self._facts.engine_pids())
         self._cluster = None
         self._record = None
         return running
@@ -312,10 +287,7 @@ class ClusterManager:
                 raise ClusterError(f"the shutdown request failed: {exc}") from exc
             record = self._record
             if record is not None:  # ours are on their way out; end the stragglers (nannies)
-                deadline = time.monotonic() + 3.0
-                while time.monotonic() < deadline and any(
-                        ref.alive() for ref in discovery.record_refs(self.profile_dir, record)):
-                    time.sleep(0.1)
+                teardown.wait_until_gone(self.profile_dir, record, 3.0, poll=0.1)
                 self._end_owned(record)
             self.client = None  # shutdown(hub=True) closed it
             self._forget_connection()
@@ -385,11 +357,7 @@ class ClusterManager:
         with self._lock:
             if self._record is not None and leftover.tag == self._record.tag:
                 raise ClusterError("that cluster is owned by this session: use cleanup")
-            record = self._leftover_record(leftover)
-            ended = end_processes(discovery.record_refs(self.profile_dir, record), timeout=3.0)
-            if record.controller_ours:
-                launch.remove_cluster_files(self.profile_dir, record.cluster_id)
-            self._state.remove(record.tag)
+            ended = teardown.end_leftover(self.profile_dir, self._state, self._leftover_record(leftover))
             kind = "detached" if leftover.detached else "orphaned"
             return f"ended {len(ended)} processes of {kind} cluster '{leftover.cluster_id}'"
 

@@ -79,25 +79,6 @@ def parse_owner_token(token: str) -> ProcessRef | None:
         return None
 
 
-def with_descendants(refs: Iterable[ProcessRef]) -> list[ProcessRef]:
-    """The live processes among `refs` and all their live descendants, without duplicates."""
-    found: dict[int, ProcessRef] = {}
-    for ref in refs:
-        proc = ref.process()
-        if proc is None:
-            continue
-        found[ref.pid] = ref
-        try:
-            children = proc.children(recursive=True)
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        for child in children:
-            child_ref = ProcessRef.of(child.pid)
-            if child_ref is not None:
-                found.setdefault(child.pid, child_ref)
-    return list(found.values())
-
-
 @dataclass(frozen=True)
 class ScannedProcess:
     """A process found by its environment."""

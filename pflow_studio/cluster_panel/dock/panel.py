@@ -1,41 +1,28 @@
 """The Cluster dock: a thin Qt panel over the Qt-free `ClusterManager`.
 
-Profile chooser, engine count, one QAction per action (buttons here; the same actions for the window's
-Cluster menu via `actions()`), an engine table refreshed every 2 s while visible and connected, a status
-line, a log with timestamps (errors in red, never swallowed) and a banner offering leftovers of earlier
-sessions (at start and after a profile change). Every manager call runs on the dock's worker thread
-(`DockWorker`) behind a busy indicator; the GUI thread never waits on the cluster, except `shutdown()`,
-the window's exit path, which is bounded in time.
+Profile chooser, engine count, the action buttons (the cleanup pair in a menu; the same QActions, from
+actions.py, serve the window's Cluster menu via `actions()`), an engine table refreshed every 2 s while
+visible and connected, a status line, a log with timestamps (errors in red, never swallowed) and a banner
+offering leftovers of earlier sessions (at start and after a profile change). This module connects and
+lays out the controls (made in widgets.py) and asks first where an action needs it (questions.py). Every
+manager call runs on the dock's worker thread (`DockWorker`) behind a busy indicator; the GUI thread never
+waits on the cluster, except `shutdown()`, the window's exit path, which is bounded in time.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDockWidget,
-    QFormLayout,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QSpinBox,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QFormLayout, QVBoxLayout, QWidget
 
 from pflow_studio.cluster_panel.bounded import call_with_timeout
+from pflow_studio.cluster_panel.dock import actions, questions, widgets
+from pflow_studio.cluster_panel.dock.actions import ActionResult, engines_text, make_actions
 from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
 from pflow_studio.cluster_panel.dock.table import EngineTable
 from pflow_studio.cluster_panel.dock.worker import DockWorker
@@ -45,29 +32,6 @@ from pflow_studio.runtime.cluster.errors import ClusterError
 
 ERROR_COLOUR = "#e05252"
 REFRESH_MS = 2000
-LOG_LINES = 2000
-
-# name -> (text, tooltip); the order is the order of `actions()` and of the buttons
-ACTION_SPECS: dict[str, tuple[str, str]] = {
-    "start": ("Start Engines", "Start the chosen number of engines (a local controller first if none answers)"),
-    "connect": ("Connect", "Connect to a running cluster of the profile (ipcluster start, or one left running)"),
-    "refresh": ("Show Info / Refresh", "Ask the cluster for its engines now"),
-    "change_profile": ("Change Profile...", "Switch to another IPython profile (cleans up first)"),
-    "cleanup_terminate": ("Cleanup: Terminate", "Disconnect and terminate the processes this session started"),
-    "cleanup_leave": ("Cleanup: Leave Running",
-                      "Disconnect and leave the processes this session started running, for a later session"),
-    "shutdown": ("Request Cluster Shutdown...", "Ask the controller to stop every engine, ours or not, and itself"),
-}
-
-
-@dataclass
-class ActionResult:
-    """What a job hands back to the GUI thread: a log line, a fresh snapshot, leftovers found, profiles."""
-
-    message: str = ""
-    info: ClusterInfo | None = None
-    leftovers: list[Leftover] | None = None
-    profiles: list[str] | None = None
 
 
 class ClusterDock(QDockWidget):
@@ -96,87 +60,46 @@ class ClusterDock(QDockWidget):
         self.timer.timeout.connect(self._timed_refresh)
         self._show_status()
         self._busy_changed(False)
-        self._run("Looking for leftovers", self._startup_job(check_leftovers), quiet_log=True)
+        self._run("Looking for leftovers", partial(actions.look_around, manager, check_leftovers), quiet_log=True)
 
     # -- building ------------------------------------------------------------------------------------------
     def _make_actions(self) -> dict[str, QAction]:
-        actions = {}
-        handlers: dict[str, Callable[[], None]] = {
+        return make_actions(self, {
             "start": self.start_engines, "connect": self.connect_cluster, "refresh": self.refresh,
             "change_profile": self._ask_profile, "cleanup_terminate": lambda: self.cleanup(terminate=True),
             "cleanup_leave": lambda: self.cleanup(terminate=False), "shutdown": self.request_shutdown,
-        }
-        for name, (text, tip) in ACTION_SPECS.items():
-            action = QAction(text, self)
-            action.setObjectName(f"cluster_{name}")
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            action.triggered.connect(handlers[name])
-            actions[name] = action
-        return actions
-
-    def _button(self, name: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setDefaultAction(self._actions[name])
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        return button
+        })
 
     def _build(self) -> None:
+        """The body, top to bottom: leftover banner, profile and engine count, two rows of action buttons,
+        busy bar, status line, engine table, log."""
         body = QWidget(self)
         self.banner = LeftoverBanner(body)
         self.banner.reuse_requested.connect(self.reuse)
         self.banner.end_requested.connect(self.end)
-
-        self.profile_combo = QComboBox(body)
-        self.profile_combo.setEditable(True)
-        self.profile_combo.setToolTip("IPython profile; pick or type one (a missing profile is created)")
+        self.profile_combo = widgets.profile_chooser(body)
         self._fill_profiles([self._profile])
         self.profile_combo.textActivated.connect(self._profile_chosen)
-        self.engine_spin = QSpinBox(body)
-        self.engine_spin.setRange(1, 1024)
-        self.engine_spin.setValue(os.cpu_count() or 1)
-        self.engine_spin.setToolTip("How many engines Start Engines starts")
+        self.engine_spin = widgets.engine_count(body)
         form = QFormLayout()
         form.addRow("Profile:", self.profile_combo)
         form.addRow("Engines:", self.engine_spin)
-
-        self.cleanup_button = QToolButton(body)
-        self.cleanup_button.setText("Cleanup")
-        self.cleanup_button.setToolTip("Disconnect and forget the processes this session started")
-        self.cleanup_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.cleanup_button)
-        menu.addAction(self._actions["cleanup_terminate"])
-        menu.addAction(self._actions["cleanup_leave"])
-        self.cleanup_button.setMenu(menu)
-        row1, row2 = QHBoxLayout(), QHBoxLayout()
-        for name in ("start", "connect", "refresh"):
-            row1.addWidget(self._button(name))
-        row2.addWidget(self.cleanup_button)
-        row2.addWidget(self._button("change_profile"))
-        row2.addWidget(self._button("shutdown"))
-        row1.addStretch(1)
-        row2.addStretch(1)
-
-        self.progress = QProgressBar(body)
-        self.progress.setRange(0, 0)  # indeterminate
-        self.progress.setMaximumHeight(8)
-        self.progress.setTextVisible(False)
-        self.status_label = QLabel(body)
-        self.status_label.setObjectName("cluster_status")
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cleanup_button = widgets.cleanup_button(
+            body, [self._actions["cleanup_terminate"], self._actions["cleanup_leave"]])
+        first_row = [widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")]
+        second_row = [self.cleanup_button,
+                      *(widgets.action_button(self, self._actions[name]) for name in ("change_profile", "shutdown"))]
+        self.progress = widgets.busy_bar(body)
+        self.status_label = widgets.status_label(body)
         self.table = EngineTable(body)
-        self.log_view = QPlainTextEdit(body)
-        self.log_view.setObjectName("cluster_log")
-        self.log_view.setReadOnly(True)
-        self.log_view.setMaximumBlockCount(LOG_LINES)
+        self.log_view = widgets.log_view(body)
 
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
         layout.addLayout(form)
-        layout.addLayout(row1)
-        layout.addLayout(row2)
+        layout.addLayout(widgets.button_row(first_row))
+        layout.addLayout(widgets.button_row(second_row))
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 2)
@@ -235,81 +158,47 @@ class ClusterDock(QDockWidget):
         self.worker.stop(1.0)
         return ok
 
-    # -- the actions ---------------------------------------------------------------------------------------
+    # -- the actions ----------------------------------------------------------------------------------------
     def start_engines(self) -> None:
+        """Start the chosen number of engines (a local controller first if none answers)."""
         n = self.engine_spin.value()
-        manager = self.manager
-
-        def job() -> ActionResult:
-            info = manager.start_engines(n)
-            return ActionResult(f"Started {n} engine{'s' if n != 1 else ''} on cluster '{info.cluster_id}' "
-                                f"({len(info.engines)} connected)", info)
-        self._run(f"Starting {n} engine{'s' if n != 1 else ''} (profile '{self._profile}')", job)
+        self._run(f"Starting {engines_text(n)} (profile '{self._profile}')",
+                  partial(actions.start_engines, self.manager, n))
 
     def connect_cluster(self) -> None:
-        manager = self.manager
-
-        def job() -> ActionResult:
-            info = manager.connect(timeout=manager.call_timeout)
-            return ActionResult(f"Connected to cluster '{info.cluster_id}' at {info.controller_url}", info)
-        self._run(f"Connecting to a cluster of profile '{self._profile}'", job)
+        """Connect to a running cluster of the profile."""
+        self._run(f"Connecting to a cluster of profile '{self._profile}'", partial(actions.connect, self.manager))
 
     def refresh(self) -> None:
-        manager = self.manager
-        self._run("Asking the cluster for its engines", lambda: ActionResult(info=manager.info()), quiet_log=True)
+        """Ask the cluster for its engines now."""
+        self._run("Asking the cluster for its engines", partial(actions.refresh, self.manager), quiet_log=True)
 
     def cleanup(self, *, terminate: bool) -> None:
-        manager = self.manager
-
-        def job() -> ActionResult:
-            line = manager.cleanup(terminate=terminate)
-            return ActionResult(line[:1].upper() + line[1:], manager.info())
+        """Disconnect and terminate (or leave running) what this session started."""
         what = "terminating" if terminate else "leaving running"
-        self._run(f"Cleaning up ({what} the processes this session started)", job)
+        self._run(f"Cleaning up ({what} the processes this session started)",
+                  partial(actions.cleanup, self.manager, terminate))
 
     def request_shutdown(self) -> None:
-        answer = QMessageBox.question(
-            self, "Request cluster shutdown",
-            "Ask the controller to stop every engine connected to it, including engines this session did not "
-            "start (other users' or other sessions'), and then itself?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        """Ask the controller to stop every engine and itself, after the user confirmed."""
+        if not questions.confirm_shutdown(self):
             self.log("Cluster shutdown not requested (cancelled)")
             return
-        manager = self.manager
-
-        def job() -> ActionResult:
-            line = manager.request_shutdown()
-            return ActionResult(line[:1].upper() + line[1:], manager.info())
-        self._run("Requesting cluster shutdown", job)
+        self._run("Requesting cluster shutdown", partial(actions.request_shutdown, self.manager))
 
     def change_profile(self, profile: str, *, terminate: bool = True) -> None:
         """Switch the manager to `profile` (cleaning up first: terminate or leave running), then show its
         leftovers. No confirmation here; the combo and the menu action ask first."""
-        manager = self.manager
-
-        def job() -> ActionResult:
-            leftovers = manager.change_profile(profile, terminate=terminate)
-            return ActionResult(f"Profile is now '{manager.profile}' ({manager.profile_dir})", manager.info(),
-                                leftovers, manager.list_profiles())
-        self._run(f"Changing profile to '{profile}'", job, self._restore_profile_text)
+        self._run(f"Changing profile to '{profile}'", partial(actions.change_profile, self.manager, profile, terminate),
+                  self._restore_profile_text)
 
     def reuse(self, leftover: Leftover) -> None:
-        manager = self.manager
-
-        def job() -> ActionResult:
-            info = manager.reuse(leftover)
-            return ActionResult(f"Reusing cluster '{leftover.cluster_id}' ({len(info.engines)} engines); "
-                                "it is stopped at exit", info)
-        self._run(f"Reusing cluster '{leftover.cluster_id}'", job)
+        """Connect to a leftover and own it again."""
+        self._run(f"Reusing cluster '{leftover.cluster_id}'", partial(actions.reuse, self.manager, leftover))
 
     def end(self, leftover: Leftover) -> None:
-        manager = self.manager
-
-        def job() -> ActionResult:
-            line = manager.end(leftover)
-            return ActionResult(line[:1].upper() + line[1:], manager.info())
-        self._run(f"Ending cluster '{leftover.cluster_id}'", job)
+        """Terminate a leftover's processes."""
+        self._run(f"Ending cluster '{leftover.cluster_id}'", partial(actions.end, self.manager, leftover))
 
     # -- profile chooser -----------------------------------------------------------------------------------
     def _profile_chosen(self, text: str) -> None:
@@ -326,10 +215,8 @@ class ClusterDock(QDockWidget):
 
     def _ask_profile(self) -> None:
         names = [self.profile_combo.itemText(i) for i in range(self.profile_combo.count())]
-        profile, ok = QInputDialog.getItem(self, "Change profile", "IPython profile:", names,
-                                           max(0, names.index(self._profile)) if self._profile in names else 0,
-                                           True)
-        if ok:
+        profile = questions.choose_profile(self, names, self._profile)
+        if profile is not None:
             self._profile_chosen(profile)
 
     def _confirm_profile_change(self, profile: str) -> bool | None:
@@ -337,32 +224,13 @@ class ClusterDock(QDockWidget):
         connected (otherwise there is nothing to clean up)."""
         if self.info is None or not (self.info.connected or self.info.owned_pids):
             return True
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self, "Change profile",
-            f"Switch to profile '{profile}'? The current cluster is cleaned up first.\n\n"
-            "Yes: terminate the processes this session started.\n"
-            "No: leave them running (a later session can reuse them).",
-            buttons.Yes | buttons.No | buttons.Cancel, buttons.Cancel)
-        if answer == buttons.Yes:
-            return True
-        if answer == buttons.No:
-            return False
-        return None
+        return questions.confirm_profile_change(self, profile)
 
     def _restore_profile_text(self, *_: object) -> None:
         """Show the current profile again (and drop a name typed but not switched to)."""
         self._fill_profiles(self._profiles)
 
     # -- running jobs --------------------------------------------------------------------------------------
-    def _startup_job(self, check_leftovers: bool) -> Callable[[], ActionResult]:
-        manager = self.manager
-
-        def job() -> ActionResult:
-            leftovers = manager.find_leftovers() if check_leftovers else None
-            return ActionResult(info=manager.info(), leftovers=leftovers, profiles=manager.list_profiles())
-        return job
-
     def _run(self, what: str, fn: Callable[[], ActionResult],
              on_error: Callable[[BaseException, str], None] | None = None, *, quiet_log: bool = False) -> None:
         if self._closed:
@@ -381,8 +249,7 @@ class ClusterDock(QDockWidget):
         self.worker.submit(what, fn, done, failed)
 
     def _timed_refresh(self) -> None:
-        manager = self.manager
-        self.worker.submit("refresh", lambda: ActionResult(info=manager.info()), self._apply,
+        self.worker.submit("refresh", partial(actions.refresh, self.manager), self._apply,
                            lambda exc, tb: self._failed("Refreshing", exc, tb), quiet=True)
 
     def _apply(self, result: ActionResult) -> None:

@@ -87,6 +87,9 @@ def test_stop_is_bounded_when_a_call_hangs(qtbot):
     assert not worker.stop(0.3)
     assert time.monotonic() - started < 2.0
     gate.set()
+    # the thread holds the (parentless) worker until it ends: let it end, so that the worker is deleted
+    # on this thread, never on its own thread while its last report is being delivered here (a segfault)
+    qtbot.waitUntil(lambda: not worker._thread.is_alive(), timeout=5000)
 
 
 @pytest.mark.timeout(30)

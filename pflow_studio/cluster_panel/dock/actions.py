@@ -1,0 +1,119 @@
+"""The Cluster dock's actions and their worker calls.
+
+`ACTION_SPECS` names each action with its text and tooltip; `make_actions` turns them into the QActions
+shared by the dock's buttons and the window's Cluster menu. The functions below `ActionResult` are the
+blocking work behind the actions: each makes one manager call (run on the dock's worker thread, never on
+the GUI thread) and returns what the GUI thread shows: a log line, a fresh snapshot, leftovers, profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
+
+# name -> (text, tooltip); the order is the order of `actions()` and of the buttons
+ACTION_SPECS: dict[str, tuple[str, str]] = {
+    "start": ("Start Engines", "Start the chosen number of engines (a local controller first if none answers)"),
+    "connect": ("Connect", "Connect to a running cluster of the profile (ipcluster start, or one left running)"),
+    "refresh": ("Show Info / Refresh", "Ask the cluster for its engines now"),
+    "change_profile": ("Change Profile...", "Switch to another IPython profile (cleans up first)"),
+    "cleanup_terminate": ("Cleanup: Terminate", "Disconnect and terminate the processes this session started"),
+    "cleanup_leave": ("Cleanup: Leave Running",
+                      "Disconnect and leave the processes this session started running, for a later session"),
+    "shutdown": ("Request Cluster Shutdown...", "Ask the controller to stop every engine, ours or not, and itself"),
+}
+
+
+def make_actions(parent: QObject, handlers: dict[str, Callable[[], None]]) -> dict[str, QAction]:
+    """One QAction per entry of ACTION_SPECS (object name `cluster_<name>`), triggering `handlers[name]`."""
+    actions = {}
+    for name, (text, tip) in ACTION_SPECS.items():
+        action = QAction(text, parent)
+        action.setObjectName(f"cluster_{name}")
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(handlers[name])
+        actions[name] = action
+    return actions
+
+
+@dataclass
+class ActionResult:
+    """What a job hands back to the GUI thread: a log line, a fresh snapshot, leftovers found, profiles."""
+
+    message: str = ""
+    info: ClusterInfo | None = None
+    leftovers: list[Leftover] | None = None
+    profiles: list[str] | None = None
+
+
+def engines_text(n: int) -> str:
+    """'1 engine', '2 engines'."""
+    return f"{n} engine{'s' if n != 1 else ''}"
+
+
+def _sentence(line: str) -> str:
+    """A manager's log line as a sentence of the dock's log (capitalised)."""
+    return line[:1].upper() + line[1:]
+
+
+def start_engines(manager: ClusterManager, n: int) -> ActionResult:
+    """Start `n` engines (a local controller first if none answers)."""
+    info = manager.start_engines(n)
+    return ActionResult(f"Started {engines_text(n)} on cluster '{info.cluster_id}' ({len(info.engines)} connected)",
+                        info)
+
+
+def connect(manager: ClusterManager) -> ActionResult:
+    """Connect to a running cluster of the manager's profile."""
+    info = manager.connect(timeout=manager.call_timeout)
+    return ActionResult(f"Connected to cluster '{info.cluster_id}' at {info.controller_url}", info)
+
+
+def refresh(manager: ClusterManager) -> ActionResult:
+    """A fresh snapshot only (nothing to log)."""
+    return ActionResult(info=manager.info())
+
+
+def cleanup(manager: ClusterManager, terminate: bool) -> ActionResult:
+    """Disconnect and terminate (or leave running) what this session started."""
+    line = manager.cleanup(terminate=terminate)
+    return ActionResult(_sentence(line), manager.info())
+
+
+def request_shutdown(manager: ClusterManager) -> ActionResult:
+    """Ask the controller to stop every engine and itself."""
+    line = manager.request_shutdown()
+    return ActionResult(_sentence(line), manager.info())
+
+
+def change_profile(manager: ClusterManager, profile: str, terminate: bool) -> ActionResult:
+    """Clean up (terminate or leave running), switch to `profile`, and report its leftovers and the profiles."""
+    leftovers = manager.change_profile(profile, terminate=terminate)
+    return ActionResult(f"Profile is now '{manager.profile}' ({manager.profile_dir})", manager.info(), leftovers,
+                        manager.list_profiles())
+
+
+def reuse(manager: ClusterManager, leftover: Leftover) -> ActionResult:
+    """Connect to `leftover` and own it again."""
+    info = manager.reuse(leftover)
+    return ActionResult(f"Reusing cluster '{leftover.cluster_id}' ({len(info.engines)} engines); "
+                        "it is stopped at exit", info)
+
+
+def end(manager: ClusterManager, leftover: Leftover) -> ActionResult:
+    """Terminate `leftover`'s processes."""
+    line = manager.end(leftover)
+    return ActionResult(_sentence(line), manager.info())
+
+
+def look_around(manager: ClusterManager, check_leftovers: bool) -> ActionResult:
+    """The dock's first job: a snapshot, the profiles, and (when `check_leftovers`) the leftovers."""
+    leftovers = manager.find_leftovers() if check_leftovers else None
+    return ActionResult(info=manager.info(), leftovers=leftovers, profiles=manager.list_profiles())

@@ -1,0 +1,88 @@
+"""Ending the processes an ownership record holds, for this session (`end_owned`) or an earlier one
+(`end_leftover`), in bounded time.
+
+`end_owned` asks the controller first (ours stops every engine connected to it and then itself; someone
+else's stops only our engines), stops the launchers of the session's `ipyparallel.Cluster`, lets the
+engines' nannies report, and then ends the stragglers by pid. `end_leftover` ends by pid only. Both
+check create times before signalling, remove the cluster files of a controller of ours and forget the
+record in the state file.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import time
+from collections.abc import Mapping
+
+import ipyparallel as ipp
+
+from pflow_studio.cluster_panel import discovery, launch
+from pflow_studio.cluster_panel.bounded import call_with_timeout
+from pflow_studio.cluster_panel.processes import ProcessRef, end_processes
+from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
+
+
+def wait_until_gone(profile_dir: pathlib.Path, record: OwnedRecord, seconds: float, poll: float = 0.05) -> None:
+    """Return when no process of `record` is alive, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and discovery.record_refs(profile_dir, record):
+        time.sleep(poll)
+
+
+def _ask_controller(client: ipp.Client, record: OwnedRecord, running: list[ProcessRef],
+                    engine_pids: Mapping[int, int]) -> None:
+    """Ask the controller (at most 1 s) to stop what `record` owns; a failure or timeout is left to the pids."""
+    if record.controller_ours:  # our controller: it stops every engine connected to it, then itself
+        stop = lambda: client.shutdown(hub=True, block=True)  # noqa: E731
+    else:  # their controller: it stops (and unregisters) only our engines
+        pids = {ref.pid for ref in running}
+        ours = [eid for eid, pid in engine_pids.items() if pid in pids]
+        if not ours:
+            return
+        stop = lambda: client.shutdown(targets=ours, block=True)  # noqa: E731
+    try:
+        call_with_timeout(stop, 1.0, "shutdown")
+    except Exception:
+        pass
+
+
+def _stop_launchers(cluster: ipp.Cluster) -> None:
+    """Stop what `cluster`'s launchers started (at most 2 s) and keep it from doing so again at exit."""
+    cluster.shutdown_atexit = False
+    try:
+        call_with_timeout(cluster.stop_cluster_sync, 2.0, "stopping the cluster")
+    except Exception:
+        pass
+
+
+def _end_and_forget(profile_dir: pathlib.Path, state: StateFile, record: OwnedRecord,
+                    timeout: float) -> list[ProcessRef]:
+    """End `record`'s live processes by pid, remove its cluster files when the controller was ours and forget
+    the record. Returns the processes that were ended."""
+    ended = end_processes(discovery.record_refs(profile_dir, record), timeout=timeout)
+    if record.controller_ours:
+        launch.remove_cluster_files(profile_dir, record.cluster_id)
+    state.remove(record.tag)
+    return ended
+
+
+def end_owned(profile_dir: pathlib.Path, state: StateFile, record: OwnedRecord, *, client: ipp.Client | None,
+              cluster: ipp.Cluster | None, engine_pids: Mapping[int, int]) -> list[ProcessRef]:
+    """Stop what `record` owns within ~4.5 s: through `client` (None when there is no live connection), then
+    `cluster`'s launchers, then by pid. `engine_pids` maps engine id -> pid of the engines that answered.
+    Returns the processes that were running."""
+    running = discovery.record_refs(profile_dir, record)
+    if client is not None:
+        _ask_controller(client, record, running, engine_pids)
+    if cluster is not None:
+        _stop_launchers(cluster)
+    # an engine's nanny tells the hub that its engine is gone: let it, then end the stragglers
+    wait_until_gone(profile_dir, record, 1.0)
+    _end_and_forget(profile_dir, state, record, timeout=1.0)
+    return running
+
+
+def end_leftover(profile_dir: pathlib.Path, state: StateFile, record: OwnedRecord) -> list[ProcessRef]:
+    """Terminate an earlier session's record by pid (create times checked) and forget it. Returns the
+    processes that were ended."""
+    return _end_and_forget(profile_dir, state, record, timeout=3.0)

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from pflow_studio.nodes.api import In, NodeError, NodeType, Out, Prop
+from pflow_studio.nodes.library import constants, control_flow, control_flow_lists
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import containers
 
@@ -175,3 +176,23 @@ class Mix(NodeType):
         count(self.type_name)
         c = 0.0 if c is None else c
         return {"sum": a + b + c, "product": a * b, "a": a}
+
+
+class Pair(NodeType):
+    """A non-lazy node with two optional inputs (the control for ExecuteInOrder)."""
+
+    type_name = "test.pair"
+    inputs = [In("first", "any", optional=True), In("second", "any", optional=True)]
+    outputs = [Out("result", "any")]
+
+    def compute(self, first: Any, second: Any) -> dict[str, Any]:
+        return {"result": [first, second]}
+
+
+def control_flow_registry() -> Registry:
+    """The test node types, the containers, the constants and the Control Flow library, and `Pair`."""
+    registry = make_registry()
+    for module in (constants, control_flow, control_flow_lists):
+        registry.register_module(module)
+    registry.register(Pair)
+    return registry

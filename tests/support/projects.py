@@ -1,10 +1,16 @@
-"""Sample projects and a registry for the project-file tests (test node types + constants + containers)."""
+"""Sample projects, a registry (test node types + constants + containers) and document builders for the
+project-file tests."""
 
 from __future__ import annotations
 
+import json
+import pathlib
+
+import pytest
+
 from pflow_studio.nodes.library import constants
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.project.file_format import Project
+from pflow_studio.project.file_format import Project, ProjectFileError, load
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from tests.support.nodes import make_registry
 
@@ -63,3 +69,36 @@ def nested_workflow() -> Workflow:
 
 def sample_project() -> Project:
     return Project(nested_workflow(), {"name": "sample", "view": {"zoom": 1.25, "center": [3.5, -2]}})
+
+
+REGISTRY = sample_registry()
+
+
+def file_error(tmp_path: pathlib.Path, content: str | bytes, name: str = "p.pflow") -> ProjectFileError:
+    """Write `content` to a file, load it, and return the ProjectFileError (which must name that file)."""
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ProjectFileError) as info:
+        load(path, registry=REGISTRY)
+    assert info.value.path == str(path)
+    assert str(info.value) == f"{path}: {info.value.problem}"
+    return info.value
+
+
+def document(nodes: list, edges: list | None = None, **workflow_extra) -> str:
+    """The text of a version-1 project file with these nodes and edges."""
+    workflow = {"nodes": nodes, "edges": edges or [], **workflow_extra}
+    return json.dumps({"format": "pflow-studio", "version": 1, "workflow": workflow})
+
+
+def group(node_id: str, nodes: list, **extra) -> dict:
+    """A Group node (file format) whose body holds `nodes`."""
+    return {"id": node_id, "type": "core.group", "body": {"nodes": nodes, "edges": [], **extra}}
+
+
+def const(node_id: str, value: int = 1) -> dict:
+    """A const.int node (file format)."""
+    return {"id": node_id, "type": "const.int", "properties": {"value": value}}

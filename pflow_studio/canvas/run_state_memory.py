@@ -26,28 +26,22 @@ class RunStates:
         self._item_failures: dict[Path, tuple[int, int]] = {}
 
     def set_node_state(self, path: Path, state: str, message: str = "") -> None:
-        path = tuple(path)
-        if not path:
-            return
-        self._states[path] = (state, message)
-        for view in self._views_of(path):
-            run_state.apply_state(view, state, message)
+        self._remember(path, self._states, (state, message), run_state.apply_state)
 
     def set_progress(self, path: Path, done: int, total: int) -> None:
-        path = tuple(path)
-        if not path:
-            return
-        self._progress[path] = (done, total)
-        for view in self._views_of(path):
-            run_state.apply_progress(view, done, total)
+        self._remember(path, self._progress, (done, total), run_state.apply_progress)
 
     def set_item_failures(self, path: Path, failed: int, total: int) -> None:
+        self._remember(path, self._item_failures, (failed, total), run_state.apply_item_failures)
+
+    def _remember(self, path: Path, table: dict[Path, tuple], value: tuple, apply: Callable[..., None]) -> None:
+        """Keep `value` for the node at `path` (not the run itself: `()`) and draw it on its views now."""
         path = tuple(path)
         if not path:
             return
-        self._item_failures[path] = (failed, total)
+        table[path] = value
         for view in self._views_of(path):
-            run_state.apply_item_failures(view, failed, total)
+            apply(view, *value)
 
     def forget(self) -> None:
         """Drop everything remembered (the view is left as it is)."""

@@ -110,18 +110,28 @@ def test_nested_group_outputs_vanish_up_the_levels(canvas):
     assert canvas.workflow().canonical() == before
 
 
-def test_a_map_over_a_group_forgets_a_vanished_mapped_input(canvas):
+def map_over_a_group(canvas, *, counted: bool) -> str:
+    """numbers -> Map 'map' over a Group of add (a + 1) -> neg (with `counted`, the Map's output feeds
+    'count'), shown on the canvas; returns the Group's id."""
     workflow = Workflow()
     workflow.add_node("list.range", id="numbers", inputs={"start": 0, "stop": 3}, pos=(0, 0))
     workflow.add_node("math.add", id="add", inputs={"b": 1}, pos=(250, 0))
     workflow.add_node("math.negate", id="neg", pos=(500, 0))
-    workflow.connect("add", "result", "neg", "value")
     workflow.connect("numbers", "result", "add", "a")
+    workflow.connect("add", "result", "neg", "value")
+    if counted:
+        workflow.add_node("list.length", id="count", pos=(750, 0))
+        workflow.connect("neg", "result", "count", "list")
     canvas.set_workflow(workflow)
     canvas.select(["add", "neg"])
     group = canvas.collapse_selection()
     wrap_in_map(canvas.workflow(), group, mapped=["a"], map_id="map", registry=default_registry())
     canvas.set_workflow(canvas.workflow())
+    return group
+
+
+def test_a_map_over_a_group_forgets_a_vanished_mapped_input(canvas):
+    group = map_over_a_group(canvas, counted=False)
     assert [e.target for e in canvas.workflow().edges] == [PortRef("map", "a")]
     before = canvas.workflow().canonical()
 
@@ -137,19 +147,7 @@ def test_a_map_over_a_group_forgets_a_vanished_mapped_input(canvas):
 
 
 def test_a_map_over_a_group_loses_the_output_whose_source_was_deleted(canvas):
-    workflow = Workflow()
-    workflow.add_node("list.range", id="numbers", inputs={"start": 0, "stop": 3}, pos=(0, 0))
-    workflow.add_node("math.add", id="add", inputs={"b": 1}, pos=(250, 0))
-    workflow.add_node("math.negate", id="neg", pos=(500, 0))
-    workflow.add_node("list.length", id="count", pos=(750, 0))
-    workflow.connect("numbers", "result", "add", "a")
-    workflow.connect("add", "result", "neg", "value")
-    workflow.connect("neg", "result", "count", "list")
-    canvas.set_workflow(workflow)
-    canvas.select(["add", "neg"])
-    group = canvas.collapse_selection()
-    wrap_in_map(canvas.workflow(), group, mapped=["a"], map_id="map", registry=default_registry())
-    canvas.set_workflow(canvas.workflow())
+    group = map_over_a_group(canvas, counted=True)
     assert [e.source.node for e in canvas.workflow().edges if e.target.node == "count"] == ["map"]
     before = canvas.workflow().canonical()
 

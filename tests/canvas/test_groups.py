@@ -68,12 +68,17 @@ def test_open_group_shows_inside_with_boundary_nodes(qtbot, canvas):
     assert blocker.args == [[]]
 
 
-def test_edit_inside_a_group_adds_a_group_output(qtbot, canvas):
+def open_group_with_a_new_node(canvas) -> tuple[str, str]:
+    """sample() with add and mul collapsed into a Group, opened, a new negate node added inside: (group, negate)."""
     canvas.set_workflow(sample())
     canvas.select(["add", "mul"])
     group = canvas.collapse_selection()
     canvas.open_container(group)
-    negate = canvas.add_node("math.negate", (300, 300))
+    return group, canvas.add_node("math.negate", (300, 300))
+
+
+def test_edit_inside_a_group_adds_a_group_output(qtbot, canvas):
+    group, negate = open_group_with_a_new_node(canvas)
     assert canvas.connect("add", "result", negate, "value")
     drag_wire(qtbot, canvas, negate, "result", levels.OUTPUTS_NODE, levels.NEW_PORT)
     body = canvas.node_at((group,)).body
@@ -86,11 +91,7 @@ def test_edit_inside_a_group_adds_a_group_output(qtbot, canvas):
 
 
 def test_boundary_input_feeds_a_new_inner_input_by_drag(qtbot, canvas):
-    canvas.set_workflow(sample())
-    canvas.select(["add", "mul"])
-    group = canvas.collapse_selection()
-    canvas.open_container(group)
-    negate = canvas.add_node("math.negate", (300, 300))
+    group, negate = open_group_with_a_new_node(canvas)
     drag_wire(qtbot, canvas, levels.INPUTS_NODE, "a", negate, "value")
     body = canvas.node_at((group,)).body
     assert PortRef(negate, "value") in body.boundary_input("a").targets

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.executor import Executor
-from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
-from tests.support.workflows import plus_group
+from pflow_studio.runtime.model import BoundaryOutput, PortRef, Workflow
+from tests.support.workflows import nested_groups, plus_group
 
 
 def test_group_runs_its_body(registry):
@@ -20,14 +20,7 @@ def test_group_runs_its_body(registry):
 
 
 def test_nested_groups(registry):
-    outer_body = Workflow()
-    outer_body.add_node("core.group", id="inner", body=plus_group("i"))
-    outer_body.inputs.append(BoundaryInput("x", [PortRef("inner", "x")]))
-    outer_body.outputs.append(BoundaryOutput("out", PortRef("inner", "out")))
-    wf = Workflow()
-    wf.add_node("test.number", {"value": 1}, id="one")
-    wf.add_node("core.group", id="outer", body=outer_body)
-    wf.connect("one", "value", "outer", "x")
+    wf = nested_groups(1)
     assert Executor(registry).run(wf).outputs["outer"] == {"out": 2}
 
 

@@ -7,9 +7,9 @@ import pytest
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow
-from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
+from pflow_studio.runtime.model import Workflow
 from tests.support.nodes import CALLS
-from tests.support.workflows import map_over, run
+from tests.support.workflows import map_over, run, square_plus_half
 
 
 def test_single_mapped_input_gives_lists_in_input_order(registry):
@@ -107,13 +107,7 @@ def test_vistrails_mode_tuple_length_mismatch_is_an_error_before_any_element(reg
 
 
 def test_map_over_a_group_body(registry):
-    inner = Workflow()
-    inner.add_node("test.square_offset", id="sq")
-    inner.add_node("test.add", id="plus", inputs={"b": 0.5})
-    inner.connect("sq", "y", "plus", "a")
-    inner.inputs.append(BoundaryInput("x", [PortRef("sq", "x")]))
-    inner.outputs.append(BoundaryOutput("out", PortRef("plus", "result")))
-    wf = map_over("core.group", {"mapped": ["x"]}, {"x": [1, 2, 3]}, function_body=inner)
+    wf = map_over("core.group", {"mapped": ["x"]}, {"x": [1, 2, 3]}, function_body=square_plus_half())
     assert run(wf, registry).outputs["map"] == {"out": [1.5, 4.5, 9.5]}
 
 

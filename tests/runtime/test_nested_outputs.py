@@ -3,23 +3,9 @@
 from __future__ import annotations
 
 from pflow_studio.runtime.executor import Executor
-from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
+from pflow_studio.runtime.model import BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.operations import wrap_in_map
-from tests.support.workflows import plus_group
-
-
-def nested_workflow() -> Workflow:
-    """five -> outer group { inner group (x + y) + 1 } : outer.out = 6."""
-    outer_body = Workflow()
-    outer_body.add_node("core.group", id="inner", body=plus_group("i"))
-    outer_body.inputs.append(BoundaryInput("x", [PortRef("inner", "x")]))
-    outer_body.outputs.append(BoundaryOutput("out", PortRef("inner", "out")))
-    wf = Workflow()
-    wf.add_node("test.number", {"value": 5}, id="five")
-    wf.add_node("core.group", id="outer", body=outer_body)
-    wf.connect("five", "value", "outer", "x")
-    return wf
-
+from tests.support.workflows import nested_groups, plus_group
 
 EXPECTED = {
     ("outer", "inner"): {"out": 6},
@@ -29,7 +15,7 @@ EXPECTED = {
 
 
 def test_group_body_outputs_are_kept_by_path(registry):
-    result = Executor(registry, cache=False).run(nested_workflow())
+    result = Executor(registry, cache=False).run(nested_groups())
     assert result.outputs["outer"] == {"out": 6}
     assert result.nested_outputs == EXPECTED
     assert "i_add" not in result.outputs  # the root level's outputs stay the root level's
@@ -37,8 +23,8 @@ def test_group_body_outputs_are_kept_by_path(registry):
 
 def test_nested_outputs_survive_a_cached_group(registry):
     executor = Executor(registry)
-    executor.run(nested_workflow())
-    again = executor.run(nested_workflow())
+    executor.run(nested_groups())
+    again = executor.run(nested_groups())
     assert again.states["outer"] == "cached"
     assert again.nested_outputs == EXPECTED
 

@@ -47,3 +47,28 @@ def plus_group(group_id: str = "g", inner_body: Workflow | None = None) -> Workf
     body.inputs.append(BoundaryInput("y", [PortRef(f"{group_id}_add", "b")]))
     body.outputs.append(BoundaryOutput("out", PortRef(f"{group_id}_one", "result")))
     return body
+
+
+def nested_groups(value: int = 5) -> Workflow:
+    """A number node 'number' (`value`) -> outer Group { inner Group plus_group("i"): (x + y) + 1 }:
+    outer.out = value + 1."""
+    outer_body = Workflow()
+    outer_body.add_node("core.group", id="inner", body=plus_group("i"))
+    outer_body.inputs.append(BoundaryInput("x", [PortRef("inner", "x")]))
+    outer_body.outputs.append(BoundaryOutput("out", PortRef("inner", "out")))
+    wf = Workflow()
+    wf.add_node("test.number", {"value": value}, id="number")
+    wf.add_node("core.group", id="outer", body=outer_body)
+    wf.connect("number", "value", "outer", "x")
+    return wf
+
+
+def square_plus_half() -> Workflow:
+    """A Group body: x -> test.square_offset 'sq' -> test.add 'plus' (+ 0.5) -> out (x * x + 0.5 by default)."""
+    inner = Workflow()
+    inner.add_node("test.square_offset", id="sq")
+    inner.add_node("test.add", id="plus", inputs={"b": 0.5})
+    inner.connect("sq", "y", "plus", "a")
+    inner.inputs.append(BoundaryInput("x", [PortRef("sq", "x")]))
+    inner.outputs.append(BoundaryOutput("out", PortRef("plus", "result")))
+    return inner

@@ -25,7 +25,7 @@ from pflow_studio.runtime.run_record import RunRecorder
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.nodes import make_registry
 from tests.support.paths import EXAMPLES
-from tests.support.workflows import map_over
+from tests.support.workflows import map_over, square_plus_half
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -79,13 +79,7 @@ def test_single_node_body_equals_serial(registry, cluster, chunksize):
 
 
 def test_group_body_equals_serial(registry, runner):
-    inner = Workflow()
-    inner.add_node("test.square_offset", id="sq")
-    inner.add_node("test.add", id="plus", inputs={"b": 0.5})
-    inner.connect("sq", "y", "plus", "a")
-    inner.inputs.append(BoundaryInput("x", [PortRef("sq", "x")]))
-    inner.outputs.append(BoundaryOutput("out", PortRef("plus", "result")))
-    wf = map_over("core.group", {"mapped": ["x"]}, {"x": [1, 2, 3, 4, 5]}, function_body=inner)
+    wf = map_over("core.group", {"mapped": ["x"]}, {"x": [1, 2, 3, 4, 5]}, function_body=square_plus_half())
     serial, ours = outputs_both(wf, registry, runner)
     assert ours == serial == {**serial, "map": {"out": [1.5, 4.5, 9.5, 16.5, 25.5]}}
 

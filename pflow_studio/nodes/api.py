@@ -14,8 +14,9 @@ one keyword argument per input port and expects a dict of output values back::
         def compute(self, value: float, factor: float) -> dict:
             return {"result": value * factor}
 
-An input that no edge feeds takes the node's property value of the same name when set, else the
-port's default; a required input (no default) with neither is a validation error.
+An input that no edge feeds takes the node's own value for it (the model node's `input_values`) when
+set, else the port's default; a required input (no default) with neither is a validation error.
+Properties are not inputs: a property named like a port does not feed it (docs/execution.md).
 Types whose ports depend on the instance (Python code, string format, Groups, Maps) override
 `input_ports` / `output_ports`. Containers override `execute`, which receives an
 `ExecutionContext`: what the executor offers a running node (its path, which inputs were really

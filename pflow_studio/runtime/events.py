@@ -6,8 +6,9 @@ then its own id (`()` for the run as a whole). The order for one node is
 `queued` -> `failed` (it could not get an input: a required one without a value, or an output its
 source did not produce), or `queued` -> `skipped` (an upstream node failed, or a lazy node such as If
 did not need it), or `queued` -> `cancelled`. `progress` reports `done`/`total`: for a level in nodes
-(path `()` for the top level, a Group's path for its body), for a Map in elements. `items` follows a Map's or Filter's elements once all have run: `done` counts
-the elements that succeeded, `total` all of them, and `details` is
+(path `()` for the top level, a Group's path for its body), for a Map in elements. `items` follows a
+Map's or Filter's elements once all have run: `done` counts the elements that succeeded, `total` all
+of them, and `details` is
 `{"runner": name, "items": [{"index", "engine", "host", "started", "finished", "status", "error"}],
 "failures": [{"index", "input", "error", "traceback", "engine", "host"}]}` (`items` is what run
 records are made of; `failures` details each failed element, as a failed Map's event does). A Map

@@ -123,6 +123,8 @@ class NodeType:
     outputs: ClassVar[list[Out]] = []
     properties: ClassVar[list[Prop]] = []
     cacheable: ClassVar[bool] = True
+    version: ClassVar[str] = "1"
+    """Part of every cache key of this type's results: change it when `compute` changes what it returns."""
 
     def __init__(self, values: Mapping[str, Any] | None = None, body: Any = None, registry: Any = None) -> None:
         """`values`: property values (defaults fill the rest); `body`: a container's workflow;
@@ -176,6 +178,11 @@ class NodeType:
         return problems
 
     # -- execution ---------------------------------------------------------------------------
+
+    def is_cacheable(self) -> bool:
+        """May this node's results be reused? The type's `cacheable` (False for file writes, randomness,
+        time); an instance may refuse too (a Python node set to "never cache")."""
+        return self.cacheable
 
     def inputs_needed(self, available: Mapping[str, Any]) -> list[str] | None:
         """Lazy inputs: which connected inputs must be computed next, given those already known.

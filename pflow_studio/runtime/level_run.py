@@ -15,7 +15,8 @@ from typing import Any
 from pflow_studio.nodes.api import NodeType
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import events as ev
-from pflow_studio.runtime.cache import ResultCache, digest, value_key
+from pflow_studio.runtime import keys
+from pflow_studio.runtime.cache import ResultCache
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.errors import BodyFailed, InputMissing, InputSkipped
 from pflow_studio.runtime.graph import instantiate, topological_order, upstream
@@ -181,9 +182,9 @@ class LevelRun:
         return waiting
 
     def _run_node(self, node: Node, instance: NodeType, inputs: NodeInputs) -> None:
-        cache = self.env.cache if self.keyed and _cacheable(instance, self.env.registry) else None
-        key = digest(node.type_name, node.properties, _body_signature(node), sorted(inputs.keys.items())) \
-            if self.keyed else ""
+        registry = self.env.registry
+        cache = self.env.cache if self.keyed and keys.is_cacheable(instance, registry) else None
+        key = keys.node_key(node, registry, inputs.keys) if self.keyed else ""
         if cache is not None and self._served_from_cache(node, cache, key):
             return
         self._emit(ev.STARTED, node.id)
@@ -203,7 +204,7 @@ class LevelRun:
             self._fail(node, f"{type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc)),
                        getattr(exc, "details", None))
             return
-        self._keep(node, instance, produced, cache, key)
+        self._keep(node, produced, cache, key)
         self._settle(node.id, FINISHED)
 
     def _served_from_cache(self, node: Node, cache: ResultCache, key: str) -> bool:
@@ -221,23 +222,20 @@ class LevelRun:
         self._settle(node.id, CACHED)
         return True
 
-    def _keep(self, node: Node, instance: NodeType, produced: dict[str, Any], cache: ResultCache | None,
-              key: str) -> None:
-        """Record a node's outputs and its key (in the cache too, when it is cached)."""
+    def _keep(self, node: Node, produced: dict[str, Any], cache: ResultCache | None, key: str) -> None:
+        """Record a node's outputs and its key (in the cache too, when it is reusable; keyed by the values
+        it produced when it is not, so what depends on it is stale exactly when they changed)."""
         self.settled.outputs[node.id] = produced
-        keys = self.settled.keys
         if cache is not None:
-            keys[node.id] = key
+            self.settled.keys[node.id] = key
             cache.put(key, produced)
             if node.body is not None:
                 self._keep_nested(cache, key, node.id)
                 items = self.env.items.pop((*self.prefix, node.id), None)
                 if items is not None:
                     cache.put(key + "/items", items)
-        elif instance.cacheable or not self.keyed:
-            keys[node.id] = key
         else:
-            keys[node.id] = digest(key, {name: value_key(v) for name, v in produced.items()})
+            self.settled.keys[node.id] = keys.outputs_key(key, produced) if self.keyed else key
 
     def _keep_nested(self, cache: ResultCache, key: str, node_id: str) -> None:
         """Cache a container's inner outputs next to its own, by path relative to it."""
@@ -257,20 +255,3 @@ class LevelRun:
         failure = NodeFailure((*self.prefix, node.id), node.label, message, trace, details)
         self.env.failures.append(failure)
         self._settle(node.id, FAILED, message=message, traceback=trace, details=details)
-
-
-def _cacheable(instance: NodeType, registry: Registry) -> bool:
-    """A node is cached when its type is cacheable and so is every node in its body."""
-    if not instance.cacheable:
-        return False
-    body = instance.body
-    if body is None:
-        return True
-    for inner, _ in body.walk():
-        if not registry.get(inner.type_name).cacheable:
-            return False
-    return True
-
-
-def _body_signature(node: Node) -> Any:
-    return None if node.body is None else repr(node.body.canonical())

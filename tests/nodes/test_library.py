@@ -82,7 +82,7 @@ def test_python_nodes_round_trip_through_pickle_after_running(dumps, type_name, 
     rebuilt = type(instance)(instance.values)
     for node in (instance, rebuilt):
         copy = pickle.loads(dumps(node))
-        assert type(copy) is type(instance) and copy.values == values
+        assert type(copy) is type(instance) and copy.values == {**type(instance).default_values(), **values}
         assert copy.compute(**inputs) == expected
 
 

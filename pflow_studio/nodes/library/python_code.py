@@ -54,6 +54,10 @@ def parse_port_specs(entries: Any, kind: str) -> tuple[list[tuple[str, str]], li
     return specs, problems
 
 
+NEVER_CACHE = Prop("never_cache", bool, False, widget="check",
+                   doc="never cache (side effects: files, randomness, time): run it every time")
+
+
 class _PythonNode(NodeType):
     """Shared by py.expression and py.code: ports from properties, lazy compilation, pickling."""
 
@@ -71,6 +75,9 @@ class _PythonNode(NodeType):
         except NodeError as exc:
             problems.append(str(exc))
         return problems
+
+    def is_cacheable(self) -> bool:
+        return self.cacheable and not self.values.get("never_cache")
 
     def _code(self) -> CodeType:
         """The compiled source, cached per instance and source text; NodeError on a syntax error."""
@@ -114,6 +121,7 @@ class Expression(_PythonNode):
     properties = [
         Prop("expression", str, "x", doc="a Python expression of the input names", widget="text"),
         Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list"),
+        NEVER_CACHE,
     ]
     outputs = [Out("result", "any")]
 
@@ -131,6 +139,7 @@ class Code(_PythonNode):
         Prop("code", str, "result = x", doc="Python code; assign every output variable", widget="code"),
         Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list"),
         Prop("outputs", list, ["result"], doc='output variable names, optionally typed: "y:float"', widget="list"),
+        NEVER_CACHE,
     ]
 
     def output_ports(self) -> list[Out]:

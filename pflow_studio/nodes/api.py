@@ -233,12 +233,14 @@ class ElementOutcome(Protocol):
     traceback: str
     engine: int | None
     host: str
+    cached: bool
 
 
 @runtime_checkable
 class ElementRunner(Protocol):
     """Runs a task once per element (a Map's runner): one outcome per element, in input order,
-    whatever happened; calls `progress(done, total)` as elements finish."""
+    whatever happened; calls `progress(done, total)` as elements finish and `on_outcomes(batch)` with
+    each batch of finished ones (every element once, as soon as it is known)."""
 
     name: str
 
@@ -249,7 +251,31 @@ class ElementRunner(Protocol):
         *,
         progress: Callable[[int, int], None],
         cancel: Cancellation,
+        on_outcomes: Callable[[Sequence[ElementOutcome]], None] | None = None,
     ) -> Sequence[ElementOutcome]: ...
+
+
+@runtime_checkable
+class MapMemory(Protocol):
+    """One Map run's elements in the element store: the `served` ones (by index) need not run; the others
+    are `record`ed as they finish; `finish(state, not_run)` ends the run."""
+
+    served: Mapping[int, ElementOutcome]
+
+    def record(self, outcomes: Sequence[ElementOutcome]) -> None: ...
+
+    def finish(self, state: str, not_run: Sequence[int]) -> None: ...
+
+
+@runtime_checkable
+class ElementMemory(Protocol):
+    """Where a run keeps Map elements between runs (the runtime's element store, bound to the project).
+    `open_map` looks up the elements of one Map run: its body, function node, settings, broadcast values,
+    the function inputs each element feeds (`fed`) and every element's bindings."""
+
+    def open_map(self, path: tuple[str, ...], label: str, body: Any, function_id: str, settings: Mapping[str, Any],
+                 broadcast: Mapping[str, Any], fed: Sequence[str], items: Sequence[Mapping[str, Any]],
+                 registry: Registry) -> MapMemory: ...
 
 
 @runtime_checkable
@@ -264,19 +290,24 @@ class BodyResult(Protocol):
 
 @runtime_checkable
 class ExecutionContext(Protocol):
-    """What `NodeType.execute` receives: the node's `path` (container ids, then its id), the
+    """What `NodeType.execute` receives: the node's `path` (container ids, then its id) and label, the
     inputs really `provided` (not just defaulted), their cache keys, and the run's registry,
-    Map runner and cancel token. `emit(kind, **fields)` reports an event about this node (see
+    Map runner, element store and cancel token. `emit(kind, **fields)` reports an event about this node (see
     `runtime.events`); `run_body(body, feeds, targets)` runs a container's body (a workflow, as in
     `NodeType.body`) with values fed into inner input ports (port -> (value, cache key)) and
     returns when `targets` (inner node ids) and what they need have run."""
 
     path: tuple[str, ...]
+    label: str
     provided: frozenset[str]
     input_keys: dict[str, str]
 
     @property
     def registry(self) -> Registry: ...
+
+    @property
+    def elements(self) -> ElementMemory | None:
+        """The run's element store, or None (no store, or `--no-cache`)."""
 
     @property
     def runner(self) -> ElementRunner: ...

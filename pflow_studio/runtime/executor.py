@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pflow_studio.nodes.api import ElementMemory
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cache import ResultCache, value_key
@@ -70,16 +71,18 @@ class Executor:
         cancel: CancelToken | None = None,
         check: bool = True,
         feeds: dict[PortRef, Any] | None = None,
+        elements: ElementMemory | None = None,
     ) -> RunResult:
         """Run `workflow` (or just `targets` and what they need). `feeds` sets input ports from
-        outside (as a Map element does). Raises `InvalidWorkflow` before running anything when
-        validation finds problems (with `check`)."""
+        outside (as a Map element does); Maps keep their elements in `elements` (the element store,
+        `runtime.stored_elements.StoreBinding`) when given. Raises `InvalidWorkflow` before running
+        anything when validation finds problems (with `check`)."""
         if check:
             problems = validate(workflow, self.registry)
             if problems:
                 raise InvalidWorkflow(problems)
         env = RunEnvironment(self.registry, self.runner, self.cache, ev.EventBus(listeners), cancel or CancelToken(),
-                             [])
+                             [], elements=elements)
         wanted = list(targets) if targets is not None else workflow.sinks()
         keyed = {ref: (value, value_key(value) if self.cache else "") for ref, value in (feeds or {}).items()}
         result = LevelRun(env, workflow, keyed, wanted, ()).run()

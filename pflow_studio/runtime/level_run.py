@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pflow_studio.nodes.api import NodeType
+from pflow_studio.nodes.api import ElementMemory, NodeType
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime import keys
@@ -41,6 +41,7 @@ class RunEnvironment:
     failures: list[NodeFailure]
     nested: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
     items: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)  # for the cache
+    elements: ElementMemory | None = None  # the element store Maps keep their elements in
 
 
 @dataclasses.dataclass
@@ -53,6 +54,7 @@ class NodeContext:
     path: tuple[str, ...]
     provided: frozenset[str]
     input_keys: dict[str, str]
+    label: str = ""
 
     @property
     def registry(self) -> Registry:
@@ -65,6 +67,10 @@ class NodeContext:
     @property
     def cancel(self) -> CancelToken:
         return self.env.cancel
+
+    @property
+    def elements(self) -> ElementMemory | None:
+        return self.env.elements
 
     def emit(self, kind: str, **fields: Any) -> None:
         """Report an event about this node (an `items` event is also kept for the cache)."""
@@ -188,7 +194,7 @@ class LevelRun:
         if cache is not None and self._served_from_cache(node, cache, key):
             return
         self._emit(ev.STARTED, node.id)
-        context = NodeContext(self.env, (*self.prefix, node.id), frozenset(inputs.provided), inputs.keys)
+        context = NodeContext(self.env, (*self.prefix, node.id), frozenset(inputs.provided), inputs.keys, node.label)
         try:
             produced = instance.execute(inputs.values, context)
             missing = [p.name for p in instance.output_ports() if p.name not in (produced or {})]

@@ -11,9 +11,11 @@ import itertools
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from pflow_studio.nodes.api import ElementOutcome, ExecutionContext, NodeError, NodeType
+from pflow_studio.nodes.api import ElementOutcome, ExecutionContext, MapMemory, NodeError, NodeType
 from pflow_studio.runtime import events as ev
+from pflow_studio.runtime import keys
 from pflow_studio.runtime.body_task import BodyTask
+from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.errors import MapItemsFailed
 from pflow_studio.runtime.model import Node, Workflow
 from pflow_studio.runtime.run_record import item_records
@@ -30,6 +32,8 @@ class FunctionContainer(Protocol):
     def function(self) -> NodeType | None: ...
 
     def fed_ports(self) -> list[str]: ...
+
+    def is_cacheable(self) -> bool: ...
 
 
 def build_elements(
@@ -91,17 +95,74 @@ def run_filter(container: FunctionContainer, inputs: dict[str, Any], context: Ex
 
 def _run_elements(
     container: FunctionContainer, items: list[dict[str, Any]], context: ExecutionContext
-) -> Sequence[ElementOutcome]:
-    """Hand every element to the context's runner, reporting progress, then the `items` event."""
-    task = BodyTask(container.body, container.function_node().id, context.registry)
+) -> list[ElementOutcome]:
+    """Run every element not served from the element store on the context's runner, reporting progress;
+    then (also when stopped or failed midway) the `items` event with what became of each element."""
     total = len(items)
-    context.emit(ev.PROGRESS, done=0, total=total)
-    outcomes = context.runner.map(
-        task, items, progress=lambda done, n: context.emit(ev.PROGRESS, done=done, total=n), cancel=context.cancel)
-    context.emit(ev.ITEMS, done=sum(1 for o in outcomes if o.ok), total=total,
+    memory = _open_memory(container, items, context)
+    served = dict(memory.served) if memory is not None else {}
+    pending = [index for index in range(total) if index not in served]
+    finished: dict[int, ElementOutcome] = dict(served)
+    taken: set[int] = set()
+
+    def take(batch: Sequence[ElementOutcome]) -> None:
+        for outcome in batch:  # runner indices are positions in `pending`: make them the Map's
+            outcome.index = pending[outcome.index]
+            finished[outcome.index] = outcome
+            taken.add(id(outcome))
+        if memory is not None:
+            memory.record(batch)
+
+    def progress(done: int, _: int) -> None:
+        context.emit(ev.PROGRESS, done=len(served) + done, total=total, details={"stored": len(served)})
+
+    progress(0, len(pending))
+    state = "error"
+    try:
+        if pending:
+            returned = context.runner.map(task_of(container, context), [items[i] for i in pending], progress=progress,
+                                          cancel=context.cancel, on_outcomes=take)
+            take([outcome for outcome in returned if id(outcome) not in taken])  # a runner that does not stream
+        state = "ok" if all(o.ok for o in finished.values()) else "failed"
+    except Cancelled:
+        state = "cancelled"
+        raise
+    finally:
+        _settle(context, memory, state, items, finished)
+    return [finished[index] for index in range(total)]
+
+
+def task_of(container: FunctionContainer, context: ExecutionContext) -> BodyTask:
+    """The picklable task running the container's body for one element."""
+    return BodyTask(container.body, container.function_node().id, context.registry)
+
+
+def _open_memory(container: FunctionContainer, items: list[dict[str, Any]],
+                 context: ExecutionContext) -> MapMemory | None:
+    """The Map's elements in the run's element store, or None (no store, or a body that must not be reused)."""
+    store = context.elements
+    if store is None or not items or not keys.is_cacheable(container, context.registry):
+        return None
+    fed = container.fed_ports()
+    bindings = items[0]
+    broadcast = {name: value for name, value in bindings.items() if name not in fed}
+    settings = {name: container.values.get(name) for name in ("mode", "mapped", "input_ports", "combine")}
+    return store.open_map(context.path, context.label, container.body, container.function_node().id, settings,
+                          broadcast, fed, items, context.registry)
+
+
+def _settle(context: ExecutionContext, memory: MapMemory | None, state: str, items: list[dict[str, Any]],
+            finished: dict[int, ElementOutcome]) -> None:
+    """End the Map's run in the store and report every element (`not_run` for those that did not run)."""
+    total = len(items)
+    not_run = [index for index in range(total) if index not in finished]
+    if memory is not None:
+        memory.finish(state, not_run)
+    outcomes = [finished.get(index) for index in range(total)]
+    done = [o for o in outcomes if o is not None]
+    context.emit(ev.ITEMS, done=sum(1 for o in done if o.ok), total=total,
                  details={"runner": context.runner.name, "items": item_records(outcomes),
-                          "failures": _failure_details(outcomes, items)})
-    return outcomes
+                          "failures": _failure_details(done, items)})
 
 
 def _chosen_output(container: FunctionContainer) -> str:

@@ -9,13 +9,16 @@ node) both use it, and `write` saves the record atomically (temp file + rename).
 
     entry = {"path": [container ids..., node id], "label": the node's label,
              "runner": the runner's name ("serial", "cluster"),
-             "started": first element's start, "finished": last element's end,
-             "total": elements, "failed": elements that failed, "items": [item, ...]}
+             "started": first start of an element run now, "finished": last end of one,
+             "total": elements, "failed": elements that failed, "cached": elements served from the element
+             store, "not_run": elements not run (the run was stopped, or the cluster failed),
+             "items": [item, ...]}
     item  = {"index", "engine", "host", "started", "finished", "status", "error"}
 
-Times are Unix seconds; `engine` is the ipyparallel engine id, or None in-process; `status` is "ok" or
-"failed", and `error` is empty unless it failed. `item_records` makes the items from a runner's outcomes
-(the executor puts them in the `items` event).
+Times are Unix seconds; `engine` is the ipyparallel engine id, or None in-process; `status` is "ok",
+"failed", "cached" (its engine, host and times are those of the run that computed it) or "not_run";
+`error` is empty unless it failed. `item_records` makes the items from a runner's outcomes (the
+executor puts them in the `items` event).
 """
 
 from __future__ import annotations
@@ -36,13 +39,21 @@ FORMAT = "pflow-studio-run-record"
 VERSION = 1
 
 
-def item_records(outcomes: Iterable[ItemOutcome]) -> list[dict[str, Any]]:
-    """One JSON-able dict per element, in the order given."""
+def item_records(outcomes: Iterable[ItemOutcome | None], start: int = 0) -> list[dict[str, Any]]:
+    """One JSON-able dict per element, in the order given (None: element `start + position` did not run)."""
     return [
+        {"index": start + position, "engine": None, "host": "", "started": 0.0, "finished": 0.0,
+         "status": "not_run", "error": ""} if o is None else
         {"index": o.index, "engine": o.engine, "host": o.host, "started": o.started, "finished": o.finished,
-         "status": "ok" if o.ok else "failed", "error": "" if o.ok else o.error}
-        for o in outcomes
+         "status": _status(o), "error": "" if o.ok else o.error}
+        for position, o in enumerate(outcomes)
     ]
+
+
+def _status(outcome: ItemOutcome) -> str:
+    if outcome.cached:
+        return "cached"
+    return "ok" if outcome.ok else "failed"
 
 
 class RunRecord:
@@ -56,11 +67,13 @@ class RunRecord:
                   label: str = "") -> dict[str, Any]:
         """Append one Map run given its element records (an `items` event's details); returns its entry."""
         now = time.time()
+        ran = [i for i in items if i["status"] in ("ok", "failed")]
+        counts = {status: sum(1 for i in items if i["status"] == status) for status in ("failed", "cached", "not_run")}
         entry = {
             "path": list(path), "label": label, "runner": runner,
-            "started": min((i["started"] for i in items), default=now),
-            "finished": max((i["finished"] for i in items), default=now),
-            "total": len(items), "failed": sum(1 for i in items if i["status"] != "ok"), "items": items,
+            "started": min((i["started"] for i in ran), default=now),
+            "finished": max((i["finished"] for i in ran), default=now),
+            "total": len(items), **counts, "items": items,
         }
         with self._lock:
             self.maps.append(entry)

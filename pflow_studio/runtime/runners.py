@@ -1,16 +1,21 @@
 """Map runners: how a Map's elements are run. The executor treats a runner as a pluggable object.
 
-A runner's `map(task, items, progress=..., cancel=...)` calls `task(bindings)` once per element
-(`items[i]` is a dict of function input values) and returns one `ItemOutcome` per element, in
-input order, whatever happened: an element that raises does not stop the others. It calls
-`progress(done, total)` as elements finish and raises `Cancelled` when the token is cancelled.
-`SerialRunner` runs in-process; the ipyparallel runner lives with the cluster code.
+A runner's `map(task, items, progress=..., cancel=..., on_outcomes=...)` calls `task(bindings)` once per
+element (`items[i]` is a dict of function input values) and returns one `ItemOutcome` per element, in
+input order, whatever happened: an element that raises does not stop the others. As elements finish it
+calls `progress(done, total)`, and `on_outcomes(outcomes)` with each batch of finished ones (every
+element exactly once, as soon as it is known: a Map stores them as they arrive, and keeps them when the
+run is stopped). It raises `Cancelled` when the token is cancelled. What an element prints to stdout and
+stderr is captured into its outcome. `SerialRunner` runs in-process; the ipyparallel runner lives with
+the cluster code.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import socket
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -19,6 +24,7 @@ from typing import Any, Protocol
 from pflow_studio.runtime.cancel import CancelToken
 
 Progress = Callable[[int, int], None]
+HOST = socket.gethostname()
 
 
 @dataclasses.dataclass(slots=True)
@@ -34,6 +40,12 @@ class ItemOutcome:
     host: str = ""
     started: float = 0.0
     finished: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    cached: bool = False  # served from the element store, not run now
+
+
+Outcomes = Callable[[Sequence[ItemOutcome]], None]
 
 
 class Runner(Protocol):
@@ -46,22 +58,56 @@ class Runner(Protocol):
         *,
         progress: Progress,
         cancel: CancelToken,
+        on_outcomes: Outcomes | None = None,
     ) -> list[ItemOutcome]: ...
 
 
+class OutputCapture:
+    """Captures what the code in its `with` block prints to stdout and stderr (the process-wide streams),
+    and tells what was printed since the last look: `take()` -> (stdout, stderr)."""
+
+    def __enter__(self) -> OutputCapture:
+        self.out, self.err = io.StringIO(), io.StringIO()
+        self._seen = (0, 0)
+        self._saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = self.out, self.err
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdout, sys.stderr = self._saved
+
+    def take(self) -> tuple[str, str] | None:
+        """What was printed since the last call, or None when nothing was (the cheap, common case)."""
+        seen = self.out.tell(), self.err.tell()
+        if seen == self._seen:
+            return None
+        (out_from, err_from), self._seen = self._seen, seen
+        return self.out.getvalue()[out_from:], self.err.getvalue()[err_from:]
+
+
+def failed_outcome(exc: BaseException, index: int, started: float) -> ItemOutcome:
+    """The outcome of an element whose task raised `exc` (a body failure carries its formatted traceback)."""
+    inner = getattr(exc, "inner_traceback", None)  # a failure inside the body, already formatted
+    return ItemOutcome(
+        index, False, error=str(exc) if inner is not None else f"{type(exc).__name__}: {exc}",
+        traceback=inner if inner is not None else "".join(traceback.format_exception(exc)),
+        host=HOST, started=started, finished=time.time(),
+    )
+
+
 def run_item(task: Callable[[dict[str, Any]], dict[str, Any]], index: int, bindings: dict[str, Any]) -> ItemOutcome:
-    """Run one element under its own error capture (also used on engines)."""
+    """Run one element under its own error capture, capturing what it prints."""
     started = time.time()
-    try:
-        value = task(bindings)
-    except Exception as exc:
-        inner = getattr(exc, "inner_traceback", None)  # a failure inside the body, already formatted
-        return ItemOutcome(
-            index, False, error=str(exc) if inner is not None else f"{type(exc).__name__}: {exc}",
-            traceback=inner if inner is not None else "".join(traceback.format_exception(exc)),
-            host=socket.gethostname(), started=started, finished=time.time(),
-        )
-    return ItemOutcome(index, True, value, host=socket.gethostname(), started=started, finished=time.time())
+    with OutputCapture() as capture:
+        try:
+            outcome = ItemOutcome(index, True, task(bindings), host=HOST, started=started)
+        except Exception as exc:
+            outcome = failed_outcome(exc, index, started)
+        printed = capture.take()
+    outcome.finished = outcome.finished or time.time()
+    if printed is not None:
+        outcome.stdout, outcome.stderr = printed
+    return outcome
 
 
 class SerialRunner:
@@ -76,11 +122,15 @@ class SerialRunner:
         *,
         progress: Progress,
         cancel: CancelToken,
+        on_outcomes: Outcomes | None = None,
     ) -> list[ItemOutcome]:
         outcomes = []
         total = len(items)
         for index, bindings in enumerate(items):
             cancel.raise_if_cancelled()
-            outcomes.append(run_item(task, index, bindings))
+            outcome = run_item(task, index, bindings)
+            outcomes.append(outcome)
+            if on_outcomes is not None:
+                on_outcomes((outcome,))
             progress(index + 1, total)
         return outcomes

@@ -7,10 +7,11 @@ blob=...)`), and is kept under its digest; later chunks carry only the digest an
 its neighbours, and returns one compact result per chunk, already serialized (so an unpicklable
 value fails only its own element):
 
-    (host, values, failures, stamps)
+    (host, values, failures, stamps, printed)
 
 `values[i]` is element i's result (None if it failed), `failures` maps the offset of each failed
-element to `(error, traceback)`, and `stamps` (an `array("d")`, one more than `values`) holds the
+element to `(error, traceback)`, `printed` the offset of each element that printed to
+`(stdout, stderr)`, and `stamps` (an `array("d")`, one more than `values`) holds the
 clock before the first element and after each one: element i ran from `stamps[i]` to `stamps[i+1]`.
 With a `budget` (seconds) the engine stops after the element that uses it up (at least one runs),
 so `values` may be shorter than the chunk: the client sends the rest again. An engine that holds
@@ -26,7 +27,6 @@ import dataclasses
 import itertools
 import pickle
 import socket
-import sys
 import time
 import traceback
 from array import array
@@ -35,7 +35,7 @@ from typing import Any
 
 import cloudpickle
 
-from pflow_studio.runtime.runners import ItemOutcome, run_item
+from pflow_studio.runtime.runners import ItemOutcome, OutputCapture, failed_outcome
 
 MISSING = "pflow-studio:missing-body"
 KEEP = 16  # bodies kept per engine (least recently used are dropped)
@@ -45,6 +45,7 @@ _BLOBS: OrderedDict[str, bytes] = OrderedDict()
 _LOADED: dict[str, Any] = {}
 
 Failures = dict[int, tuple[str, str]]
+Printed = dict[int, tuple[str, str]]  # offset -> (stdout, stderr) of the elements that printed
 
 
 def store_body(digest: str, blob: bytes) -> str:
@@ -85,37 +86,35 @@ def run_chunk(digest: str, start: int, payload: bytes, blob: bytes | None = None
         return dump_result([None] * len(items), failures, array("d", [now] * (len(items) + 1)), start)
     values: list[Any] = []
     failures: Failures = {}
+    printed: Printed = {}
     stamps = [clock()]
     deadline = stamps[0] + budget if budget is not None else float("inf")
     keep, stamp = values.append, stamps.append
-    for bindings in items:  # the hot loop of a Map over small elements: keep it lean
-        try:
-            keep(task(bindings))
-        except Exception:  # the error text exactly as run_item gives it (re-run only to format it)
-            o = run_item(_Raise(sys.exc_info()[1]), start + len(values), bindings)
-            failures[len(values)] = (o.error, o.traceback)
-            keep(None)
-        now = clock()
-        stamp(now)
-        if now >= deadline:
-            break
-    return dump_result(values, failures, array("d", stamps), start)
+    with OutputCapture() as capture:
+        take = capture.take
+        for bindings in items:  # the hot loop of a Map over small elements: keep it lean
+            try:
+                keep(task(bindings))
+            except Exception as exc:
+                failed = failed_outcome(exc, start + len(values), 0.0)
+                failures[len(values)] = (failed.error, failed.traceback)
+                keep(None)
+            now = clock()
+            stamp(now)
+            text = take()
+            if text is not None:
+                printed[len(values) - 1] = text
+            if now >= deadline:
+                break
+    return dump_result(values, failures, array("d", stamps), start, printed=printed)
 
 
-class _Raise:
-    """A task that re-raises a captured exception, so `run_item` formats it the usual way."""
-
-    def __init__(self, exc: BaseException | None) -> None:
-        self.exc = exc
-
-    def __call__(self, bindings: Any) -> Any:
-        raise self.exc  # type: ignore[misc]
-
-
-def dump_result(values: list[Any], failures: Failures, stamps: array, start: int, host: str = HOST) -> bytes:
+def dump_result(values: list[Any], failures: Failures, stamps: array, start: int, host: str = HOST,
+                printed: Printed | None = None) -> bytes:
     """Serialize a chunk's result; a value that cannot be serialized turns into its element's failure."""
+    printed = printed or {}
     try:
-        return cloudpickle.dumps((host, values, failures, stamps))
+        return cloudpickle.dumps((host, values, failures, stamps, printed))
     except Exception:
         pass
     values = list(values)
@@ -128,7 +127,7 @@ def dump_result(values: list[Any], failures: Failures, stamps: array, start: int
             failures[offset] = (f"the result of element {start + offset} cannot be sent back from the engine "
                                 f"({type(value).__name__} value): {type(exc).__name__}: {exc}",
                                 "".join(traceback.format_exception(exc)))
-    return cloudpickle.dumps((host, values, failures, stamps))
+    return cloudpickle.dumps((host, values, failures, stamps, printed))
 
 
 @dataclasses.dataclass(slots=True)
@@ -143,7 +142,7 @@ class DecodedChunk:
 def decode_result(data: bytes, start: int, engine: int | None = None) -> DecodedChunk:
     """Read a chunk result (`run_chunk`, `dump_result`) whose element 0 is Map element `start`, run on
     `engine`: element i ran from `stamps[i]` to `stamps[i+1]`."""
-    host, values, failures, stamps = pickle.loads(data)
+    host, values, failures, stamps, printed = pickle.loads(data)
     times = stamps.tolist()
     ran = len(values)
     same = itertools.repeat  # the hot path of a Map over small elements: outcomes built by one map()
@@ -152,4 +151,6 @@ def decode_result(data: bytes, start: int, engine: int | None = None) -> Decoded
     for offset, (error, trace) in failures.items():
         outcomes[offset] = ItemOutcome(start + offset, False, None, error, trace, engine, host,
                                        times[offset], times[offset + 1])
+    for offset, (stdout, stderr) in printed.items():
+        outcomes[offset].stdout, outcomes[offset].stderr = stdout, stderr
     return DecodedChunk(outcomes, times[ran] - times[0])

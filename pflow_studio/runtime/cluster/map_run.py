@@ -24,7 +24,7 @@ from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
-from pflow_studio.runtime.runners import ItemOutcome, Progress
+from pflow_studio.runtime.runners import ItemOutcome, Outcomes, Progress
 
 if TYPE_CHECKING:
     from pflow_studio.runtime.cluster.runner import ClusterRunner
@@ -53,8 +53,9 @@ class MapRun:
     """One map over the cluster, for its `ClusterRunner` (see `runner`)."""
 
     def __init__(self, runner: ClusterRunner, task: Callable, items: Sequence[Any], progress: Progress,
-                 cancel: CancelToken) -> None:
+                 cancel: CancelToken, on_outcomes: Outcomes | None = None) -> None:
         self.runner = runner
+        self.on_outcomes = on_outcomes
         self.memory = runner.memory
         self.task = task
         self.items = items
@@ -122,9 +123,9 @@ class MapRun:
             else:
                 return
             runs, bad = encode_chunk(self.items, start, stop)
-            for item in bad:
-                now = time.time()
-                self._settle_item(ItemOutcome(item.index, False, error=item.error, started=now, finished=now))
+            now = time.time()
+            self._settle_items([ItemOutcome(item.index, False, error=item.error, started=now, finished=now)
+                                for item in bad])
             budget = self.sizer.budget(stop - start)
             for run_start, payload, size in runs:
                 # even shares skip the load balancer's extra hop: one straight to each engine, once per run
@@ -194,6 +195,8 @@ class MapRun:
         self.sizer.observe(ran, decoded.seconds)
         self.outcomes[chunk.start:chunk.start + ran] = decoded.outcomes
         self.done += ran
+        if self.on_outcomes is not None:
+            self.on_outcomes(decoded.outcomes)
         self.progress(self.done, self.total)
         self.runner.notify(RunnerNotice(NoticeKind.CHUNK, f"{ran} elements done on engine {engine}", engine,
                                         self.done, self.total))
@@ -210,10 +213,15 @@ class MapRun:
             self._push([engine])
         self._submit(chunk)
 
-    def _settle_item(self, outcome: ItemOutcome) -> None:
-        if self.outcomes[outcome.index] is None:
-            self.done += 1
-        self.outcomes[outcome.index] = outcome
+    def _settle_items(self, outcomes: list[ItemOutcome]) -> None:
+        """Take in outcomes made on this side (elements that could not be sent, chunks that failed as a
+        whole); an element already settled keeps its first outcome."""
+        fresh = [outcome for outcome in outcomes if self.outcomes[outcome.index] is None]
+        for outcome in fresh:
+            self.outcomes[outcome.index] = outcome
+        self.done += len(fresh)
+        if fresh and self.on_outcomes is not None:
+            self.on_outcomes(fresh)
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
         """A chunk lost with its engine: resubmit it load-balanced, at most `max_losses` times."""
@@ -235,9 +243,8 @@ class MapRun:
 
     def _fail_rows(self, chunk: _Chunk, engine: int | None, message: str, trace: str) -> None:
         now = time.time()
-        for index in range(chunk.start, chunk.start + chunk.size):
-            self._settle_item(ItemOutcome(index, False, error=message, traceback=trace, engine=engine,
-                                          started=now, finished=now))
+        self._settle_items([ItemOutcome(index, False, error=message, traceback=trace, engine=engine, started=now,
+                                        finished=now) for index in range(chunk.start, chunk.start + chunk.size)])
         self.progress(self.done, self.total)
 
     def _forget(self, ar: Any) -> None:

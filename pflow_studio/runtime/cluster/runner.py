@@ -42,7 +42,7 @@ from pflow_studio.runtime.cluster.errors import ControllerLost
 from pflow_studio.runtime.cluster.map_run import MapRun
 from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import RunnerNotice
-from pflow_studio.runtime.runners import ItemOutcome, Progress
+from pflow_studio.runtime.runners import ItemOutcome, Outcomes, Progress
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +123,12 @@ class ClusterRunner:
         *,
         progress: Progress,
         cancel: CancelToken,
+        on_outcomes: Outcomes | None = None,
     ) -> list[ItemOutcome]:
         """Run `task` once per element of `items` on the cluster: one `ItemOutcome` per element, in input
         order (the runner protocol of `runtime.runners`; the behaviour is in the module docstring)."""
         try:
-            return MapRun(self, task, items, progress, cancel).run()
+            return MapRun(self, task, items, progress, cancel, on_outcomes).run()
         except ControllerLost:
             if self._provider is not None:
                 self._client = None  # ask the provider again next time

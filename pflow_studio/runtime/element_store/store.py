@@ -1,0 +1,339 @@
+"""`ElementStore`: Map elements' outcomes by key, the Map runs that used them, a size cap.
+
+Reading: `recall(keys)` gives the stored successful outcomes among `keys` (failed elements are kept for
+inspection but never served). Writing, per Map run: `begin_run` (a `runs` row), `record` (one transaction
+per batch: the elements and their `run_items` rows), `finish_run` (the elements that did not run, the run's
+state). Inspection: `last_run`, `run_items`, `element`, `info`. Upkeep: `evict` (least recently used first,
+down to 90% of `max_bytes`), `clear`.
+
+Every call is safe to make from any thread (one SQLite connection per thread) and from several processes at
+once. A store that fails in use (disk full, damaged under our feet) is switched off for this process with
+one warning: the run goes on without it, never crashes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import pathlib
+import pickle
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from pflow_studio.runtime.element_store.database import StoreUnavailable, open_database, transaction
+from pflow_studio.runtime.element_store.location import DEFAULT_MAX_BYTES, FILE_NAME, store_directory
+from pflow_studio.runtime.element_store.records import (
+    STATUS_NAMES,
+    ElementDetail,
+    ElementRow,
+    ItemRow,
+    RunInfo,
+    StoredElement,
+    StoreInfo,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 500  # keys per SELECT ... IN (...)
+KEPT_RUNS = 3  # runs remembered per Map (older ones are forgotten, their elements stay)
+
+
+
+class ElementStore:
+    """See the module docstring. `directory`: see `location.store_directory`."""
+
+    def __init__(self, directory: str | pathlib.Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.path = store_directory(directory) / FILE_NAME
+        self.max_bytes = max_bytes
+        self.warn = warn or log.warning
+        self.disabled = ""  # why the store was switched off for this process ("" while it works)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = open_database(self.path, self.warn)
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    @contextlib.contextmanager
+    def _using(self, what: str) -> Iterator[sqlite3.Connection | None]:
+        """The thread's connection, or None once the store is off; an SQLite or OS error switches it off."""
+        connection = None
+        if not self.disabled:
+            try:
+                connection = self._db()
+            except (sqlite3.Error, StoreUnavailable, OSError) as exc:
+                self._switch_off(what, exc)
+        if connection is None:
+            yield None
+            return
+        try:
+            yield connection
+        except (sqlite3.Error, OSError) as exc:
+            self._switch_off(what, exc)
+
+    def _switch_off(self, what: str, exc: BaseException) -> None:
+        self.disabled = f"{what}: {exc}"
+        self.warn(f"the element store {self.path} is not used any more in this run ({what}: {exc}); "
+                  "results are still computed")
+
+    def close(self) -> None:
+        """Close every connection this store opened (call when no thread uses it any more)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+        self._local = threading.local()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def recall(self, keys: Sequence[bytes | None]) -> dict[int, StoredElement]:
+        """The stored successful elements among `keys`, by position in `keys` (their last use is noted)."""
+        positions: dict[bytes, list[int]] = {}
+        for position, key in enumerate(keys):
+            if key is not None:
+                positions.setdefault(key, []).append(position)
+        found: dict[int, StoredElement] = {}
+        with self._using("reading stored elements") as db:
+            if db is None or not positions:
+                return found
+            unique = list(positions)
+            for start in range(0, len(unique), BATCH):
+                batch = unique[start:start + BATCH]
+                rows = db.execute(
+                    "SELECT key, value, engine, host, started, finished, stdout, stderr FROM elements "
+                    f"WHERE status = 1 AND value IS NOT NULL AND key IN ({','.join('?' * len(batch))})", batch)
+                for key, blob, *rest in rows:
+                    try:
+                        element = StoredElement(pickle.loads(blob), *rest)
+                    except Exception:  # stored by a version that pickled differently: run it again
+                        continue
+                    for position in positions[key]:
+                        found[position] = element
+            self._touch(db, [keys[p] for p in found])
+        return found  # also when the store failed while reading: what was found so far
+
+    def _touch(self, db: sqlite3.Connection, keys: Iterable[bytes | None]) -> None:
+        now = time.time()
+        with transaction(db):
+            db.executemany("UPDATE elements SET used = ? WHERE key = ?", ((now, key) for key in set(keys)))
+
+    # -- writing one Map run -------------------------------------------------------------------
+
+    def begin_run(self, scope: str, path: Sequence[str], label: str, body: str, total: int,
+                  broadcast: bytes | None, served: Sequence[tuple[int, bytes | None]]) -> int | None:
+        """Start a run of the Map at `path` in `scope` (the project); `served` lists (index, key) of the
+        elements served from the store. Returns the run's id (None when the store is off)."""
+        with self._using("starting a Map run") as db:
+            if db is None:
+                return None
+            joined = "/".join(path)
+            with transaction(db):
+                run = db.execute(
+                    "INSERT INTO runs (scope, path, label, body, broadcast, total, state, started) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 'running', ?)",
+                    (scope, joined, label, body, broadcast, total, time.time())).lastrowid
+                db.executemany("INSERT INTO run_items (run, idx, key, status) VALUES (?, ?, ?, 3)",
+                               ((run, index, key) for index, key in served))
+                self._forget_old_runs(db, scope, joined)
+            return run
+        return None
+
+    def _forget_old_runs(self, db: sqlite3.Connection, scope: str, path: str) -> None:
+        old = [row[0] for row in db.execute(
+            "SELECT id FROM runs WHERE scope = ? AND path = ? ORDER BY id DESC LIMIT -1 OFFSET ?",
+            (scope, path, KEPT_RUNS))]
+        for run in old:
+            db.execute("DELETE FROM run_items WHERE run = ?", (run,))
+            db.execute("DELETE FROM runs WHERE id = ?", (run,))
+
+    def record(self, run: int | None, rows: Sequence[ElementRow], items: Sequence[tuple[int, bytes | None, int]]
+               ) -> None:
+        """Store finished elements (`rows`, see `ElementRow`) and their run items (index, key, status), in
+        one transaction: after a crash either all of them are there or none."""
+        with self._using("storing elements") as db:
+            if db is None:
+                return
+            with transaction(db):
+                db.executemany(f"INSERT OR REPLACE INTO elements VALUES ({','.join('?' * 17)})", rows)
+                if run is not None:
+                    db.executemany("INSERT OR REPLACE INTO run_items (run, idx, key, status) VALUES (?, ?, ?, ?)",
+                                   ((run, index, key, status) for index, key, status in items))
+
+    def finish_run(self, run: int | None, state: str, not_run: Sequence[tuple[int, bytes | None]]) -> None:
+        """End a run: its state ("ok", "failed", "cancelled", "error") and the elements that did not run."""
+        with self._using("ending a Map run") as db:
+            if db is None or run is None:
+                return
+            with transaction(db):
+                db.executemany("INSERT OR REPLACE INTO run_items (run, idx, key, status) VALUES (?, ?, ?, 4)",
+                               ((run, index, key) for index, key in not_run))
+                db.execute("UPDATE runs SET state = ?, finished = ? WHERE id = ?", (state, time.time(), run))
+        self.evict()
+
+    # -- inspection ----------------------------------------------------------------------------
+
+    def last_run(self, scope: str, path: Sequence[str]) -> RunInfo | None:
+        """The latest run of the Map at `path` in `scope`, with its element counts by status."""
+        with self._using("reading Map runs") as db:
+            if db is None:
+                return None
+            row = db.execute("SELECT id, scope, path, label, body, total, state, started, finished FROM runs "
+                             "WHERE scope = ? AND path = ? ORDER BY id DESC LIMIT 1",
+                             (scope, "/".join(path))).fetchone()
+            if row is None:
+                return None
+            counts = dict.fromkeys(STATUS_NAMES.values(), 0)
+            for status, count in db.execute("SELECT status, count(*) FROM run_items WHERE run = ? GROUP BY status",
+                                            (row[0],)):
+                counts[STATUS_NAMES[status]] = count
+            return RunInfo(row[0], row[1], tuple(filter(None, row[2].split("/"))), *row[3:], counts)
+        return None
+
+    def run_items(self, run: int, *, statuses: Sequence[int] = (), search: str = "", order: str = "idx",
+                  descending: bool = False, offset: int = 0, limit: int = 200) -> list[ItemRow]:
+        """A page of a run's elements, filtered by status codes and a text (in inputs, outputs or error),
+        sorted by `order` (one of `ITEM_ORDERS`)."""
+        where, params = _item_filter(run, statuses, search)
+        column = ITEM_ORDERS[order]
+        direction = "DESC" if descending else "ASC"
+        with self._using("reading a Map run") as db:
+            if db is None:
+                return []
+            rows = db.execute(
+                "SELECT i.idx, i.key, i.status, coalesce(e.input_text, ''), coalesce(e.preview, ''), "
+                "coalesce(e.error, ''), e.engine, coalesce(e.host, ''), coalesce(e.started, 0), "
+                "coalesce(e.finished, 0), e.key IS NOT NULL FROM run_items i LEFT JOIN elements e ON e.key = i.key "
+                f"{where} ORDER BY {column} {direction}, i.idx LIMIT ? OFFSET ?", (*params, limit, offset))
+            return [ItemRow(index, key, STATUS_NAMES[status], *rest[:-1], bool(rest[-1]))
+                    for index, key, status, *rest in rows]
+        return []
+
+    def count_items(self, run: int, *, statuses: Sequence[int] = (), search: str = "") -> int:
+        """How many of a run's elements `run_items` would list with these filters."""
+        where, params = _item_filter(run, statuses, search)
+        with self._using("reading a Map run") as db:
+            if db is None:
+                return 0
+            return int(db.execute("SELECT count(*) FROM run_items i LEFT JOIN elements e ON e.key = i.key "
+                                  f"{where}", params).fetchone()[0])
+        return 0
+
+    def element(self, key: bytes) -> ElementDetail | None:
+        """All that is stored about the element `key` (None when it is not stored)."""
+        with self._using("reading an element") as db:
+            if db is None:
+                return None
+            row = db.execute("SELECT status, inputs, value, error, traceback, stdout, stderr, engine, host, started, "
+                             "finished FROM elements WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            status, inputs, value, *rest = row
+            return ElementDetail(key, STATUS_NAMES[status], _unpickled(inputs), _unpickled(value), *rest)
+        return None
+
+    # -- upkeep --------------------------------------------------------------------------------
+
+    def stored_bytes(self) -> int:
+        with self._using("reading the store size") as db:
+            if db is None:
+                return 0
+            return int(db.execute("SELECT value FROM meta WHERE key = 'bytes'").fetchone()[0])
+        return 0
+
+    def evict(self) -> int:
+        """When the store is over `max_bytes`, drop the least recently used elements until it is at most 90%
+        of it; returns how many were dropped."""
+        dropped = 0
+        with self._using("evicting old elements") as db:
+            if db is None or self.stored_bytes() <= self.max_bytes:
+                return 0
+            goal = int(self.max_bytes * 0.9)
+            while (excess := self.stored_bytes() - goal) > 0:
+                with transaction(db):
+                    chosen, freed = [], 0
+                    for key, size in db.execute("SELECT key, size FROM elements ORDER BY used LIMIT ?", (BATCH,)):
+                        chosen.append(key)
+                        freed += size
+                        if freed >= excess:
+                            break
+                    if not chosen:
+                        break
+                    db.executemany("DELETE FROM elements WHERE key = ?", ((key,) for key in chosen))
+                dropped += len(chosen)
+        return dropped
+
+    def clear(self, bodies: Iterable[str] | None = None) -> int:
+        """Forget every element (or those of the given body signatures) and their runs; how many elements."""
+        with self._using("clearing the store") as db:
+            if db is None:
+                return 0
+            chosen = None if bodies is None else list(bodies)
+            with transaction(db):
+                if chosen is None:
+                    count = db.execute("DELETE FROM elements").rowcount
+                    db.execute("DELETE FROM run_items")
+                    db.execute("DELETE FROM runs")
+                else:
+                    count = 0
+                    for body in chosen:
+                        count += db.execute("DELETE FROM elements WHERE body = ?", (body,)).rowcount
+                        db.execute("DELETE FROM run_items WHERE run IN (SELECT id FROM runs WHERE body = ?)", (body,))
+                        db.execute("DELETE FROM runs WHERE body = ?", (body,))
+            if chosen is None:
+                db.execute("VACUUM")
+            return count
+        return 0
+
+    def info(self, bodies: Iterable[str] | None = None) -> StoreInfo:
+        """What the store holds (only the elements of the given body signatures, when given)."""
+        with self._using("reading the store") as db:
+            if db is None:
+                return StoreInfo(str(self.path), 0, self.max_bytes, 0, 0, 0, 0)
+            chosen = None if bodies is None else list(bodies)
+            where, params = ("", []) if chosen is None else (
+                f"WHERE body IN ({','.join('?' * len(chosen))})", chosen)
+            total, size, ok = db.execute(
+                f"SELECT count(*), coalesce(sum(size), 0), coalesce(sum(status = 1), 0) FROM elements {where}",
+                params).fetchone()
+            runs = db.execute(f"SELECT count(*) FROM runs {where}", params).fetchone()[0]
+            return StoreInfo(str(self.path), int(size), self.max_bytes, int(total), int(ok), int(total - ok),
+                             int(runs))
+        return StoreInfo(str(self.path), 0, self.max_bytes, 0, 0, 0, 0)
+
+
+ITEM_ORDERS = {"idx": "i.idx", "status": "i.status", "input": "e.input_text", "output": "e.preview",
+               "engine": "e.engine", "host": "e.host", "duration": "(e.finished - e.started)", "error": "e.error"}
+"""The columns the work-item view may sort by."""
+
+
+def _item_filter(run: int, statuses: Sequence[int], search: str) -> tuple[str, list[Any]]:
+    where, params = "WHERE i.run = ?", [run]
+    if statuses:
+        where += f" AND i.status IN ({','.join('?' * len(statuses))})"
+        params += list(statuses)
+    if search:
+        where += " AND (e.input_text LIKE ? OR e.preview LIKE ? OR e.error LIKE ?)"
+        params += [f"%{search}%"] * 3
+    return where, params
+
+
+def _unpickled(blob: bytes | None) -> Any:
+    if blob is None:
+        return None
+    try:
+        return pickle.loads(blob)
+    except Exception:
+        return None

@@ -1,5 +1,6 @@
 """Suite-wide settings and fixtures: Qt runs offscreen (GUI tests need no display), the shared fixtures of
-tests/support are registered, and the run fails if a cluster process started by the tests outlives them."""
+tests/support are registered, each test has an element store of its own, and the run fails if a cluster
+process started by the tests outlives them."""
 
 import os
 
@@ -13,6 +14,12 @@ import pytest
 from tests.support.processes import end_all_under, processes_under
 
 pytest_plugins = ["tests.support.clusters", "tests.support.canvas", "tests.support.window"]
+
+
+@pytest.fixture(autouse=True)
+def _element_store_of_its_own(tmp_path, monkeypatch):
+    """Every test (and every process it starts) gets an empty element store of its own, never the user's."""
+    monkeypatch.setenv("PFLOW_STUDIO_CACHE_DIR", str(tmp_path / "element-store"))
 
 
 @pytest.fixture(scope="session", autouse=True)

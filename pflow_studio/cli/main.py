@@ -1,4 +1,4 @@
-"""`pflow-studio run | cluster ...`: parse the command line and run the command (`run`, `cluster`).
+"""`pflow-studio run | cluster | cache ...`: parse the command line and run the command.
 
 Exit codes: see `cli.exit_codes`. The desktop app is opened by `pflow_studio.launcher`, not from here.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from pflow_studio.cli.cache import cache_command
 from pflow_studio.cli.cluster import cluster_command
 from pflow_studio.cli.exit_codes import EXIT_USAGE
 from pflow_studio.cli.parser import build_parser
@@ -23,5 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(args)
     if args.command == "cluster":
         return cluster_command(args)
+    if args.command == "cache":
+        return cache_command(args)
     parser.print_help()
     return EXIT_USAGE

@@ -1,4 +1,4 @@
-"""The argument parser of `pflow-studio`: the `run` and `cluster` subcommands."""
+"""The argument parser of `pflow-studio`: the `run`, `cluster` and `cache` subcommands."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import argparse
 import pathlib
 
 from pflow_studio import __version__
+from pflow_studio.cli.cache import add_parser as add_cache_parser
 from pflow_studio.cli.cluster import add_parser as add_cluster_parser
 from pflow_studio.cli.exit_codes import EXIT_USAGE
+from pflow_studio.cli.store_args import add_store_arguments
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,5 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write the Map run record here (default: FILE's name with .run.json, next to it)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     run.add_argument("--traceback", action="store_true", help="print the traceback of each failed node")
+    run.add_argument("--no-cache", action="store_true",
+                     help="neither use nor fill the element store (every Map element runs)")
+    run.add_argument("--plan", action="store_true",
+                     help="run no Map: say per Map how many elements are stored and how many would run")
+    run.add_argument("--json", action="store_true", help="with --plan: print the plan as JSON")
+    add_store_arguments(run)
     add_cluster_parser(commands)
+    add_cache_parser(commands)
     return parser

@@ -6,66 +6,118 @@ default one per core), started only when the first Map runs and stopped when the
 SIGTERM/SIGHUP and Ctrl+C. A line on stderr says which cluster the Maps run on. Progress goes to stderr;
 the output nodes' values go to stdout as JSON (or `--output`); each Map's per-element record (engine,
 host, times, status) goes to `--record`, by default next to the project as `NAME.run.json`.
+Map elements are kept in the element store and served from it on the next run (`--no-cache`: neither
+read nor written; `--cache-dir`, `--cache-size`); `--plan` only says what each Map would run
+(`cli.plan`). Ctrl+C, SIGTERM and SIGHUP stop the run: what finished is kept and recorded.
 Exit codes: see `cli.exit_codes`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import os
+import contextlib
 import pathlib
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
-from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
+from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, fail
+from pflow_studio.cli.plan import plan_command
 from pflow_studio.cli.progress import ProgressBar
-from pflow_studio.common.atomic_file import write_atomic
+from pflow_studio.cli.report import report
+from pflow_studio.cli.store_args import open_store
 from pflow_studio.project.file_format import ProjectFileError, load
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
-from pflow_studio.runtime.executor import Executor, InvalidWorkflow, RunResult
+from pflow_studio.runtime.executor import Executor, InvalidWorkflow
+from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.run_record import RunRecorder
 from pflow_studio.runtime.runners import Runner, SerialRunner
+from pflow_studio.runtime.stored_elements import StoreBinding
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if args.serial and (args.profile is not None or args.engines is not None):
-        return fail("--serial runs Maps in this process: it cannot be combined with --profile or --engines",
-                    EXIT_USAGE)
-    if args.engines is not None and args.engines < 1:
-        return fail(f"--engines must be at least 1, not {args.engines}", EXIT_USAGE)
+    problem = _usage_problem(args)
+    if problem:
+        return fail(problem, EXIT_USAGE)
     try:
         project = load(args.file)
     except ProjectFileError as exc:
         return fail(str(exc), EXIT_USAGE)
-    workflow = project.workflow
+    store = None if args.no_cache else open_store(args, warn=_warn)
+    scope = str(args.file.resolve())
+    try:
+        if args.plan:
+            return plan_command(args, project.workflow, store, scope)
+        return _run(args, project.workflow, None if store is None else StoreBinding(store, scope))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _usage_problem(args: argparse.Namespace) -> str:
+    if args.serial and (args.profile is not None or args.engines is not None):
+        return "--serial runs Maps in this process: it cannot be combined with --profile or --engines"
+    if args.engines is not None and args.engines < 1:
+        return f"--engines must be at least 1, not {args.engines}"
+    if args.json and not args.plan:
+        return "--json goes with --plan (the results are always JSON)"
+    return ""
+
+
+def _run(args: argparse.Namespace, workflow: Workflow, elements: StoreBinding | None) -> int:
+    """Run the workflow; the run record is written also when Ctrl+C or SIGTERM/SIGHUP stopped it."""
     labels = {node.id: node.label for node, _ in workflow.walk()}
     bar = ProgressBar(labels=labels)
     say = (lambda text: None) if args.quiet else (lambda text: bar.say(f"pflow-studio: {text}"))
     recorder = RunRecorder(labels=labels)
     token = CancelToken()
     cluster = _RunCluster(args.profile or "default")
+    stopped: int | None = None
     try:
-        runner: Runner = SerialRunner() if args.serial else _cluster_runner(args, cluster, say)
-        result = Executor(default_registry(), runner=runner, cache=False).run(
-            workflow, listeners=[recorder] if args.quiet else [bar, recorder], cancel=token)
+        with _signals_end_the_run():
+            runner: Runner = SerialRunner() if args.serial else _cluster_runner(args, cluster, say)
+            result = Executor(default_registry(), runner=runner, cache=False).run(
+                workflow, listeners=[recorder] if args.quiet else [bar, recorder], cancel=token, elements=elements)
     except InvalidWorkflow as exc:
         for problem in exc.problems:
             print(f"pflow-studio: invalid workflow: {problem}", file=sys.stderr)
         return fail(f"{args.file}: the workflow is invalid ({len(exc.problems)} problem(s))", EXIT_FAILED)
     except KeyboardInterrupt:
-        token.cancel()
-        return fail("interrupted", EXIT_INTERRUPTED)
+        stopped = EXIT_INTERRUPTED
+    except SystemExit as exc:  # SIGTERM / SIGHUP
+        stopped = exc.code if isinstance(exc.code, int) else EXIT_INTERRUPTED
     finally:
+        token.cancel()
         if not args.quiet:
             bar.finish()
         cluster.shutdown()
     if recorder.record.maps:
         _write_record(recorder, args.record or args.file.with_suffix(".run.json"), say)
-    return _report(args, workflow, labels, result)
+    if stopped is not None:
+        return fail("interrupted" if stopped == EXIT_INTERRUPTED else f"stopped by signal {stopped - 128}", stopped)
+    return report(args, workflow, labels, result)
+
+
+@contextlib.contextmanager
+def _signals_end_the_run() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the run like Ctrl+C does (SystemExit(128 + signal) raised where it runs), so
+    what finished is kept and recorded; the previous handlers come back afterwards."""
+    def end(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {signum: signal.signal(signum, end) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _warn(text: str) -> None:
+    print(f"pflow-studio: warning: {text}", file=sys.stderr)
 
 
 class _RunCluster:
@@ -108,64 +160,3 @@ def _write_record(recorder: RunRecorder, path: pathlib.Path, say: Any) -> None:
         say(f"run record written to {path}")
 
 
-def _report(args: argparse.Namespace, workflow: Any, labels: dict[str, str], result: RunResult) -> int:
-    if result.status != "ok":
-        for failure in result.failures:
-            where = "/".join(labels.get(part, part) for part in failure.path)
-            print(f"pflow-studio: node '{where}' failed: {failure.message}", file=sys.stderr)
-            if isinstance(failure.details, list):
-                _print_failed_items(failure.details, args.traceback)
-            elif args.traceback and failure.traceback:
-                print(failure.traceback, file=sys.stderr)
-        first = result.failures[0] if result.failures else None
-        summary = f"node '{first.label}' failed" if first else f"the run ended {result.status}"
-        return fail(f"{args.file}: {summary}", EXIT_FAILED)
-    text = json.dumps(collect_outputs(workflow, result.outputs), indent=2, default=_json_default,
-                      allow_nan=False) + "\n"
-    if args.output is not None:
-        try:
-            write_atomic(args.output, text)
-        except OSError as exc:
-            return fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_USAGE)
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
-
-
-def _print_failed_items(details: list[dict[str, Any]], tracebacks: bool) -> None:
-    """One line per failed Map element: index, input, engine and host, error (then its traceback)."""
-    for item in details:
-        where = f"engine {item['engine']} on {item['host']}" if item.get("engine") is not None else item.get("host", "")
-        print(f"  element {item['index']} (input {item.get('input')!r:.80}) on {where}: {item['error']}",
-              file=sys.stderr)
-        if tracebacks and item.get("traceback"):
-            print("    " + item["traceback"].rstrip().replace("\n", "\n    "), file=sys.stderr)
-
-
-def collect_outputs(workflow: Any, outputs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """{output node label: {port: value}} for the workflow's output nodes (label clashes get the id)."""
-    results: dict[str, dict[str, Any]] = {}
-    for node_id in workflow.output_nodes():
-        node = workflow.nodes[node_id]
-        name = node.label if node.label not in results else f"{node.label} ({node.id})"
-        results[name] = {port: _plain(value) for port, value in outputs.get(node_id, {}).items()}
-    return results
-
-
-def _plain(value: Any) -> Any:
-    """JSON-friendly: tuples as lists, NaN/inf as strings, paths as strings."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    return repr(value)

@@ -138,3 +138,40 @@ def _pickled(value: Any) -> bytes | None:
         return cloudpickle.dumps(value, protocol=5)
     except Exception:
         return None
+
+
+class PlanOnly(Exception):
+    """Raised instead of running a Map's elements when a run only plans (`PlanBinding`)."""
+
+
+@dataclasses.dataclass
+class MapPlan:
+    """What a Map would do: `total` elements, `stored` of them served from the store, the rest run."""
+
+    path: tuple[str, ...]
+    label: str
+    total: int
+    stored: int
+
+    @property
+    def to_run(self) -> int:
+        return self.total - self.stored
+
+
+class PlanBinding(StoreBinding):
+    """A run that only plans: each Map counts its stored elements (`plans`, by path) and stops there with
+    `PlanOnly`; nothing runs and nothing is written. `store` may be None (nothing is stored)."""
+
+    def __init__(self, store: ElementStore | None, scope: str = "") -> None:
+        super().__init__(store, scope)  # type: ignore[arg-type]
+        self.plans: dict[tuple[str, ...], MapPlan] = {}
+
+    def open_map(self, path: tuple[str, ...], label: str, body: Workflow, function_id: str,
+                 settings: Mapping[str, Any], broadcast: Mapping[str, Any], fed: Sequence[str],
+                 items: Sequence[Mapping[str, Any]], registry: Registry) -> MapElements:
+        stored = 0
+        if self.store is not None:
+            prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
+            stored = self.store.count_stored(cache_keys.element_keys(prefix, fed, items))
+        self.plans[tuple(path)] = MapPlan(tuple(path), label, len(items), stored)
+        raise PlanOnly(f"planned: {stored} of {len(items)} elements stored")

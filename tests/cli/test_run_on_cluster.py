@@ -1,16 +1,19 @@
 """`pflow-studio run FILE` with Maps on a cluster: the embedded default (a local cluster the run starts,
-owns and stops), `--profile` on a running cluster, per-element failures and the run record."""
+owns and stops), `--profile` on a running cluster, per-element failures, the run record, and the element
+store keeping what finished when the run is stopped."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
 import pytest
 
 from pflow_studio.project.file_format import Project, save
+from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.model import Workflow
 from tests.support.paths import ROOT
 from tests.support.processes import processes_under, wait_until
@@ -64,7 +67,8 @@ def test_failed_elements_are_named_with_engine_and_kept_with_skip(ipython_dir, t
     assert skipped.returncode == 0, skipped.stderr
     assert json.loads(skipped.stdout) == {"Inverses": {"result": [1.0, 0.25]}}
     record = json.loads((tmp_path / "reciprocal_skip.run.json").read_text())
-    assert [item["status"] for item in record["maps"][0]["items"]] == ["ok", "failed", "ok"]
+    # the same body and elements: the two that succeeded come from the element store, the failed one ran again
+    assert [item["status"] for item in record["maps"][0]["items"]] == ["cached", "failed", "cached"]
     assert wait_until(lambda: not processes_under(ipython_dir), 10)
 
 
@@ -99,3 +103,34 @@ def test_a_headless_machine_without_qt_runs_the_example_on_a_cluster(ipython_dir
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["Total"] == {"result": 290.0}
     assert wait_until(lambda: not processes_under(ipython_dir), 10)
+
+
+@pytest.mark.timeout(240)
+def test_ctrl_c_mid_map_on_a_cluster_keeps_the_chunks_that_finished(ipython_dir, tmp_path):
+    body = Workflow()
+    body.add_node("py.expression", {"expression": "__import__('time').sleep(0.05) or x", "inputs": ["x"]}, id="f")
+    wf = Workflow()
+    wf.add_node("const.list", {"value": list(range(80))}, id="numbers")
+    wf.add_node("core.map", {"mapped": ["x"]}, id="map", label="Slow", body=body)
+    wf.connect("numbers", "value", "map", "x")
+    project = tmp_path / "slow.pflow"
+    save(Project(wf, {}), project)
+    env = dict(os.environ, IPYTHONDIR=str(ipython_dir), PYTHONPATH=str(ROOT))
+    running = subprocess.Popen([sys.executable, "-m", "pflow_studio", "run", "--engines", "2", str(project)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    store = ElementStore()
+    try:
+        assert wait_until(lambda: store.info().elements >= 10, 120, interval=0.1)
+    finally:
+        store.close()
+    running.send_signal(signal.SIGINT)
+    _, err = running.communicate(timeout=60)
+    assert running.returncode == 130, err
+    items = json.loads(project.with_suffix(".run.json").read_text())["maps"][0]["items"]
+    finished = {item["index"] for item in items if item["status"] == "ok"}
+    assert len(finished) >= 10 and {item["status"] for item in items} == {"ok", "not_run"}
+    assert wait_until(lambda: not processes_under(ipython_dir), 10), "the run's own cluster outlived it"
+    again = pflow(ipython_dir, "run", "-q", "--serial", str(project))
+    assert again.returncode == 0, again.stderr
+    statuses = [i["status"] for i in json.loads(project.with_suffix(".run.json").read_text())["maps"][0]["items"]]
+    assert statuses == ["cached" if index in finished else "ok" for index in range(80)]

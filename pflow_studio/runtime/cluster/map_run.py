@@ -99,8 +99,12 @@ class MapRun:
         cost = self.memory.cost(self.digest)
         probing = cost is None and self.runner.chunksize is None
         self.sizer = ChunkSizer(self.runner.chunksize, cost, max_probe=probe_limit(self.items, 0) if probing else 1)
-        self._fill()
-        self._collect()
+        try:
+            self._fill()
+            self._collect()
+        except (KeyboardInterrupt, SystemExit):  # Ctrl+C / SIGTERM of the process: leave the engines free
+            self._stop_chunks()
+            raise
         if self.sizer.cost is not None:
             self.memory.remember_cost(self.digest, self.sizer.cost)
         if self.done == self.total:  # every slot is filled (done counts each slot once)
@@ -300,6 +304,17 @@ class MapRun:
     def _cancel(self) -> None:
         """Abort queued chunks, interrupt running ones, let them settle briefly, then raise `Cancelled`."""
         self.runner.notify(RunnerNotice(NoticeKind.CANCELLING, f"cancelling {len(self.pending)} chunk(s)"))
+        ars = self._stop_chunks()
+        concurrent.futures.wait(ars, timeout=3.0)  # let engines settle before the next run
+        for ar in ars:
+            if ar.done():
+                self._forget(ar)
+        self.pending.clear()
+        raise Cancelled("the run was cancelled")
+
+
+    def _stop_chunks(self) -> list[Any]:
+        """Abort the queued chunks and interrupt the running ones (without waiting); returns their results."""
         ars = list(self.pending)
         busy = sorted({e for ar, chunk in self.pending.items() if (e := _engine_of(ar, chunk.target)) is not None})
         try:
@@ -309,13 +324,8 @@ class MapRun:
             elif busy:
                 self.client.send_signal("SIGINT", targets=busy, block=False)
         except Exception:
-            log.exception("cancelling the Map's chunks")
-        concurrent.futures.wait(ars, timeout=3.0)  # let engines settle before the next run
-        for ar in ars:
-            if ar.done():
-                self._forget(ar)
-        self.pending.clear()
-        raise Cancelled("the run was cancelled")
+            log.exception("stopping the Map's chunks")
+        return ars
 
 
 def _engine_of(ar: Any, target: int | None = None) -> int | None:

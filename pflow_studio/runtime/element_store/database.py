@@ -67,6 +67,8 @@ def open_database(path: pathlib.Path, warn: Callable[[str], None]) -> sqlite3.Co
     _private_file(path)
     try:
         return _connect(path)
+    except sqlite3.OperationalError as exc:  # locked past the timeout, I/O error: not damage, keep the file
+        raise StoreUnavailable(f"cannot open the element store {path}: {exc}") from exc
     except sqlite3.DatabaseError as exc:
         aside = set_aside(path)
         warn(f"the element store {path} was damaged ({exc}); it was set aside as {aside.name} and a new one "
@@ -81,7 +83,7 @@ def open_database(path: pathlib.Path, warn: Callable[[str], None]) -> sqlite3.Co
 def _connect(path: pathlib.Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True)
     try:
-        connection.execute("PRAGMA journal_mode=WAL")
+        _use_wal(connection)
         connection.execute("PRAGMA synchronous=NORMAL")
         version = _schema_version(connection)
         if version is None:  # a new file (another process may be making it too: IF NOT EXISTS, OR IGNORE)
@@ -94,6 +96,20 @@ def _connect(path: pathlib.Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch to WAL; SQLite does not wait for a lock here as it does elsewhere, so retry until the timeout
+    (another process making or opening the same new store at the same moment)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _schema_version(connection: sqlite3.Connection) -> str | None:

@@ -125,6 +125,24 @@ class ElementStore:
             self._touch(db, [keys[p] for p in found])
         return found  # also when the store failed while reading: what was found so far
 
+    def count_stored(self, keys: Sequence[bytes | None]) -> int:
+        """How many of `keys` (by position, repeats counted) have a stored successful element; reads only."""
+        positions: dict[bytes, int] = {}
+        for key in keys:
+            if key is not None:
+                positions[key] = positions.get(key, 0) + 1
+        found = 0
+        with self._using("reading stored elements") as db:
+            if db is None:
+                return 0
+            unique = list(positions)
+            for start in range(0, len(unique), BATCH):
+                batch = unique[start:start + BATCH]
+                for (key,) in db.execute("SELECT key FROM elements WHERE status = 1 AND value IS NOT NULL AND key "
+                                         f"IN ({','.join('?' * len(batch))})", batch):
+                    found += positions[key]
+        return found
+
     def _touch(self, db: sqlite3.Connection, keys: Iterable[bytes | None]) -> None:
         now = time.time()
         with transaction(db):

@@ -3,15 +3,17 @@ items, eviction of the least recently used, clearing, and no crash on a damaged 
 
 from __future__ import annotations
 
-import os
 import pathlib
 import stat
+import subprocess
+import sys
 
 import pytest
 
 from pflow_studio.runtime.element_store.records import CACHED, FAILED, NOT_RUN, OK
 from pflow_studio.runtime.element_store.store import ElementStore
 from tests.support.elements import row
+from tests.support.paths import ROOT
 
 
 @pytest.fixture
@@ -121,25 +123,27 @@ def test_an_unusable_store_is_switched_off_with_one_warning(tmp_path):
     assert store.disabled and len(warnings) == 1 and "not used any more" in warnings[0]
 
 
-def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+def test_processes_making_and_writing_one_store_at_once_lose_nothing(tmp_path):
+    """Four processes open the same new store at the same moment (who makes it, who waits: no "damaged" store
+    set aside) and write 500 elements each."""
     script = f"""
 import sys
-sys.path.insert(0, {str(pathlib.Path(__file__).resolve().parents[3])!r})
+sys.path.insert(0, {str(ROOT)!r})
 from tests.support.elements import row
+from tests.support.paths import ROOT
 from pflow_studio.runtime.element_store.store import ElementStore
-store = ElementStore({str(tmp_path)!r})
+warnings = []
+store = ElementStore({str(tmp_path)!r}, warn=warnings.append)
 part = int(sys.argv[1])
-for batch in range(20):
+for batch in range(10):
     store.record(None, [row(bytes([part, batch, i]), i) for i in range(50)], [])
+sys.exit(3 if warnings or store.disabled else 0)
 """
-    import subprocess
-    import sys
-
-    writers = [subprocess.Popen([sys.executable, "-c", script, str(part)]) for part in range(2)]
-    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    writers = [subprocess.Popen([sys.executable, "-c", script, str(part)]) for part in range(4)]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
     store = ElementStore(tmp_path)
     assert store.info().elements == 2000
-    assert len(store.recall([bytes([part, batch, i]) for part in range(2) for batch in range(20)
+    assert len(store.recall([bytes([part, batch, i]) for part in range(4) for batch in range(10)
                              for i in range(50)])) == 2000
+    assert not [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
     store.close()
-    assert os.path.getsize(store.path) > 0

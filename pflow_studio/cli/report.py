@@ -1,0 +1,78 @@
+"""What `pflow-studio run` prints when the run ended: the output nodes' values as JSON (stdout or `--output`),
+or one line per failure on stderr (one per failed Map element, with its input, engine and host)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from typing import Any
+
+from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
+from pflow_studio.common.atomic_file import write_atomic
+from pflow_studio.runtime.executor import RunResult
+
+
+def report(args: argparse.Namespace, workflow: Any, labels: dict[str, str], result: RunResult) -> int:
+    if result.status != "ok":
+        for failure in result.failures:
+            where = "/".join(labels.get(part, part) for part in failure.path)
+            print(f"pflow-studio: node '{where}' failed: {failure.message}", file=sys.stderr)
+            if isinstance(failure.details, list):
+                _print_failed_items(failure.details, args.traceback)
+            elif args.traceback and failure.traceback:
+                print(failure.traceback, file=sys.stderr)
+        first = result.failures[0] if result.failures else None
+        summary = f"node '{first.label}' failed" if first else f"the run ended {result.status}"
+        return fail(f"{args.file}: {summary}", EXIT_FAILED)
+    text = json.dumps(collect_outputs(workflow, result.outputs), indent=2, default=_json_default,
+                      allow_nan=False) + "\n"
+    if args.output is not None:
+        try:
+            write_atomic(args.output, text)
+        except OSError as exc:
+            return fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_USAGE)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _print_failed_items(details: list[dict[str, Any]], tracebacks: bool) -> None:
+    """One line per failed Map element: index, input, engine and host, error (then its traceback)."""
+    for item in details:
+        where = f"engine {item['engine']} on {item['host']}" if item.get("engine") is not None else item.get("host", "")
+        print(f"  element {item['index']} (input {item.get('input')!r:.80}) on {where}: {item['error']}",
+              file=sys.stderr)
+        if tracebacks and item.get("traceback"):
+            print("    " + item["traceback"].rstrip().replace("\n", "\n    "), file=sys.stderr)
+
+
+def collect_outputs(workflow: Any, outputs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """{output node label: {port: value}} for the workflow's output nodes (label clashes get the id)."""
+    results: dict[str, dict[str, Any]] = {}
+    for node_id in workflow.output_nodes():
+        node = workflow.nodes[node_id]
+        name = node.label if node.label not in results else f"{node.label} ({node.id})"
+        results[name] = {port: _plain(value) for port, value in outputs.get(node_id, {}).items()}
+    return results
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly: tuples as lists, NaN/inf as strings, paths as strings."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return repr(value)

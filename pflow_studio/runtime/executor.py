@@ -72,17 +72,19 @@ class Executor:
         check: bool = True,
         feeds: dict[PortRef, Any] | None = None,
         elements: ElementMemory | None = None,
+        refresh: Iterable[tuple[str, ...]] = (),
     ) -> RunResult:
         """Run `workflow` (or just `targets` and what they need). `feeds` sets input ports from
         outside (as a Map element does); Maps keep their elements in `elements` (the element store,
-        `runtime.stored_elements.StoreBinding`) when given. Raises `InvalidWorkflow` before running
-        anything when validation finds problems (with `check`)."""
+        `runtime.stored_elements.StoreBinding`) when given; the nodes at the `refresh` paths run again
+        even when the cache holds their result. Raises `InvalidWorkflow` before running anything when
+        validation finds problems (with `check`)."""
         if check:
             problems = validate(workflow, self.registry)
             if problems:
                 raise InvalidWorkflow(problems)
         env = RunEnvironment(self.registry, self.runner, self.cache, ev.EventBus(listeners), cancel or CancelToken(),
-                             [], elements=elements)
+                             [], elements=elements, refresh=frozenset(map(tuple, refresh)))
         wanted = list(targets) if targets is not None else workflow.sinks()
         keyed = {ref: (value, value_key(value) if self.cache else "") for ref, value in (feeds or {}).items()}
         result = LevelRun(env, workflow, keyed, wanted, ()).run()

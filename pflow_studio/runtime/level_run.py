@@ -42,6 +42,7 @@ class RunEnvironment:
     nested: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
     items: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)  # for the cache
     elements: ElementMemory | None = None  # the element store Maps keep their elements in
+    refresh: frozenset[tuple[str, ...]] = frozenset()  # nodes run again even when the cache holds them
 
 
 @dataclasses.dataclass
@@ -191,7 +192,8 @@ class LevelRun:
         registry = self.env.registry
         cache = self.env.cache if self.keyed and keys.is_cacheable(instance, registry) else None
         key = keys.node_key(node, registry, inputs.keys) if self.keyed else ""
-        if cache is not None and self._served_from_cache(node, cache, key):
+        if cache is not None and (*self.prefix, node.id) not in self.env.refresh \
+                and self._served_from_cache(node, cache, key):
             return
         self._emit(ev.STARTED, node.id)
         context = NodeContext(self.env, (*self.prefix, node.id), frozenset(inputs.provided), inputs.keys, node.label)
@@ -230,14 +232,15 @@ class LevelRun:
 
     def _keep(self, node: Node, produced: dict[str, Any], cache: ResultCache | None, key: str) -> None:
         """Record a node's outputs and its key (in the cache too, when it is reusable; keyed by the values
-        it produced when it is not, so what depends on it is stale exactly when they changed)."""
+        it produced when it is not, so what depends on it is stale exactly when they changed). A Map whose
+        elements partly failed (on_error skip / none) is not reused: its failed elements run again."""
         self.settled.outputs[node.id] = produced
-        if cache is not None:
+        items = self.env.items.pop((*self.prefix, node.id), None)
+        if cache is not None and not (items and items.get("details", {}).get("failures")):
             self.settled.keys[node.id] = key
             cache.put(key, produced)
             if node.body is not None:
                 self._keep_nested(cache, key, node.id)
-                items = self.env.items.pop((*self.prefix, node.id), None)
                 if items is not None:
                     cache.put(key + "/items", items)
         else:

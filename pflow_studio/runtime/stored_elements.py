@@ -16,7 +16,7 @@ import dataclasses
 import pickle
 import reprlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import cloudpickle
@@ -37,10 +37,12 @@ PREVIEW_CHARS = 120
 
 @dataclasses.dataclass
 class StoreBinding:
-    """The element store as one run uses it: the store and the project (`scope`) the run belongs to."""
+    """The element store as one run uses it: the store, the project (`scope`) the run belongs to, and the
+    elements to compute again even when stored (`recompute`: Map path -> element indices)."""
 
     store: ElementStore
     scope: str = ""
+    recompute: Mapping[tuple[str, ...], Collection[int]] = dataclasses.field(default_factory=dict)
 
     def open_map(self, path: tuple[str, ...], label: str, body: Workflow, function_id: str,
                  settings: Mapping[str, Any], broadcast: Mapping[str, Any], fed: Sequence[str],
@@ -48,7 +50,9 @@ class StoreBinding:
         """Look the Map's elements up and start recording its run (see the module docstring)."""
         prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
         keys = cache_keys.element_keys(prefix, fed, items)
-        served = {index: _served(index, element) for index, element in self.store.recall(keys).items()}
+        forced = self.recompute.get(tuple(path), ())
+        served = {index: _served(index, element) for index, element in self.store.recall(keys).items()
+                  if index not in forced}
         body_key = cache_keys.body_signature(body, registry) or ""
         run = self.store.begin_run(self.scope, path, label, body_key, len(items), _pickled(dict(broadcast)),
                                    [(index, keys[index]) for index in sorted(served)])

@@ -273,11 +273,11 @@ def test_save_keeps_the_permission_bits_of_the_file_it_replaces(tmp_path):
 
 
 def test_cli_and_run_records_use_the_same_atomic_writer():
-    from pflow_studio.cli import run as cli_run
+    from pflow_studio.cli import report as cli_report
     from pflow_studio.common import atomic_file
     from pflow_studio.runtime import run_record
 
-    assert cli_run.write_atomic is atomic_file.write_atomic
+    assert cli_report.write_atomic is atomic_file.write_atomic
     assert run_record.write_atomic is atomic_file.write_atomic
     assert project_file.write_atomic is atomic_file.write_atomic
 

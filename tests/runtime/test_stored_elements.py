@@ -164,3 +164,35 @@ def test_without_a_store_nothing_is_kept(registry):
     Executor(registry, cache=False).run(square_map([1, 2]), listeners=[events.append])
     Executor(registry, cache=False).run(square_map([1, 2]), listeners=[events.append])
     assert CALLS == {"test.square_offset": 4}
+
+
+def test_chosen_elements_are_computed_again_when_asked(registry, binding):
+    run(square_map([1, 2, 3]), registry, binding)
+    binding.recompute = {("map",): {0, 2}}
+    _, items, _ = run(square_map([1, 2, 3]), registry, binding)
+    assert statuses(items) == ["ok", "cached", "ok"]
+
+
+def test_a_map_with_failed_elements_is_not_kept_in_the_node_cache(registry, binding):
+    executor = Executor(registry)  # with a node-level cache, as the app has
+    workflow = square_map([1, 13, 2])
+    events: list[ev.Event] = []
+    executor.run(workflow, elements=binding)
+    executor.run(workflow, elements=binding, listeners=[events.append])
+    [items] = [e for e in events if e.kind == ev.ITEMS]
+    assert statuses(items) == ["cached", "failed", "cached"] and not items.cached  # the Map ran: 13 again
+
+
+def test_refresh_runs_a_node_again_although_the_cache_holds_it(registry, binding):
+    executor = Executor(registry)
+    executor.run(square_map([1, 2]), elements=binding)
+    events: list[ev.Event] = []
+    executor.run(square_map([1, 2]), elements=binding, refresh=[("map",)], listeners=[events.append])
+    [items] = [e for e in events if e.kind == ev.ITEMS]
+    assert not items.cached and statuses(items) == ["cached", "cached"]  # the Map ran, its elements were stored
+
+
+def test_the_broadcast_values_of_a_run_are_kept(registry, binding):
+    run(square_map([1, 2], offset=0.5), registry, binding)
+    last = binding.store.last_run(binding.scope, ("map",))
+    assert binding.store.run_broadcast(last.id) == {"offset": 0.5}

@@ -249,6 +249,15 @@ class ElementStore:
                                   f"{where}", params).fetchone()[0])
         return 0
 
+    def run_broadcast(self, run: int) -> dict[str, Any] | None:
+        """The broadcast input values of a Map run (what every element shared), or None."""
+        with self._using("reading a Map run") as db:
+            if db is None:
+                return None
+            row = db.execute("SELECT broadcast FROM runs WHERE id = ?", (run,)).fetchone()
+            return _unpickled(row[0]) if row is not None else None
+        return None
+
     def element(self, key: bytes) -> ElementDetail | None:
         """All that is stored about the element `key` (None when it is not stored)."""
         with self._using("reading an element") as db:

@@ -14,7 +14,7 @@ from pflow_studio.runtime import events as ev
 
 
 class ProgressBar:
-    """Draws `[#####-----] 3/10 nodes | Map 37/100` from run and Map progress events."""
+    """Draws `[#####-----] 3/10 nodes | Map 240/1000 (200 from the store)` from run and Map progress events."""
 
     width = 24
 
@@ -23,7 +23,7 @@ class ProgressBar:
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.labels = labels or {}
         self.done = self.total = 0
-        self.maps: dict[tuple[str, ...], tuple[int, int]] = {}
+        self.maps: dict[tuple[str, ...], tuple[int, int, int]] = {}  # Map path -> (done, total, stored)
         self._last_write = 0.0
         self._dirty = False
 
@@ -32,7 +32,8 @@ class ProgressBar:
             if event.path == ():
                 self.done, self.total = event.done, event.total
             else:
-                self.maps[event.path] = (event.done, event.total)
+                stored = event.details.get("stored", 0) if isinstance(event.details, dict) else 0
+                self.maps[event.path] = (event.done, event.total, stored)
                 if event.done >= event.total:
                     self.maps.pop(event.path, None)
             self._draw(final=False)
@@ -42,8 +43,10 @@ class ProgressBar:
     def line(self) -> str:
         filled = int(self.width * self.done / self.total) if self.total else 0
         text = f"[{'#' * filled}{'-' * (self.width - filled)}] {self.done}/{self.total} nodes"
-        for path, (done, total) in self.maps.items():
+        for path, (done, total, stored) in self.maps.items():
             text += f" | {self.labels.get(path[-1], path[-1])} {done}/{total}"
+            if stored:
+                text += f" ({stored} from the store)"
         return text
 
     def _draw(self, final: bool) -> None:

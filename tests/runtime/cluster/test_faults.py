@@ -1,6 +1,6 @@
 """ClusterRunner under faults, each on a fresh real local cluster: an engine SIGKILLed mid-Map (with its
 nanny alive, and with its nanny killed too), all engines killed, the controller killed. Processes are
-killed by pid only; nothing may hang."""
+killed by pid only; nothing may hang; what finished before the controller died stays in the element store."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ from typing import Any
 
 import pytest
 
+from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.errors import ControllerLost, NoEngines
 from pflow_studio.runtime.cluster.runner import ClusterRunner
+from pflow_studio.runtime.element_store.store import ElementStore
+from pflow_studio.runtime.executor import Executor
+from pflow_studio.runtime.stored_elements import StoreBinding
+from tests.support.nodes import make_registry
 from tests.support.processes import kill
+from tests.support.workflows import map_over
 
 
 def slow_double(bindings: dict[str, Any]) -> dict[str, Any]:
@@ -120,3 +126,30 @@ def test_engine_killed_while_running_its_direct_share_reruns_elsewhere(fresh_clu
     assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
     assert [o.value["y"] for o in outcomes] == [0, 2, 4, 6]
     assert all(o.engine != victim for o in outcomes)  # it died during its first 2 s element
+
+
+@pytest.mark.timeout(120)
+def test_elements_finished_before_the_controller_died_are_kept_in_the_store(fresh_cluster, tmp_path):
+    registry = make_registry()
+    store = StoreBinding(ElementStore(tmp_path / "store"), scope="project")
+    workflow = map_over("test.slow", {"mapped": ["a"]}, {"a": list(range(12))}, function_inputs={"seconds": 0.3})
+    controller = fresh_cluster.controller_pids()
+    killed: list[float] = []
+
+    def kill_the_controller(event: ev.Event) -> None:
+        if event.kind == ev.PROGRESS and event.path == ("map",) and event.done >= 3 and not killed:
+            for pid in controller:
+                kill(pid)
+            killed.append(time.monotonic())
+
+    runner = ClusterRunner(fresh_cluster.client, chunksize=1)
+    result = Executor(registry, runner=runner, cache=False).run(workflow, elements=store,
+                                                                listeners=[kill_the_controller])
+    assert result.states["map"] == "failed" and "stopped answering" in result.failures[0].message
+    events: list[ev.Event] = []
+    again = Executor(registry, cache=False).run(workflow, elements=store, listeners=[events.append])
+    assert again.ok
+    [items] = [e for e in events if e.kind == ev.ITEMS]
+    statuses = [item["status"] for item in items.details["items"]]
+    assert statuses.count("cached") >= 3 and set(statuses) == {"cached", "ok"}
+    store.store.close()

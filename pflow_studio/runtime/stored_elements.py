@@ -33,6 +33,7 @@ FLUSH_SECONDS = 0.5
 _SHORT = reprlib.Repr()  # (Python 3.11's Repr takes no keyword arguments)
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 8, 6, 3
 PREVIEW_CHARS = 120
+_PLAIN = frozenset({int, float, bool, type(None)})
 
 
 @dataclasses.dataclass
@@ -49,37 +50,55 @@ class StoreBinding:
                  items: Sequence[Mapping[str, Any]], registry: Registry) -> MapElements:
         """Look the Map's elements up and start recording its run (see the module docstring)."""
         prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
-        keys = cache_keys.element_keys(prefix, fed, items)
-        forced = self.recompute.get(tuple(path), ())
-        served = {index: _served(index, element) for index, element in self.store.recall(keys).items()
-                  if index not in forced}
+        elements = MapElements(self.store, prefix, items, list(fed))
+        served: dict[int, ItemOutcome] = {}
+        if self.store.holds_group(cache_keys.element_group(prefix)):  # else none is stored: no key is looked up
+            forced = self.recompute.get(tuple(path), ())
+            served = {index: _served(index, element) for index, element in
+                      self.store.recall(elements.keys_of(range(len(items)))).items() if index not in forced}
         body_key = cache_keys.body_signature(body, registry) or ""
-        run = self.store.begin_run(self.scope, path, label, body_key, len(items), _pickled(dict(broadcast)),
-                                   [(index, keys[index]) for index in sorted(served)])
-        return MapElements(self.store, run, body_key, keys, items, list(fed), served)
+        elements.begin(self.scope, path, label, body_key, _pickled(dict(broadcast)), served)
+        return elements
 
 
 class MapElements:
-    """One Map run's elements against the store (see the module docstring)."""
+    """One Map run's elements against the store (see the module docstring). Element keys are computed when
+    first needed (a Map none of whose elements is stored needs them only to record what finished)."""
 
-    def __init__(self, store: ElementStore, run: int | None, body: str, keys: list[bytes | None],
-                 items: Sequence[Mapping[str, Any]], fed: list[str], served: dict[int, ItemOutcome]) -> None:
+    def __init__(self, store: ElementStore, prefix: bytes, items: Sequence[Mapping[str, Any]], fed: list[str]) -> None:
         self.store = store
-        self.run = run
-        self.body = body
-        self.keys = keys
+        self.prefix = prefix
         self.items = items
         self.fed = fed
-        self.served = served
+        self.run: int | None = None
+        self.body = ""
+        self.served: dict[int, ItemOutcome] = {}
+        self._keys: list[bytes | None] | None = None
         self._rows: list[ElementRow] = []
         self._statuses: list[tuple[int, bytes | None, int]] = []
         self._flushed = time.monotonic()
 
+    def keys_of(self, indices: Sequence[int]) -> list[bytes | None]:
+        """The keys of the elements at `indices` (all of them are computed once when `indices` is every one)."""
+        if self._keys is None and len(indices) == len(self.items):
+            self._keys = cache_keys.element_keys(self.prefix, self.fed, self.items)
+        if self._keys is not None:
+            return [self._keys[index] for index in indices]
+        return cache_keys.element_keys(self.prefix, self.fed, [self.items[index] for index in indices])
+
+    def begin(self, scope: str, path: Sequence[str], label: str, body: str, broadcast: bytes | None,
+              served: dict[int, ItemOutcome]) -> None:
+        """Start the run in the store, the `served` elements (by index) marked as served from it."""
+        self.body, self.served = body, served
+        indices = sorted(served)
+        self.run = self.store.begin_run(scope, path, label, body, len(self.items), broadcast,
+                                        list(zip(indices, self.keys_of(indices), strict=True)))
+
     def record(self, outcomes: Sequence[ItemOutcome]) -> None:
         """Take in finished elements (indices of the whole Map); they reach the disk in batches."""
         now = time.time()
-        for outcome in outcomes:
-            key = self.keys[outcome.index]
+        keys = self.keys_of([outcome.index for outcome in outcomes])
+        for outcome, key in zip(outcomes, keys, strict=True):
             self._statuses.append((outcome.index, key, OK if outcome.ok else FAILED))
             if key is not None:
                 self._rows.append(element_row(outcome, key, self.body, self._inputs(outcome.index), now))
@@ -96,7 +115,7 @@ class MapElements:
     def finish(self, state: str, not_run: Sequence[int]) -> None:
         """End the run: write what is left, mark the elements that did not run, note the run's state."""
         self.flush()
-        self.store.finish_run(self.run, state, [(index, self.keys[index]) for index in not_run])
+        self.store.finish_run(self.run, state, list(zip(not_run, self.keys_of(not_run), strict=True)))
 
     def _inputs(self, index: int) -> dict[str, Any]:
         bindings = self.items[index]
@@ -118,6 +137,10 @@ def short_text(value: Any) -> str:
     """A one-line preview of a value (at most `PREVIEW_CHARS` characters); a dict of one entry by its value."""
     if isinstance(value, dict) and len(value) == 1:
         value = next(iter(value.values()))
+    if type(value) in _PLAIN:  # what reprlib would give, only quicker
+        text = repr(value)
+        if len(text) <= _SHORT.maxlong:
+            return text
     try:
         text = _SHORT.repr(value)
     except Exception:
@@ -176,6 +199,7 @@ class PlanBinding(StoreBinding):
         stored = 0
         if self.store is not None:
             prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
-            stored = self.store.count_stored(cache_keys.element_keys(prefix, fed, items))
+            if self.store.holds_group(cache_keys.element_group(prefix)):
+                stored = self.store.count_stored(cache_keys.element_keys(prefix, fed, items))
         self.plans[tuple(path)] = MapPlan(tuple(path), label, len(items), stored)
         raise PlanOnly(f"planned: {stored} of {len(items)} elements stored")

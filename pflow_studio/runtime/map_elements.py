@@ -1,20 +1,15 @@
 """One Map run's elements against the element store: recording the finished ones in batches, ending the run.
 
 `MapElements` is what `stored_elements.StoreBinding.open_map` returns. Element keys (`runtime.keys`) are
-computed when needed, never all kept. While the runner waits for the engines, a helper thread makes the part of
-each element's row that does not depend on its outcome ready (key, pickled inputs and their preview; for the
-first `PREPARE_AHEAD` elements to run), so what is left when results come in is the outcome's part and the write.
-Finished elements are buffered and written one transaction per `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS`
-(a crash loses at most that much). Elements whose inputs cannot be pickled have no key: they are not stored.
+computed when needed, a batch at a time, never all kept. Finished elements are buffered and written one
+transaction per `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS` (a crash loses at most that much). Elements whose
+inputs cannot be pickled have no key: they are not stored.
 """
 
 from __future__ import annotations
 
-import itertools
-import logging
 import pickle
 import reprlib
-import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -26,11 +21,8 @@ from pflow_studio.runtime.element_store.records import FAILED, OK, ElementRow, S
 from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.runners import ItemOutcome
 
-log = logging.getLogger(__name__)
-
 FLUSH_ELEMENTS = 256
 FLUSH_SECONDS = 0.5
-PREPARE_AHEAD = 20_000  # elements whose input side is made ready while the engines work (bounds the memory)
 _SHORT = reprlib.Repr()  # (Python 3.11's Repr takes no keyword arguments)
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 8, 6, 3
 PREVIEW_CHARS = 120
@@ -51,8 +43,6 @@ class MapElements:
         self.run: int | None = None
         self.body = ""
         self.served: dict[int, ItemOutcome] = {}
-        self._ready: dict[int, InputSide] = {}
-        self._preparing: threading.Thread | None = None
         self._rows: list[ElementRow] = []
         self._statuses: list[tuple[int, bytes | None, int]] = []
         self._flushed = time.monotonic()
@@ -64,22 +54,17 @@ class MapElements:
     def begin(self, scope: str, path: Sequence[str], label: str, body: str, broadcast: bytes | None,
               served: dict[int, ItemOutcome], served_keys: Sequence[bytes | None]) -> None:
         """Start the run in the store with the `served` elements (by index; their keys in index order) marked
-        as served from it, and start making the input side of the others ready."""
+        as served from it."""
         self.body, self.served = body, served
         indices = sorted(served)
         self.run = self.store.begin_run(scope, path, label, body, len(self.items), broadcast,
                                         list(zip(indices, served_keys, strict=True)))
-        coming = list(itertools.islice((index for index in range(len(self.items)) if index not in served),
-                                       PREPARE_AHEAD))
-        if coming:
-            self._preparing = threading.Thread(target=self._prepare, args=(coming,), name="pflow-map-elements",
-                                               daemon=True)
-            self._preparing.start()
 
     def record(self, outcomes: Sequence[ItemOutcome]) -> None:
         """Take in finished elements (indices of the whole Map); they reach the disk in batches."""
         now = time.time()
-        for outcome, (key, inputs, input_text) in zip(outcomes, self._input_sides(outcomes), strict=True):
+        sides = self._input_sides([outcome.index for outcome in outcomes])
+        for outcome, (key, inputs, input_text) in zip(outcomes, sides, strict=True):
             self._statuses.append((outcome.index, key, OK if outcome.ok else FAILED))
             if key is not None:
                 self._rows.append(outcome_row(outcome, key, self.body, inputs, input_text, now))
@@ -96,39 +81,10 @@ class MapElements:
     def finish(self, state: str, not_run: Sequence[int]) -> None:
         """End the run: write what is left, mark the elements that did not run, note the run's state."""
         self.flush()
-        self._settle_preparing()
-        self._ready = {}
         self.store.finish_run(self.run, state, list(zip(not_run, self.keys_of(not_run), strict=True)))
 
-    def _prepare(self, indices: list[int]) -> None:
-        """The helper thread: the input side of the elements at `indices` (see the module docstring)."""
-        try:
-            ready = {}
-            for start in range(0, len(indices), 64):
-                part = indices[start:start + 64]
-                ready.update(zip(part, self._make_input_sides(part), strict=True))
-                time.sleep(0)  # let the thread that runs the Map have the interpreter back at once
-            self._ready = ready
-        except Exception:  # made again when the elements finish, where a failure is seen
-            log.debug("preparing element rows failed", exc_info=True)
-
-    def _settle_preparing(self) -> None:
-        if self._preparing is not None:
-            self._preparing.join()
-            self._preparing = None
-
-    def _input_sides(self, outcomes: Sequence[ItemOutcome]) -> list[InputSide]:
-        """The input side of each finished element: made ready before, else now."""
-        self._settle_preparing()
-        sides: list[InputSide | None] = [self._ready.pop(outcome.index, None) for outcome in outcomes]
-        missing = [position for position, side in enumerate(sides) if side is None]
-        if missing:
-            made = self._make_input_sides([outcomes[position].index for position in missing])
-            for position, side in zip(missing, made, strict=True):
-                sides[position] = side
-        return sides  # type: ignore[return-value]
-
-    def _make_input_sides(self, indices: Sequence[int]) -> list[InputSide]:
+    def _input_sides(self, indices: Sequence[int]) -> list[InputSide]:
+        """What the rows of the elements at `indices` take from their inputs alone."""
         sides = []
         for index, key in zip(indices, self.keys_of(indices), strict=True):
             if key is None:

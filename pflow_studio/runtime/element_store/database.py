@@ -15,8 +15,8 @@ Schema (version 2; a version 1 store is brought to it in place, see `_MIGRATIONS
   body signature, total, state; per element its index, key and status (1 ok, 2 failed, 3 from the store,
   4 not run).
 - `meta`: the schema version and the running total of element bytes: whoever writes elements adds their
-  sizes (`store.record`, one update per batch); triggers take off the sizes of deleted rows and of rows a
-  write replaced.
+  sizes (`element_rows.write`, one update per batch); a trigger takes off the size of every row deleted,
+  also of those a write replaces (recursive triggers are on, so REPLACE fires it).
 """
 
 from __future__ import annotations
@@ -53,17 +53,12 @@ CREATE TABLE IF NOT EXISTS run_items (
 INSERT OR IGNORE INTO meta (key, value) VALUES ('bytes', 0);
 CREATE TRIGGER IF NOT EXISTS elements_removed AFTER DELETE ON elements
     BEGIN UPDATE meta SET value = value - OLD.size WHERE key = 'bytes'; END;
-CREATE TRIGGER IF NOT EXISTS elements_replaced AFTER UPDATE OF size ON elements
-    BEGIN UPDATE meta SET value = value - OLD.size WHERE key = 'bytes'; END;
 """
 _MIGRATIONS = {
     # 1 -> 2: sizes are added per batch by the writer, not per row by a trigger (a third of a write's cost);
     # no index by body (only `cache info|clear FILE` looks elements up by body: a scan is fine there)
     "1": """DROP TRIGGER IF EXISTS elements_added; DROP TRIGGER IF EXISTS elements_resized;
-DROP INDEX IF EXISTS elements_by_body;
-CREATE TRIGGER IF NOT EXISTS elements_replaced AFTER UPDATE OF size ON elements
-    BEGIN UPDATE meta SET value = value - OLD.size WHERE key = 'bytes'; END;
-UPDATE meta SET value = '2' WHERE key = 'schema';""",
+DROP INDEX IF EXISTS elements_by_body; UPDATE meta SET value = '2' WHERE key = 'schema';""",
 }
 
 
@@ -94,6 +89,7 @@ def _connect(path: pathlib.Path) -> sqlite3.Connection:
     try:
         _use_wal(connection)
         connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA recursive_triggers=ON")  # a REPLACE fires the delete trigger (byte total)
         version = _schema_version(connection)
         if version is None:  # a new file (another process may be making it too: IF NOT EXISTS, OR IGNORE)
             connection.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} INSERT OR IGNORE INTO meta (key, value) "

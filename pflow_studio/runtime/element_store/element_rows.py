@@ -22,15 +22,15 @@ TOUCH_AFTER = 600.0
 """Seconds after which a use of an element is noted again (eviction needs no finer order; a Map run again
 soon after does not rewrite the rows it reads)."""
 
-_UPSERT = (f"INSERT INTO elements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
-           "ON CONFLICT (key) DO UPDATE SET " + ", ".join(f"{name} = excluded.{name}" for name in COLUMNS[1:]))
+_WRITE = f"INSERT OR REPLACE INTO elements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _AFTER_EVERY_KEY = b"\xff" * 32  # a group followed by this sorts after every key that begins with the group
 
 
 def write(db: sqlite3.Connection, rows: Sequence[ElementRow]) -> None:
-    """Store `rows` (replacing elements of the same keys) and add their sizes to the byte total."""
+    """Store `rows` (replacing elements of the same keys: the delete trigger takes their sizes off) and add
+    their sizes to the byte total."""
     if rows:
-        db.executemany(_UPSERT, rows)
+        db.executemany(_WRITE, rows)
         db.execute("UPDATE meta SET value = value + ? WHERE key = 'bytes'", (sum(row[SIZE] for row in rows),))
 
 

@@ -40,20 +40,21 @@ def holds_group(db: sqlite3.Connection, group: bytes) -> bool:
                       (group, group + _AFTER_EVERY_KEY)).fetchone() is not None
 
 
-def stored(db: sqlite3.Connection, keys: Sequence[bytes]) -> Iterator[tuple[bytes, StoredElement]]:
-    """(key, element) for each stored successful element among `keys` (distinct keys); elements whose outputs
-    cannot be unpickled any more (stored by a version that pickled differently) are left out: they run again."""
+def stored(db: sqlite3.Connection, keys: Sequence[bytes]) -> Iterator[tuple[bytes, StoredElement, float]]:
+    """(key, element, when it was last used) for each stored successful element among `keys` (distinct keys);
+    elements whose outputs cannot be unpickled any more (stored by a version that pickled differently) are left
+    out: they run again."""
     loads = pickle.loads
     for start in range(0, len(keys), BATCH):
         batch = keys[start:start + BATCH]
-        rows = db.execute("SELECT key, value, engine, host, started, finished, stdout, stderr FROM elements "
+        rows = db.execute("SELECT key, value, engine, host, started, finished, stdout, stderr, used FROM elements "
                           f"WHERE status = 1 AND value IS NOT NULL AND key IN ({','.join('?' * len(batch))})", batch)
-        for key, blob, engine, host, started, finished, stdout, stderr in rows:
+        for key, blob, engine, host, started, finished, stdout, stderr, used in rows:
             try:
                 value = loads(blob)
             except Exception:
                 continue
-            yield key, StoredElement(value, engine, host, started, finished, stdout, stderr)
+            yield key, StoredElement(value, engine, host, started, finished, stdout, stderr), used
 
 
 def stored_keys(db: sqlite3.Connection, keys: Sequence[bytes]) -> Iterator[bytes]:
@@ -66,8 +67,7 @@ def stored_keys(db: sqlite3.Connection, keys: Sequence[bytes]) -> Iterator[bytes
 
 
 def touch(db: sqlite3.Connection, keys: Sequence[bytes], now: float) -> None:
-    """Note that `keys` were used at `now` (those noted less than `TOUCH_AFTER` seconds ago are left as they are)."""
+    """Note that `keys` were used at `now`."""
     for start in range(0, len(keys), BATCH):
         batch = keys[start:start + BATCH]
-        db.execute(f"UPDATE elements SET used = ? WHERE used < ? AND key IN ({','.join('?' * len(batch))})",
-                   (now, now - TOUCH_AFTER, *batch))
+        db.execute(f"UPDATE elements SET used = ? WHERE key IN ({','.join('?' * len(batch))})", (now, *batch))

@@ -110,14 +110,16 @@ class ElementStore:
         with self._using("reading stored elements") as db:
             if db is None or not positions:
                 return found
-            used = []
-            for key, element in element_rows.stored(db, list(positions)):
-                used.append(key)
+            now = time.time()
+            stale = []  # uses are noted when the last one is older than TOUCH_AFTER (eviction needs no finer order)
+            for key, element, used in element_rows.stored(db, list(positions)):
+                if used < now - element_rows.TOUCH_AFTER:
+                    stale.append(key)
                 for position in positions[key]:
                     found[position] = element
-            if used:
+            if stale:
                 with transaction(db):
-                    element_rows.touch(db, used, time.time())
+                    element_rows.touch(db, stale, now)
         return found  # also when the store failed while reading: what was found so far
 
     def count_stored(self, keys: Sequence[bytes | None]) -> int:

@@ -45,10 +45,9 @@ def stored(db: sqlite3.Connection, keys: Sequence[bytes]) -> Iterator[tuple[byte
     elements whose outputs cannot be unpickled any more (stored by a version that pickled differently) are left
     out: they run again."""
     loads = pickle.loads
-    for start in range(0, len(keys), BATCH):
-        batch = keys[start:start + BATCH]
+    for batch, marks in _batches(keys):
         rows = db.execute("SELECT key, value, engine, host, started, finished, stdout, stderr, used FROM elements "
-                          f"WHERE status = 1 AND value IS NOT NULL AND key IN ({','.join('?' * len(batch))})", batch)
+                          f"WHERE status = 1 AND value IS NOT NULL AND key IN ({marks})", batch)
         for key, blob, engine, host, started, finished, stdout, stderr, used in rows:
             try:
                 value = loads(blob)
@@ -59,15 +58,20 @@ def stored(db: sqlite3.Connection, keys: Sequence[bytes]) -> Iterator[tuple[byte
 
 def stored_keys(db: sqlite3.Connection, keys: Sequence[bytes]) -> Iterator[bytes]:
     """The keys among `keys` (distinct) that have a stored successful element."""
-    for start in range(0, len(keys), BATCH):
-        batch = keys[start:start + BATCH]
-        for (key,) in db.execute("SELECT key FROM elements WHERE status = 1 AND value IS NOT NULL "
-                                 f"AND key IN ({','.join('?' * len(batch))})", batch):
+    for batch, marks in _batches(keys):
+        query = f"SELECT key FROM elements WHERE status = 1 AND value IS NOT NULL AND key IN ({marks})"
+        for (key,) in db.execute(query, batch):
             yield key
 
 
 def touch(db: sqlite3.Connection, keys: Sequence[bytes], now: float) -> None:
     """Note that `keys` were used at `now`."""
+    for batch, marks in _batches(keys):
+        db.execute(f"UPDATE elements SET used = ? WHERE key IN ({marks})", (now, *batch))
+
+
+def _batches(keys: Sequence[bytes]) -> Iterator[tuple[Sequence[bytes], str]]:
+    """`keys` in slices of at most `BATCH`, each with its SQL placeholders ("?,?,...")."""
     for start in range(0, len(keys), BATCH):
         batch = keys[start:start + BATCH]
-        db.execute(f"UPDATE elements SET used = ? WHERE key IN ({','.join('?' * len(batch))})", (now, *batch))
+        yield batch, ",".join("?" * len(batch))

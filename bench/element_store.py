@@ -1,7 +1,7 @@
 """Element store costs and `pflow-studio run` whole-process speed, on one local 2-engine cluster, in one run.
 
     .venv/bin/python bench/element_store.py [--items 10000] [--work-ms 1] [--trivial 2000] [--repeats 5]
-                                            [--process-repeats 9] [--no-bytecode-cache]
+                                            [--cold-repeats 15] [--process-repeats 9] [--no-bytecode-cache]
 
 What is timed in 1. and 2. is `Executor.run` of a workflow `list.range -> Map` on the cluster (a `ClusterRunner`
 whose engines already hold the body, node cache off as in `pflow-studio run`), with the element store
@@ -53,12 +53,16 @@ class Bench:
         self.runner = ClusterRunner(client)
         self.executor = Executor(default_registry(), runner=self.runner, cache=False)
         self.folder = folder
-        self._stores = 0
+        self.stores: list[ElementStore] = []
 
     def new_store(self) -> ElementStore:
-        """An element store in a directory of its own (its file is made on first use)."""
-        self._stores += 1
-        return ElementStore(self.folder / f"store-{self._stores}")
+        """An element store in a directory of its own (its file is made on first use; closed by `close`)."""
+        self.stores.append(ElementStore(self.folder / f"store-{len(self.stores) + 1}"))
+        return self.stores[-1]
+
+    def close(self) -> None:
+        for store in self.stores:
+            store.close()
 
     def run(self, workflow: Workflow, store: ElementStore | None, expect: str) -> float:
         """Run `workflow` (timed: `Executor.run` alone); every element must end `expect` ("ok" or "cached")."""
@@ -109,19 +113,22 @@ def part_stored(bench: Bench, args: argparse.Namespace) -> ElementStore:
 def part_cold(bench: Bench, args: argparse.Namespace) -> None:
     n = args.trivial
     print(f"2. {n} trivial elements, cold (elements not stored), with the store vs without it "
-          f"(Executor.run; medians of {args.repeats}, interleaved)")
+          f"(Executor.run; medians of {args.cold_repeats}, interleaved)")
     existing = bench.new_store()
     bench.run(trivial_map(n, 0), existing, "ok")  # the store file exists, the engines hold the body
     offsets = iter(range(1, 10**9))
 
     def fresh_file() -> float:
-        return bench.run(trivial_map(n, next(offsets)), bench.new_store(), "ok")
+        store = bench.new_store()
+        elapsed = bench.run(trivial_map(n, next(offsets)), store, "ok")
+        store.close()  # (not timed; the connection would stay open otherwise)
+        return elapsed
 
     medians = interleaved({
         "none": lambda: bench.run(trivial_map(n, next(offsets)), None, "ok"),
         "store": lambda: bench.run(trivial_map(n, next(offsets)), existing, "ok"),
         "new file": fresh_file,
-    }, args.repeats)
+    }, args.cold_repeats)
     none = medians["none"]
     print(f"   store disabled (elements=None)       : {none * 1e3:8.1f} ms")
     print(f"   with the store (existing store file) : {medians['store'] * 1e3:8.1f} ms = "
@@ -157,6 +164,7 @@ def main() -> None:
     parser.add_argument("--work-ms", type=float, default=1.0, help="CPU work per element in 1. (ms)")
     parser.add_argument("--trivial", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cold-repeats", type=int, default=15, help="repeats of 2. (short runs, noisy machine)")
     parser.add_argument("--process-repeats", type=int, default=9)
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="4.: keep PYTHONDONTWRITEBYTECODE as set (by default it is dropped for the processes, "
@@ -172,9 +180,12 @@ def main() -> None:
             print(load_average("before"))
             if args.only != "process":
                 bench = Bench(manager.client, folder)
-                store = part_stored(bench, args)
-                part_cold(bench, args)
-                part_lookup(store, args)
+                try:
+                    store = part_stored(bench, args)
+                    part_cold(bench, args)
+                    part_lookup(store, args)
+                finally:
+                    bench.close()
             if args.only != "store":
                 whole_process(folder, PROFILE, info.cluster_id or "", args)
             print(load_average("after"))

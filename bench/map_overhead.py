@@ -28,6 +28,7 @@ from typing import Any
 
 import ipyparallel as ipp
 import psutil
+from timing import interleaved, load_average
 
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.runner import ClusterRunner
@@ -134,20 +135,8 @@ def cold_body(k: int):
     return lambda bindings, k=k: bindings
 
 
-def interleaved(fns: dict[str, Any], repeats: int) -> dict[str, float]:
-    """Median seconds of each fn, run round-robin so every one sees the same machine load."""
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
 def bench(client, args) -> None:
-    load = os.getloadavg()
-    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+    print(load_average("before"))
     trivial_overhead(client, args)
     cpu_bound(client, args)
     print(f"3. peak client RSS growth, Map over {args.big} small elements")
@@ -155,8 +144,7 @@ def bench(client, args) -> None:
     growth = peak_rss_growth(lambda: ours(ClusterRunner(client), trivial, big))
     check_all()
     print(f"   {growth:.1f} MB (goal < 200 MB; the {args.big} outcomes themselves included)")
-    load = os.getloadavg()
-    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(load_average("after"))
 
 
 def trivial_overhead(client, args) -> None:

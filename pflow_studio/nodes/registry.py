@@ -3,7 +3,10 @@
 The built-in library and the runtime's containers (Group, Map, Filter) register themselves;
 third-party packages add theirs through the entry-point group `pflow_studio.nodes`, whose entries
 point at a `NodeType` subclass, a module (all its `NodeType` subclasses with a `type_name`), or a
-callable returning an iterable of `NodeType` subclasses.
+callable returning an iterable of `NodeType` subclasses. `load_entry_points` loads them at once;
+after `defer_entry_points` they are loaded the first time a name is not found among the types
+registered so far or the whole registry is listed (a run of built-in nodes never pays for the scan
+of the installed packages).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import importlib.metadata
 import inspect
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 
@@ -18,6 +22,7 @@ from pflow_studio.nodes.api import NodeType
 
 ENTRY_POINT_GROUP = "pflow_studio.nodes"
 log = logging.getLogger(__name__)
+_DEFERRED_LOADING = threading.RLock()  # module-wide: a Registry is pickled to engines, a lock cannot be
 
 
 class UnknownNodeType(KeyError):
@@ -36,6 +41,7 @@ class Registry:
 
     def __init__(self) -> None:
         self._types: dict[str, type[NodeType]] = {}
+        self._deferred = False  # plug-ins still to load (see `defer_entry_points`)
 
     def register(self, node_type: type[NodeType]) -> type[NodeType]:
         """Add a node type (usable as a class decorator). A second, different class under the
@@ -56,22 +62,43 @@ class Registry:
                 self.register(obj)
 
     def get(self, type_name: str) -> type[NodeType]:
-        try:
-            return self._types[type_name]
-        except KeyError:
-            raise UnknownNodeType(type_name) from None
+        node_type = self._types.get(type_name)
+        if node_type is None and self._load_deferred():
+            node_type = self._types.get(type_name)
+        if node_type is None:
+            raise UnknownNodeType(type_name)
+        return node_type
 
     def __contains__(self, type_name: object) -> bool:
-        return type_name in self._types
+        return type_name in self._types or (self._load_deferred() and type_name in self._types)
 
     def __iter__(self) -> Iterator[type[NodeType]]:
+        self._load_deferred()
         return iter(sorted(self._types.values(), key=lambda t: (t.category, t.type_name)))
 
     def __len__(self) -> int:
+        self._load_deferred()
         return len(self._types)
 
     def names(self) -> list[str]:
+        self._load_deferred()
         return sorted(self._types)
+
+    def defer_entry_points(self) -> None:
+        """Load the plug-ins only when they may be needed: the first time a type name is not found, or the
+        registry is listed or counted (a broken plug-in is reported then)."""
+        self._deferred = True
+
+    def _load_deferred(self) -> bool:
+        """Load the deferred plug-ins now (once, whichever thread asks first; the others wait for it); True when
+        they were deferred."""
+        if not self._deferred:
+            return False
+        with _DEFERRED_LOADING:
+            if self._deferred:
+                self.load_entry_points()
+                self._deferred = False
+        return True
 
     def load_entry_points(self, entry_points: Iterable[importlib.metadata.EntryPoint] | None = None) -> list[str]:
         """Register third-party node types; a broken plug-in is logged and skipped.

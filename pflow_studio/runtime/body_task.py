@@ -6,9 +6,14 @@ import dataclasses
 from typing import Any
 
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.errors import ElementFailed
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import PortRef, Workflow
+
+_NEVER_CANCELLED = CancelToken()
+"""The token of every element's body run: an element is never cancelled from inside (a stopped Map stops
+between elements, or interrupts them on the engines), and one token for all spares making one per element."""
 
 
 @dataclasses.dataclass
@@ -27,7 +32,7 @@ class BodyTask:
     def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
         feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
         executor = Executor(self.registry, cache=False)
-        result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False)
+        result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED)
         if result.failures:
             failure = result.failures[0]
             raise ElementFailed(failure.message, failure.traceback)

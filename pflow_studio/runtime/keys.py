@@ -13,11 +13,13 @@ nodes may be reused at all. Both use these functions, so they agree on what is s
   exactly when those values changed.
 - A Map element's key: the Map's body signature and settings, the values of its broadcast inputs, and the
   element's own input values (not where they came from: a change elsewhere in the graph does not matter).
+  The keys of one Map's elements share their first bytes (`element_group`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -67,18 +69,34 @@ def element_key_prefix(body: Workflow, function_id: str, settings: Mapping[str, 
     return bytes.fromhex(text)
 
 
+GROUP_BYTES = 8
+"""Every element key begins with the first `GROUP_BYTES` of its prefix (`element_group`): the store keeps the
+elements of one Map together, and knows at once when it holds none of them."""
+
+
+def element_group(prefix: bytes) -> bytes:
+    """The bytes every element key made from `prefix` begins with."""
+    return prefix[:GROUP_BYTES]
+
+
 def element_keys(prefix: bytes, fed: Sequence[str], items: Sequence[Mapping[str, Any]]) -> list[bytes | None]:
-    """The key of each element from its own input values (the `fed` ports of its bindings); None for an
-    element whose values cannot be pickled (it is never stored)."""
+    """The key of each element from its own input values (the `fed` ports of its bindings): its group
+    (`element_group`) and a 16-byte digest keyed by the whole prefix; None for an element whose values cannot
+    be pickled (it is never stored)."""
     keys: list[bytes | None] = []
-    append, dumps, blake = keys.append, pickle.dumps, hashlib.blake2b
+    append, dumps = keys.append, pickle.dumps
+    group, hasher = element_group(prefix), hashlib.blake2b(key=prefix[:64], digest_size=16)
+    values = operator.itemgetter(*fed) if fed else (lambda bindings: ())
+    single = len(fed) == 1
     for bindings in items:
         try:
-            data = dumps(tuple(bindings[name] for name in fed), protocol=5)
+            data = dumps((values(bindings),) if single else values(bindings), protocol=5)
         except Exception:
             append(None)
             continue
-        append(blake(data, key=prefix[:64], digest_size=20).digest())
+        digest_of = hasher.copy()
+        digest_of.update(data)
+        append(group + digest_of.digest())
     return keys
 
 

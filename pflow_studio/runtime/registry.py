@@ -13,13 +13,14 @@ _default: Registry | None = None
 
 
 def default_registry() -> Registry:
-    """Built-in node types, Group/Map/Filter, and entry-point plug-ins; built once per process."""
+    """Built-in node types, Group/Map/Filter, and entry-point plug-ins (loaded when first needed: see
+    `Registry.defer_entry_points`); built once per process."""
     global _default
     with _lock:
         if _default is None:
             registry = Registry()
             for module in (*library.MODULES, containers):
                 registry.register_module(module)
-            registry.load_entry_points()
+            registry.defer_entry_points()
             _default = registry
     return _default

@@ -3,7 +3,7 @@
 There is one way to record: `RunRecorder`, an execution-event listener, turns each `items` event of a
 Map or Filter that really ran (not served from the cache) into one entry of its `RunRecord`. The CLI
 (`--record PATH`, by default `NAME.run.json`) and the app (next to the project, viewable from the Map
-node) both use it, and `write` saves the record atomically (temp file + rename). The file is:
+node) both use it, and `write` saves the record atomically (temp file + rename), as compact JSON. The file is:
 
     {"format": "pflow-studio-run-record", "version": 1, "maps": [entry, ...]}
 
@@ -90,10 +90,11 @@ class RunRecord:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> pathlib.Path:
-    """Write `data` as pretty JSON atomically (temp file + rename: a crash leaves no half file)."""
+    """Write `data` as compact JSON atomically (temp file + rename: a crash leaves no half file). Compact: a
+    record holds one entry per element, and indenting them took longer than the run of trivial elements."""
     target = pathlib.Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, json.dumps(data, indent=2, allow_nan=False) + "\n")
+    write_atomic(target, json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n")
     return target
 
 

@@ -2,37 +2,25 @@
 others as they finish.
 
 `StoreBinding(store, scope)` is what a run carries (`Executor.run(..., elements=...)`): the store and the
-project the run belongs to (`scope`: its path, "" when unsaved). For each Map, `open_map` computes the
-elements' keys (`runtime.keys`), recalls the stored ones and starts a run record in the store; the
-`MapElements` it returns holds the `served` outcomes (marked `cached`), takes the finished ones through
-`record` (buffered, written one transaction per `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS`, so a crash
-loses at most that much) and ends with `finish`. Elements whose inputs cannot be pickled have no key: they
-always run and are not stored. Failed elements are stored for inspection but never served.
+project the run belongs to (`scope`: its path, "" when unsaved). For each Map, `open_map` recalls the stored
+elements by key (`runtime.keys`; none are looked up when the store holds nothing of the Map's key group) and
+starts a run record in the store; the `map_elements.MapElements` it returns holds the `served` outcomes (marked
+`cached`), takes the finished ones through `record` and ends with `finish`. Elements whose inputs cannot be
+pickled have no key: they always run and are not stored. Failed elements are stored for inspection but never
+served. `PlanBinding` only counts what each Map would serve.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import pickle
-import reprlib
-import time
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-import cloudpickle
-
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import keys as cache_keys
-from pflow_studio.runtime.element_store.records import FAILED, OK, ElementRow, StoredElement
 from pflow_studio.runtime.element_store.store import ElementStore
+from pflow_studio.runtime.map_elements import MapElements, pickled, recall_served
 from pflow_studio.runtime.model import Workflow
-from pflow_studio.runtime.runners import ItemOutcome
-
-FLUSH_ELEMENTS = 256
-FLUSH_SECONDS = 0.5
-_SHORT = reprlib.Repr()  # (Python 3.11's Repr takes no keyword arguments)
-_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 8, 6, 3
-PREVIEW_CHARS = 120
 
 
 @dataclasses.dataclass
@@ -49,99 +37,13 @@ class StoreBinding:
                  items: Sequence[Mapping[str, Any]], registry: Registry) -> MapElements:
         """Look the Map's elements up and start recording its run (see the module docstring)."""
         prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
-        keys = cache_keys.element_keys(prefix, fed, items)
-        forced = self.recompute.get(tuple(path), ())
-        served = {index: _served(index, element) for index, element in self.store.recall(keys).items()
-                  if index not in forced}
+        elements = MapElements(self.store, prefix, items, list(fed))
+        served, served_keys = {}, []
+        if self.store.holds_group(cache_keys.element_group(prefix)):
+            served, served_keys = recall_served(self.store, elements, set(self.recompute.get(tuple(path), ())))
         body_key = cache_keys.body_signature(body, registry) or ""
-        run = self.store.begin_run(self.scope, path, label, body_key, len(items), _pickled(dict(broadcast)),
-                                   [(index, keys[index]) for index in sorted(served)])
-        return MapElements(self.store, run, body_key, keys, items, list(fed), served)
-
-
-class MapElements:
-    """One Map run's elements against the store (see the module docstring)."""
-
-    def __init__(self, store: ElementStore, run: int | None, body: str, keys: list[bytes | None],
-                 items: Sequence[Mapping[str, Any]], fed: list[str], served: dict[int, ItemOutcome]) -> None:
-        self.store = store
-        self.run = run
-        self.body = body
-        self.keys = keys
-        self.items = items
-        self.fed = fed
-        self.served = served
-        self._rows: list[ElementRow] = []
-        self._statuses: list[tuple[int, bytes | None, int]] = []
-        self._flushed = time.monotonic()
-
-    def record(self, outcomes: Sequence[ItemOutcome]) -> None:
-        """Take in finished elements (indices of the whole Map); they reach the disk in batches."""
-        now = time.time()
-        for outcome in outcomes:
-            key = self.keys[outcome.index]
-            self._statuses.append((outcome.index, key, OK if outcome.ok else FAILED))
-            if key is not None:
-                self._rows.append(element_row(outcome, key, self.body, self._inputs(outcome.index), now))
-        if len(self._statuses) >= FLUSH_ELEMENTS or time.monotonic() - self._flushed >= FLUSH_SECONDS:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write what was recorded since the last flush, in one transaction."""
-        if self._statuses:
-            rows, statuses, self._rows, self._statuses = self._rows, self._statuses, [], []
-            self.store.record(self.run, rows, statuses)
-        self._flushed = time.monotonic()
-
-    def finish(self, state: str, not_run: Sequence[int]) -> None:
-        """End the run: write what is left, mark the elements that did not run, note the run's state."""
-        self.flush()
-        self.store.finish_run(self.run, state, [(index, self.keys[index]) for index in not_run])
-
-    def _inputs(self, index: int) -> dict[str, Any]:
-        bindings = self.items[index]
-        return {name: bindings[name] for name in self.fed}
-
-
-def element_row(outcome: ItemOutcome, key: bytes, body: str, inputs: dict[str, Any], now: float) -> ElementRow:
-    """The `elements` row of a finished element (see `records.ElementRow`)."""
-    value = _pickled(outcome.value) if outcome.ok else None
-    input_blob = _pickled(inputs)
-    size = (len(value or b"") + len(input_blob or b"") + len(outcome.traceback) + len(outcome.stdout)
-            + len(outcome.stderr) + 128)
-    return (key, body, OK if outcome.ok else FAILED, value, input_blob, short_text(inputs),
-            short_text(outcome.value) if outcome.ok else "", outcome.error, outcome.traceback, outcome.stdout,
-            outcome.stderr, outcome.engine, outcome.host, outcome.started, outcome.finished, size, now)
-
-
-def short_text(value: Any) -> str:
-    """A one-line preview of a value (at most `PREVIEW_CHARS` characters); a dict of one entry by its value."""
-    if isinstance(value, dict) and len(value) == 1:
-        value = next(iter(value.values()))
-    try:
-        text = _SHORT.repr(value)
-    except Exception:
-        text = f"<{type(value).__name__}>"
-    text = " ".join(text.split())
-    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 3] + "..."
-
-
-def _served(index: int, element: StoredElement) -> ItemOutcome:
-    return ItemOutcome(index, True, element.value, engine=element.engine, host=element.host,
-                       started=element.started, finished=element.finished, stdout=element.stdout,
-                       stderr=element.stderr, cached=True)
-
-
-def _pickled(value: Any) -> bytes | None:
-    """The value pickled (cloudpickle for what plain pickle refuses), or None when it cannot be."""
-    try:
-        return pickle.dumps(value, protocol=5)
-    except Exception:
-        pass
-    try:
-        return cloudpickle.dumps(value, protocol=5)
-    except Exception:
-        return None
+        elements.begin(self.scope, path, label, body_key, pickled(dict(broadcast)), served, served_keys)
+        return elements
 
 
 class PlanOnly(Exception):
@@ -176,6 +78,7 @@ class PlanBinding(StoreBinding):
         stored = 0
         if self.store is not None:
             prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
-            stored = self.store.count_stored(cache_keys.element_keys(prefix, fed, items))
+            if self.store.holds_group(cache_keys.element_group(prefix)):
+                stored = self.store.count_stored(cache_keys.element_keys(prefix, fed, items))
         self.plans[tuple(path)] = MapPlan(tuple(path), label, len(items), stored)
         raise PlanOnly(f"planned: {stored} of {len(items)} elements stored")

@@ -76,3 +76,18 @@ def test_a_broken_plugin_is_reported_and_skipped(tmp_path):
     count, has_builtin = done.stdout.split()
     assert int(count) > 40 and has_builtin == "True"
     assert "node plug-in 'broken' (acme_missing_module) failed to load" in done.stderr
+
+
+def test_plugins_are_loaded_only_when_a_name_is_not_among_the_built_in_types(tmp_path):
+    install_distribution(tmp_path, "[pflow_studio.nodes]\nacme = acme_nodes\n", PLUGIN_MODULE)
+    code = textwrap.dedent('''
+        import sys
+        from pflow_studio.runtime.registry import default_registry
+        registry = default_registry()
+        before = ("math.add" in registry, registry.get("math.add").type_name, "acme_nodes" in sys.modules)
+        after = (registry.get("acme.scale").label, "acme_nodes" in sys.modules)
+        print(before, after)
+    ''')
+    done = run_python(tmp_path, code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(True, 'math.add', False) ('Scale', True)"

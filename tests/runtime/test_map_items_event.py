@@ -35,7 +35,8 @@ def test_a_cached_map_repeats_its_items_event_and_records_skip_it(registry):
     from pflow_studio.runtime.executor import Executor
     from pflow_studio.runtime.run_record import RunRecorder
 
-    wf = map_over("test.square_offset", {"mapped": ["x"], "on_error": "skip"}, {"x": [1, 13, 2]})
+    wf = map_over("test.square_offset", {"mapped": ["x"], "on_error": "skip"}, {"x": [1, 3, 2]})  # all succeed:
+    # a Map whose elements partly failed is not kept in the node cache (its failed elements run again)
     executor = Executor(registry)  # one executor: its cache serves the second run
     first, second = [], []
     recorder = RunRecorder()

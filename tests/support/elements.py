@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pflow_studio.runtime.map_elements import element_row
 from pflow_studio.runtime.runners import ItemOutcome
-from pflow_studio.runtime.stored_elements import element_row
 
 
 def row(key: bytes, index: int = 0, ok: bool = True, value=None, body: str = "body", used: float = 1.0) -> tuple:

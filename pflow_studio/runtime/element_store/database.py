@@ -6,14 +6,17 @@ timeout (two runs at once queue their short write transactions), and creates the
 not a store of this schema (garbage, truncated, damaged, an unknown version) is set aside as
 `NAME.damaged-<time>` with a warning and a new, empty store is made in its place.
 
-Schema (version 1):
+Schema (version 2; a version 1 store is brought to it in place, see `_MIGRATIONS`):
 - `elements`: one row per element key: status (1 ok, 2 failed), pickled outputs and inputs, their short
   previews, error, traceback, captured stdout/stderr, engine, host, start and end times, size in bytes and
-  the time it was last used (for least-recently-used eviction).
+  the time it was last used (for least-recently-used eviction, the one index besides the key). The keys of
+  one Map's elements begin alike (`runtime.keys.element_group`), so they sit together in the table.
 - `runs` / `run_items`: the Map runs that used elements: per run its scope (the project), Map path and label,
   body signature, total, state; per element its index, key and status (1 ok, 2 failed, 3 from the store,
   4 not run).
-- `meta`: the schema version and the running total of element bytes (kept exact by triggers).
+- `meta`: the schema version and the running total of element bytes: whoever writes elements adds their
+  sizes (`element_rows.write`, one update per batch); a trigger takes off the size of every row deleted,
+  also of those a write replaces (recursive triggers are on, so REPLACE fires it).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 BUSY_TIMEOUT_S = 30.0
 
 _SCHEMA = """
@@ -39,7 +42,6 @@ CREATE TABLE IF NOT EXISTS elements (
     size INTEGER NOT NULL, used REAL NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS elements_by_use ON elements (used);
-CREATE INDEX IF NOT EXISTS elements_by_body ON elements (body);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, scope TEXT NOT NULL, path TEXT NOT NULL, label TEXT NOT NULL, body TEXT NOT NULL,
     broadcast BLOB, total INTEGER NOT NULL, state TEXT NOT NULL, started REAL NOT NULL, finished REAL
@@ -49,13 +51,15 @@ CREATE TABLE IF NOT EXISTS run_items (
     run INTEGER NOT NULL, idx INTEGER NOT NULL, key BLOB, status INTEGER NOT NULL, PRIMARY KEY (run, idx)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('bytes', 0);
-CREATE TRIGGER IF NOT EXISTS elements_added AFTER INSERT ON elements
-    BEGIN UPDATE meta SET value = value + NEW.size WHERE key = 'bytes'; END;
 CREATE TRIGGER IF NOT EXISTS elements_removed AFTER DELETE ON elements
     BEGIN UPDATE meta SET value = value - OLD.size WHERE key = 'bytes'; END;
-CREATE TRIGGER IF NOT EXISTS elements_resized AFTER UPDATE OF size ON elements
-    BEGIN UPDATE meta SET value = value + NEW.size - OLD.size WHERE key = 'bytes'; END;
 """
+_MIGRATIONS = {
+    # 1 -> 2: sizes are added per batch by the writer, not per row by a trigger (a third of a write's cost);
+    # no index by body (only `cache info|clear FILE` looks elements up by body: a scan is fine there)
+    "1": """DROP TRIGGER IF EXISTS elements_added; DROP TRIGGER IF EXISTS elements_resized;
+DROP INDEX IF EXISTS elements_by_body; UPDATE meta SET value = '2' WHERE key = 'schema';""",
+}
 
 
 class StoreUnavailable(RuntimeError):
@@ -85,10 +89,13 @@ def _connect(path: pathlib.Path) -> sqlite3.Connection:
     try:
         _use_wal(connection)
         connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA recursive_triggers=ON")  # a REPLACE fires the delete trigger (byte total)
         version = _schema_version(connection)
         if version is None:  # a new file (another process may be making it too: IF NOT EXISTS, OR IGNORE)
             connection.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} INSERT OR IGNORE INTO meta (key, value) "
                                      f"VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;")
+        elif version in _MIGRATIONS:
+            _migrate(connection)
         elif version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"unknown element store schema {version!r}")
         connection.execute("SELECT count(*) FROM meta").fetchone()
@@ -96,6 +103,13 @@ def _connect(path: pathlib.Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Bring an older schema to `SCHEMA_VERSION`, step by step, each in one transaction (each step may run
+    twice when two processes open the store at once: its statements are written so that this is harmless)."""
+    while (version := _schema_version(connection)) in _MIGRATIONS:
+        connection.executescript(f"BEGIN IMMEDIATE; {_MIGRATIONS[str(version)]} COMMIT;")
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from pflow_studio.runtime.element_store import element_rows
 from pflow_studio.runtime.element_store.database import StoreUnavailable, open_database, transaction
 from pflow_studio.runtime.element_store.location import DEFAULT_MAX_BYTES, FILE_NAME, store_directory
 from pflow_studio.runtime.element_store.records import (
@@ -37,7 +38,7 @@ from pflow_studio.runtime.element_store.records import (
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # keys per SELECT ... IN (...)
+BATCH = element_rows.BATCH  # elements evicted per transaction
 KEPT_RUNS = 3  # runs remembered per Map (older ones are forgotten, their elements stay)
 
 
@@ -109,20 +110,16 @@ class ElementStore:
         with self._using("reading stored elements") as db:
             if db is None or not positions:
                 return found
-            unique = list(positions)
-            for start in range(0, len(unique), BATCH):
-                batch = unique[start:start + BATCH]
-                rows = db.execute(
-                    "SELECT key, value, engine, host, started, finished, stdout, stderr FROM elements "
-                    f"WHERE status = 1 AND value IS NOT NULL AND key IN ({','.join('?' * len(batch))})", batch)
-                for key, blob, *rest in rows:
-                    try:
-                        element = StoredElement(pickle.loads(blob), *rest)
-                    except Exception:  # stored by a version that pickled differently: run it again
-                        continue
-                    for position in positions[key]:
-                        found[position] = element
-            self._touch(db, [keys[p] for p in found])
+            now = time.time()
+            stale = []  # uses are noted when the last one is older than TOUCH_AFTER (eviction needs no finer order)
+            for key, element, used in element_rows.stored(db, list(positions)):
+                if used < now - element_rows.TOUCH_AFTER:
+                    stale.append(key)
+                for position in positions[key]:
+                    found[position] = element
+            if stale:
+                with transaction(db):
+                    element_rows.touch(db, stale, now)
         return found  # also when the store failed while reading: what was found so far
 
     def count_stored(self, keys: Sequence[bytes | None]) -> int:
@@ -131,22 +128,18 @@ class ElementStore:
         for key in keys:
             if key is not None:
                 positions[key] = positions.get(key, 0) + 1
-        found = 0
         with self._using("reading stored elements") as db:
             if db is None:
                 return 0
-            unique = list(positions)
-            for start in range(0, len(unique), BATCH):
-                batch = unique[start:start + BATCH]
-                for (key,) in db.execute("SELECT key FROM elements WHERE status = 1 AND value IS NOT NULL AND key "
-                                         f"IN ({','.join('?' * len(batch))})", batch):
-                    found += positions[key]
-        return found
+            return sum(positions[key] for key in element_rows.stored_keys(db, list(positions)))
+        return 0
 
-    def _touch(self, db: sqlite3.Connection, keys: Iterable[bytes | None]) -> None:
-        now = time.time()
-        with transaction(db):
-            db.executemany("UPDATE elements SET used = ? WHERE key = ?", ((now, key) for key in set(keys)))
+    def holds_group(self, group: bytes) -> bool:
+        """Does the store hold any element whose key begins with `group` (`runtime.keys.element_group`)? When it
+        does not, none of a Map's elements needs looking up."""
+        with self._using("reading stored elements") as db:
+            return db is not None and element_rows.holds_group(db, group)
+        return False
 
     # -- writing one Map run -------------------------------------------------------------------
 
@@ -185,7 +178,7 @@ class ElementStore:
             if db is None:
                 return
             with transaction(db):
-                db.executemany(f"INSERT OR REPLACE INTO elements VALUES ({','.join('?' * 17)})", rows)
+                element_rows.write(db, rows)
                 if run is not None:
                     db.executemany("INSERT OR REPLACE INTO run_items (run, idx, key, status) VALUES (?, ?, ?, ?)",
                                    ((run, index, key, status) for index, key, status in items))

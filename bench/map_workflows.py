@@ -1,0 +1,36 @@
+"""The workflows the element store bench runs: `list.range -> Map` over a trivial or a CPU-spinning body."""
+
+from __future__ import annotations
+
+from pflow_studio.runtime.model import Workflow
+
+SPIN = """import time
+deadline = time.process_time() + {seconds!r}
+while time.process_time() < deadline:
+    pass
+y = x + {offset}
+"""
+
+
+def mapped(n: int, body: Workflow, port: str) -> Workflow:
+    """list.range(0, n) -> Map over `body` (its input `port` mapped), the Map an output node."""
+    wf = Workflow()
+    wf.add_node("list.range", id="numbers", inputs={"start": 0, "stop": n})
+    wf.add_node("core.map", {"mapped": [port]}, id="map", label="Map", body=body, is_output=True)
+    wf.connect("numbers", "result", "map", port)
+    return wf
+
+
+def trivial_map(n: int, offset: int = 1) -> Workflow:
+    """A Map of `x + offset` (`math.add`) over range(n); each offset gives other element keys."""
+    body = Workflow()
+    body.add_node("math.add", id="add", inputs={"b": offset})
+    return mapped(n, body, "a")
+
+
+def work_map(n: int, seconds: float, offset: int = 1) -> Workflow:
+    """A Map over range(n) whose elements each spin `seconds` of CPU time (a `py.code` body), then give x + offset."""
+    body = Workflow()
+    body.add_node("py.code", {"inputs": ["x"], "outputs": ["y"], "code": SPIN.format(seconds=seconds, offset=offset)},
+                  id="work")
+    return mapped(n, body, "x")

@@ -1,0 +1,163 @@
+"""One Map run's elements against the element store: recording the finished ones in batches, ending the run.
+
+`MapElements` is what `stored_elements.StoreBinding.open_map` returns. Element keys (`runtime.keys`) are
+computed when needed, a batch at a time, never all kept. Finished elements are buffered and written one
+transaction per `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS` (a crash loses at most that much). Elements whose
+inputs cannot be pickled have no key: they are not stored.
+"""
+
+from __future__ import annotations
+
+import pickle
+import reprlib
+import time
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import cloudpickle
+
+from pflow_studio.runtime import keys as cache_keys
+from pflow_studio.runtime.element_store.records import FAILED, OK, ElementRow, StoredElement
+from pflow_studio.runtime.element_store.store import ElementStore
+from pflow_studio.runtime.runners import ItemOutcome
+
+FLUSH_ELEMENTS = 256
+FLUSH_SECONDS = 0.5
+_SHORT = reprlib.Repr()  # (Python 3.11's Repr takes no keyword arguments)
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 8, 6, 3
+PREVIEW_CHARS = 120
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+InputSide = tuple[bytes | None, bytes | None, str]
+"""What an element's row takes from its inputs alone: its key, its pickled inputs, their preview."""
+
+
+class MapElements:
+    """One Map run's elements against the store (see the module docstring)."""
+
+    def __init__(self, store: ElementStore, prefix: bytes, items: Sequence[Mapping[str, Any]], fed: list[str]) -> None:
+        self.store = store
+        self.prefix = prefix
+        self.items = items
+        self.fed = fed
+        self.run: int | None = None
+        self.body = ""
+        self.served: dict[int, ItemOutcome] = {}
+        self._rows: list[ElementRow] = []
+        self._statuses: list[tuple[int, bytes | None, int]] = []
+        self._flushed = time.monotonic()
+
+    def keys_of(self, indices: Sequence[int]) -> list[bytes | None]:
+        """The keys of the elements at `indices`."""
+        return cache_keys.element_keys(self.prefix, self.fed, [self.items[index] for index in indices])
+
+    def begin(self, scope: str, path: Sequence[str], label: str, body: str, broadcast: bytes | None,
+              served: dict[int, ItemOutcome], served_keys: Sequence[bytes | None]) -> None:
+        """Start the run in the store with the `served` elements (by index; their keys in index order) marked
+        as served from it."""
+        self.body, self.served = body, served
+        indices = sorted(served)
+        self.run = self.store.begin_run(scope, path, label, body, len(self.items), broadcast,
+                                        list(zip(indices, served_keys, strict=True)))
+
+    def record(self, outcomes: Sequence[ItemOutcome]) -> None:
+        """Take in finished elements (indices of the whole Map); they reach the disk in batches."""
+        now = time.time()
+        sides = self._input_sides([outcome.index for outcome in outcomes])
+        for outcome, (key, inputs, input_text) in zip(outcomes, sides, strict=True):
+            self._statuses.append((outcome.index, key, OK if outcome.ok else FAILED))
+            if key is not None:
+                self._rows.append(outcome_row(outcome, key, self.body, inputs, input_text, now))
+        if len(self._statuses) >= FLUSH_ELEMENTS or time.monotonic() - self._flushed >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was recorded since the last flush, in one transaction."""
+        if self._statuses:
+            rows, statuses, self._rows, self._statuses = self._rows, self._statuses, [], []
+            self.store.record(self.run, rows, statuses)
+        self._flushed = time.monotonic()
+
+    def finish(self, state: str, not_run: Sequence[int]) -> None:
+        """End the run: write what is left, mark the elements that did not run, note the run's state."""
+        self.flush()
+        self.store.finish_run(self.run, state, list(zip(not_run, self.keys_of(not_run), strict=True)))
+
+    def _input_sides(self, indices: Sequence[int]) -> list[InputSide]:
+        """What the rows of the elements at `indices` take from their inputs alone."""
+        sides = []
+        for index, key in zip(indices, self.keys_of(indices), strict=True):
+            if key is None:
+                sides.append((None, None, ""))
+                continue
+            bindings = self.items[index]
+            inputs = {name: bindings[name] for name in self.fed}
+            sides.append((key, pickled(inputs), short_text(inputs)))
+        return sides
+
+
+def element_row(outcome: ItemOutcome, key: bytes, body: str, inputs: dict[str, Any], now: float) -> ElementRow:
+    """The `elements` row of a finished element whose inputs were `inputs` (see `records.ElementRow`)."""
+    return outcome_row(outcome, key, body, pickled(inputs), short_text(inputs), now)
+
+
+def outcome_row(outcome: ItemOutcome, key: bytes, body: str, inputs: bytes | None, input_text: str,
+                now: float) -> ElementRow:
+    """The `elements` row of a finished element, its inputs already pickled and previewed."""
+    value = pickled(outcome.value) if outcome.ok else None
+    size = (len(value or b"") + len(inputs or b"") + len(outcome.traceback) + len(outcome.stdout)
+            + len(outcome.stderr) + 128)
+    return (key, body, OK if outcome.ok else FAILED, value, inputs, input_text,
+            short_text(outcome.value) if outcome.ok else "", outcome.error, outcome.traceback, outcome.stdout,
+            outcome.stderr, outcome.engine, outcome.host, outcome.started, outcome.finished, size, now)
+
+
+def short_text(value: Any) -> str:
+    """A one-line preview of a value (at most `PREVIEW_CHARS` characters); a dict of one entry by its value."""
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value.values()))
+    if type(value) in _PLAIN:  # what reprlib would give, only quicker
+        text = repr(value)
+        if len(text) <= _SHORT.maxlong:
+            return text
+    try:
+        text = _SHORT.repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 3] + "..."
+
+
+def served_outcome(index: int, element: StoredElement) -> ItemOutcome:
+    """The outcome of element `index` served from the store."""
+    return ItemOutcome(index, True, element.value, engine=element.engine, host=element.host,
+                       started=element.started, finished=element.finished, stdout=element.stdout,
+                       stderr=element.stderr, cached=True)
+
+
+def recall_served(store: ElementStore, elements: MapElements, forced: Collection[int],
+                  slice_size: int = 10_000) -> tuple[dict[int, ItemOutcome], list[bytes | None]]:
+    """The elements of a Map served from `store` (by index, not those in `forced`) and their keys in index
+    order; keys are computed and looked up `slice_size` at a time."""
+    served: dict[int, ItemOutcome] = {}
+    keys: list[bytes | None] = []
+    total = len(elements.items)
+    for start in range(0, total, slice_size):
+        chunk = elements.keys_of(range(start, min(total, start + slice_size)))
+        for position, element in sorted(store.recall(chunk).items()):
+            if start + position not in forced:
+                served[start + position] = served_outcome(start + position, element)
+                keys.append(chunk[position])
+    return served, keys
+
+
+def pickled(value: Any) -> bytes | None:
+    """The value pickled (cloudpickle for what plain pickle refuses), or None when it cannot be."""
+    try:
+        return pickle.dumps(value, protocol=5)
+    except Exception:
+        pass
+    try:
+        return cloudpickle.dumps(value, protocol=5)
+    except Exception:
+        return None

@@ -44,6 +44,7 @@ class ElementStoreDialog(QDialog):
         self.setWindowTitle("Element Store")
         self.setObjectName("element_store_dialog")
         self.session = session
+        self._clearing = False
         self.location = QLabel(self)
         self.location.setWordWrap(True)
         self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -106,8 +107,8 @@ class ElementStoreDialog(QDialog):
         self.update_enabled()
 
     def update_enabled(self) -> None:
-        """Clearing and moving wait while a run or a store job goes on; moving is off when the environment fixes it."""
-        busy = self.session.runs.running or self.session.worker.busy
+        """Clearing and moving wait while a run or a clearing goes on; moving is off when the environment fixes it."""
+        busy = self.session.runs.running or self._clearing
         movable = not busy and not store_directory_fixed()
         enabled = {"clear_all": not busy, "clear_project": not busy and bool(self.session.project_bodies()),
                    "directory": movable, "default": movable}
@@ -125,6 +126,7 @@ class ElementStoreDialog(QDialog):
         self.update_enabled()
 
     def _failed(self, message: str) -> None:
+        self._clearing = False
         self.message.setText(f"The element store cannot be read: {message}")
         self.update_enabled()
 
@@ -168,10 +170,12 @@ class ElementStoreDialog(QDialog):
                 != QMessageBox.StandardButton.Yes:
             return
         self.message.setText("Clearing…")
+        self._clearing = True
         self.session.worker.submit(self.session.store, lambda s: s.clear(bodies), self._cleared, self._failed)
         self.update_enabled()
 
     def _cleared(self, count: int) -> None:
+        self._clearing = False
         self.message.setText(f"Forgot {count:,} stored element(s).")
         self.session.store_changed()
         self.refresh()

@@ -1,0 +1,105 @@
+"""The Work items actions on real (serial) runs: Re-run failed runs only the failed elements (the others come
+from the store), Re-run selected computes those elements again although stored, and Run element here runs
+one element in the app's process with the Map's current body (an edit shows its new result, a failing one
+its traceback) without writing to the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.work_items import column, run_window, scoring_map
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def ran(qtbot, window, workflow):
+    window.canvas.set_workflow(workflow)
+    assert run_window(qtbot, window).status == "ok"
+    window.canvas.select(["map"])
+    return window.work_items.panel
+
+
+def test_rerun_failed_runs_the_failed_elements_only(qtbot, window, tmp_path):
+    fixed = tmp_path / "fixed"  # elements 3 and 7 fail until this file exists (a flaky resource, say)
+    panel = ran(qtbot, window, scoring_map(failing=f"x in (3, 7) and not __import__('os').path.exists({str(fixed)!r})"))
+    assert column(panel, "Status") == ["failed" if i in (3, 7) else "ok" for i in range(12)]
+    before = {row: panel.model.item(row).finished for row in range(12)}
+    fixed.touch()
+    action = panel.actions["rerun_failed"]
+    assert action.isEnabled()
+    assert run_window(qtbot, window, trigger=action.trigger).status == "ok"
+    assert column(panel, "Status") == ["ok" if i in (3, 7) else "from store" for i in range(12)]
+    assert "10 from the store" in panel.header.text()
+    after = {row: panel.model.item(row).finished for row in range(12)}
+    assert [row for row in range(12) if after[row] != before[row]] == [3, 7]
+    assert window.canvas.store_badge_text("map") == "12 stored"
+    assert not panel.actions["rerun_failed"].isEnabled()  # nothing failed any more
+
+
+def test_rerun_failed_reaches_a_map_inside_a_group(qtbot, window):
+    window.canvas.set_workflow(scoring_map(group=True))
+    assert run_window(qtbot, window).status == "ok"
+    window.canvas.go_to(("g",))
+    window.canvas.select(["map"])
+    panel = window.work_items.panel
+    assert run_window(qtbot, window, trigger=panel.actions["rerun_failed"].trigger).status == "ok"
+    assert column(panel, "Status") == ["failed" if i in (3, 7) else "from store" for i in range(12)]
+
+
+def test_rerun_selected_computes_those_elements_again(qtbot, window):
+    panel = ran(qtbot, window, scoring_map(failing="False"))
+    before = [panel.model.item(row).finished for row in range(12)]
+    panel.select_rows([1, 4])
+    assert run_window(qtbot, window, trigger=panel.actions["rerun_selected"].trigger).status == "ok"
+    assert column(panel, "Status") == ["ok" if i in (1, 4) else "from store" for i in range(12)]
+    after = [panel.model.item(row).finished for row in range(12)]
+    assert [row for row in range(12) if after[row] != before[row]] == [1, 4]
+    assert window.runs.last.result.outputs["map"]["y"] == [10 * i for i in range(12)]
+
+
+def test_run_element_here_tries_an_edit_of_the_body_without_storing_it(qtbot, window):
+    panel = ran(qtbot, window, scoring_map())
+    canvas = window.canvas
+    canvas.go_to(("map",))
+    canvas.set_property("score", "code", "print('here', x)\ny = x * 100 + offset\n")
+    canvas.go_up()
+    canvas.select(["map"])
+    panel.select_rows([3])  # failed in the run
+    detail = panel.detail
+    panel.actions["run_here"].trigger()
+    assert window.work_items.local_run is not None and not window.actions["run"].isEnabled()
+    qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
+    text = detail.here.text.toPlainText()
+    assert detail.current_tab() == "here"
+    assert "Element 3 ran here" in text and "y (int) =\n300" in text and "here 3" in text
+    assert window.actions["run"].isEnabled()
+    stored = window.work_items.store.element(panel.model.item(3).key)
+    assert stored.status == "failed"  # nothing was written
+    assert column(panel, "Status")[3] == "failed"
+
+
+def test_run_element_here_shows_the_local_traceback(qtbot, window):
+    panel = ran(qtbot, window, scoring_map(failing="False"))
+    canvas = window.canvas
+    canvas.go_to(("map",))
+    canvas.set_property("score", "code", "def check(v):\n    raise RuntimeError(f'edited {v}')\ny = check(x)\n")
+    canvas.go_up()
+    panel.select_rows([5])
+    panel.actions["run_here"].trigger()
+    qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
+    text = panel.detail.here.text.toPlainText()
+    assert text.startswith("Element 5 failed here") and "RuntimeError: edited 5" in text
+    assert "pflow-studio frames …" in text and "raise RuntimeError" in text and "level_run.py" not in text
+    assert text.index("y = check(x)") < text.index("raise RuntimeError")
+
+
+def test_run_element_here_names_what_it_cannot_do(qtbot, window):
+    panel = ran(qtbot, window, scoring_map())
+    window.canvas.set_workflow(scoring_map())  # a new document: the view lost its Map, then finds it again
+    window.canvas.select(["map"])
+    window.canvas.go_to(("map",))
+    window.canvas.document.delete_nodes(("map",), ["score"])
+    window.canvas.go_up()
+    panel.select_rows([0])
+    assert not window.work_items.run_here(("map",), panel.model.item(0))
+    assert "cannot run here: the Map's body must hold exactly one node" in panel.detail.here.text.toPlainText()

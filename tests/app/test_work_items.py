@@ -128,3 +128,11 @@ def test_the_node_menu_offers_show_work_items(qtbot, window):
     assert window.work_items.dock.isVisible() and window.work_items.panel.path == ("map",)
     menu = window.context_menu.build(QPoint(0, 0), ["numbers"])
     assert "action_show_work_items" not in [action.objectName() for action in menu.actions()]
+
+
+def test_a_map_whose_elements_are_never_kept_says_so(qtbot, window):
+    workflow = scoring_map()
+    workflow.nodes["map"].body.nodes["score"].properties["never_cache"] = True
+    panel = ran(qtbot, window, workflow)
+    assert "its elements are not kept in the element store" in panel.header.text()
+    assert panel.model.rowCount() == 0 and window.canvas.store_badge_text("map") == ""

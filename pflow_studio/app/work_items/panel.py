@@ -60,6 +60,7 @@ class WorkItemsPanel(QWidget):
         self.scope = ""
         self.path: tuple[str, ...] = ()
         self.label = ""
+        self.kept = True
         self.run: RunInfo | None = None
         self.running = False
         self._broadcast: tuple[int, dict[str, Any] | None] | None = None
@@ -168,11 +169,11 @@ class WorkItemsPanel(QWidget):
     # -- what is shown ---------------------------------------------------------------------------
 
     def follow(self, store: ElementStore | None, scope: str, path: tuple[str, ...], label: str, *,
-               again: bool = False) -> None:
-        """Show the last run of the Map at `path` (its `label` in the header) in `scope` of `store`; read
-        again only when that is another Map (or `again`)."""
+               kept: bool = True, again: bool = False) -> None:
+        """Show the last run of the Map at `path` (its `label` in the header; `kept` False when its elements
+        are never stored) in `scope` of `store`; read again only when that is another Map (or `again`)."""
         same = (store, scope, tuple(path)) == (self.store, self.scope, self.path)
-        self.store, self.scope, self.path, self.label = store, scope, tuple(path), label
+        self.store, self.scope, self.path, self.label, self.kept = store, scope, tuple(path), label, kept
         if again or not same:
             self.refresh()
         else:
@@ -189,6 +190,7 @@ class WorkItemsPanel(QWidget):
         """A run is going on (the actions wait for it)."""
         self.running = running
         self._update_actions()
+        self._update_header()
 
     def selected_items(self) -> list[ItemRow]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
@@ -224,7 +226,7 @@ class WorkItemsPanel(QWidget):
         if not self.path:
             self.header.setText("Select a Map to see its elements.")
             return
-        text = run_header(self.label, self.run)
+        text = run_header(self.label, self.run, self.kept)
         if self.store is not None and self.store.disabled:
             text += f" (the element store is off: {self.store.disabled})"
         shown = self.model.listing.count
@@ -232,6 +234,8 @@ class WorkItemsPanel(QWidget):
             text += f" Showing {shown:,}."
         if self.model.loading:
             text += " Sorting…"
+        if self.running:
+            text += " (A run is going on: this is read again when it ends.)"
         self.header.setText(text)
 
     def _update_actions(self) -> None:

@@ -34,9 +34,10 @@ from pflow_studio.app.work_items.store_dialog import ElementStoreDialog
 from pflow_studio.app.work_items.texts import badge
 from pflow_studio.canvas.levels import display_label, node_at
 from pflow_studio.runtime import events as ev
+from pflow_studio.runtime import keys
 from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
 from pflow_studio.runtime.element_store.records import ItemRow
-from pflow_studio.runtime.keys import map_body_signatures
+from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import ModelError
 
 OPENED_HEIGHT = 330  # the bottom docks' height when the view is opened on a Map (room for rows and detail)
@@ -135,9 +136,9 @@ class WorkItemsSession(QObject):
             self.follow(path)
         self.window.actions["show_work_items"].setEnabled(path is not None)
 
-    def follow(self, path: tuple[str, ...]) -> None:
+    def follow(self, path: tuple[str, ...], *, again: bool = False) -> None:
         """Show the Map at `path` in the view (its last run in the store)."""
-        self.panel.follow(self.store, self.scope(), path, self._label(path))
+        self.panel.follow(self.store, self.scope(), path, self._label(path), kept=self._kept(path), again=again)
 
     def open_on(self, path: tuple[str, ...]) -> None:
         """Show the view on the Map at `path`, in front, with room for its rows."""
@@ -164,12 +165,12 @@ class WorkItemsSession(QObject):
     def store_changed(self) -> None:
         """The store (or the scope) changed under the view: read it again."""
         if self.panel.path:
-            self.panel.follow(self.store, self.scope(), self.panel.path, self._label(self.panel.path), again=True)
+            self.follow(self.panel.path, again=True)
         self.update_badges()
 
     def project_bodies(self) -> list[str]:
         """The body signatures of the document's Maps (what 'this project's elements' are filed under)."""
-        return map_body_signatures(self.canvas.workflow(), self.window.registry)
+        return keys.map_body_signatures(self.canvas.workflow(), self.window.registry)
 
     def _map_paths(self) -> list[tuple[str, ...]]:
         return [(*path, node.id) for node, path in self.canvas.workflow().walk()
@@ -180,6 +181,14 @@ class WorkItemsSession(QObject):
             return node_at(self.canvas.workflow(), tuple(path)).type_name in FUNCTION_CONTAINER_TYPES
         except ModelError:
             return False
+
+    def _kept(self, path: tuple[str, ...]) -> bool:
+        """Whether the Map's elements are kept in the store (a body that must not be reused never is)."""
+        try:
+            return keys.is_cacheable(instantiate(node_at(self.canvas.workflow(), path), self.window.registry),
+                                     self.window.registry)
+        except (ModelError, KeyError, ValueError):
+            return True
 
     def _label(self, path: tuple[str, ...]) -> str:
         try:

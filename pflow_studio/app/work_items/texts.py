@@ -33,8 +33,15 @@ def counts_text(run: RunInfo) -> str:
     return f"{run.total:,} element{'s' if run.total != 1 else ''}: {', '.join(parts)}"
 
 
-def run_header(label: str, run: RunInfo | None) -> str:
-    """The view's header line for the Map `label` and its last run (None: it has not run with the store)."""
+NOT_KEPT = ("its elements are not kept in the element store: its body must not be reused (a file node, or a "
+            "Python node set to 'never cache')")
+
+
+def run_header(label: str, run: RunInfo | None, kept: bool = True) -> str:
+    """The view's header line for the Map `label` and its last run (None: it has not run with the store;
+    `kept` False: its elements are never stored)."""
+    if not kept:
+        return f"{label}: {NOT_KEPT}"
     if run is None:
         return f"{label}: no run in the element store yet; run it (F5) to list its elements"
     when = time.strftime("%H:%M:%S" if time.time() - run.started < 86_400 else "%Y-%m-%d %H:%M",

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
             "results": self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
         self.tabifyDockWidget(docks["errors"], docks["results"])
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)  # wide bottom docks
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([docks["palette"], docks["properties"]], [230, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["errors"]], [190], Qt.Orientation.Vertical)

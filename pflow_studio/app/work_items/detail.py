@@ -116,7 +116,7 @@ class ElementDetailPane(QWidget):
 
     def show_local_outcome(self, outcome: ItemOutcome) -> None:
         """Show the outcome of Run element here (its result, or its error and local traceback)."""
-        took = duration_text(outcome.finished - outcome.started) or "0 s"
+        took = duration_text(outcome.finished - outcome.started) or "no time"
         printed = printed_text(outcome.stdout, outcome.stderr, empty="")
         if outcome.ok:
             head = f"Element {outcome.index} ran here in {took}: ok (not stored)."

@@ -62,9 +62,13 @@ def badge(run: RunInfo | None) -> tuple[str, bool]:
 
 
 def duration_text(seconds: float) -> str:
-    """A duration for the table: "0.21 s", "12.3 s", "4 min 05 s" ("" for none)."""
+    """A duration for the table: "< 1 ms", "214 ms", "2.14 s", "12.3 s", "4 min 05 s" ("" for none)."""
     if seconds <= 0:
         return ""
+    if seconds < 0.0005:
+        return "< 1 ms"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
     if seconds < 10:
         return f"{seconds:.2f} s"
     if seconds < 60:

@@ -89,6 +89,7 @@ class WorkItemsSession(QObject):
         show.setToolTip("Show the elements of the selected Map's last run (also: click the Map's badge)")
         show.setStatusTip(show.toolTip())
         show.triggered.connect(lambda _checked=False: self.show_selected())
+        show.setEnabled(False)  # until a Map is selected
         store = QAction("&Element Store…", window)
         store.setObjectName("action_element_store")
         store.setToolTip("Where Map elements are kept between runs, how big the store is; change or clear it")

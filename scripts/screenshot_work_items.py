@@ -55,6 +55,8 @@ def main(argv: list[str]) -> int:
 
 
 def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
+    from screenshot import wait  # scripts/screenshot.py (this script's folder is on sys.path)
+
     from pflow_studio.app import create_application, create_window
     from pflow_studio.app.settings import make_settings
     from pflow_studio.cluster_panel.manager import ClusterManager
@@ -108,14 +110,6 @@ def save(window, path: pathlib.Path) -> pathlib.Path | None:
         print(f"cannot write {path}", file=sys.stderr)
         return None
     return path
-
-
-def wait(app, ms: int) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 if __name__ == "__main__":

@@ -13,17 +13,9 @@ from PySide6.QtTest import QTest
 from pflow_studio.app.work_items.item_model import COLUMNS
 from pflow_studio.app.work_items.texts import status_color
 from pflow_studio.canvas.run_state import STATE_COLORS
-from tests.support.work_items import column, run_window, scoring_map
+from tests.support.work_items import column, ran, run_window, scoring_map
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def ran(qtbot, window, workflow=None):
-    """Show `workflow` (default: the scoring Map, elements 3 and 7 failing), run it, select the Map."""
-    window.canvas.set_workflow(workflow or scoring_map())
-    assert run_window(qtbot, window).status == "ok"
-    window.canvas.select(["map"])
-    return window.work_items.panel
 
 
 def test_the_view_follows_the_selected_map_and_lists_its_last_run(qtbot, window):
@@ -44,11 +36,7 @@ def test_the_view_follows_the_selected_map_and_lists_its_last_run(qtbot, window)
 
 
 def test_a_map_inside_a_group_is_followed_by_its_full_path(qtbot, window):
-    window.canvas.set_workflow(scoring_map(group=True))
-    assert run_window(qtbot, window).status == "ok"
-    window.canvas.go_to(("g",))
-    window.canvas.select(["map"])
-    panel = window.work_items.panel
+    panel = ran(qtbot, window, scoring_map(group=True), ("g", "map"))
     assert panel.path == ("g", "map") and panel.model.rowCount() == 12
     assert window.canvas.store_badge_text("map") == "2 failed"
 

@@ -7,16 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.work_items import column, run_window, scoring_map
+from tests.support.work_items import column, ran, run_window, scoring_map
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def ran(qtbot, window, workflow):
-    window.canvas.set_workflow(workflow)
-    assert run_window(qtbot, window).status == "ok"
-    window.canvas.select(["map"])
-    return window.work_items.panel
 
 
 def test_rerun_failed_runs_the_failed_elements_only(qtbot, window, tmp_path):
@@ -37,11 +30,7 @@ def test_rerun_failed_runs_the_failed_elements_only(qtbot, window, tmp_path):
 
 
 def test_rerun_failed_reaches_a_map_inside_a_group(qtbot, window):
-    window.canvas.set_workflow(scoring_map(group=True))
-    assert run_window(qtbot, window).status == "ok"
-    window.canvas.go_to(("g",))
-    window.canvas.select(["map"])
-    panel = window.work_items.panel
+    panel = ran(qtbot, window, scoring_map(group=True), ("g", "map"))
     assert run_window(qtbot, window, trigger=panel.actions["rerun_failed"].trigger).status == "ok"
     assert column(panel, "Status") == ["failed" if i in (3, 7) else "from store" for i in range(12)]
 

@@ -41,6 +41,16 @@ def scoring_map(count: int = 12, failing: str = "x in (3, 7)", *, group: bool = 
     return workflow
 
 
+def ran(qtbot, window, workflow: Workflow | None = None, path: tuple[str, ...] = ("map",)):
+    """Show `workflow` (default: `scoring_map()`) in the window, run it, show the level holding `path` and
+    select the Map there; the Work Items panel."""
+    window.canvas.set_workflow(workflow or scoring_map())
+    assert run_window(qtbot, window).status == "ok"
+    window.canvas.go_to(path[:-1])
+    window.canvas.select([path[-1]])
+    return window.work_items.panel
+
+
 def run_window(qtbot, window, timeout: int = 60_000, trigger=None):
     """Run the window's workflow (or call `trigger`) and wait for the run's end; the RunOutcome."""
     with qtbot.waitSignal(window.runs.finished, timeout=timeout) as blocker:

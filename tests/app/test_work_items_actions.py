@@ -6,6 +6,7 @@ its traceback) without writing to the store."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint
 
 from tests.support.work_items import column, ran, run_window, scoring_map
 
@@ -84,11 +85,24 @@ def test_run_element_here_shows_the_local_traceback(qtbot, window):
 
 def test_run_element_here_names_what_it_cannot_do(qtbot, window):
     panel = ran(qtbot, window, scoring_map())
-    window.canvas.set_workflow(scoring_map())  # a new document: the view lost its Map, then finds it again
-    window.canvas.select(["map"])
-    window.canvas.go_to(("map",))
-    window.canvas.document.delete_nodes(("map",), ["score"])
-    window.canvas.go_up()
+    window.canvas.document.delete_nodes(("map",), ["score"])  # the Map's body is now empty
     panel.select_rows([0])
-    assert not window.work_items.run_here(("map",), panel.model.item(0))
+    panel.actions["run_here"].trigger()
+    assert window.work_items.local_run is None
     assert "cannot run here: the Map's body must hold exactly one node" in panel.detail.here.text.toPlainText()
+    window.canvas.document.delete_nodes((), ["map"])
+    panel.actions["run_here"].trigger()
+    assert "cannot run here: the Map is no longer in the workflow" in panel.detail.here.text.toPlainText()
+
+
+def test_the_tables_menu_offers_the_actions(qtbot, window):
+    panel = ran(qtbot, window)
+    panel.select_rows([3])
+    panel.table.customContextMenuRequested.emit(QPoint(5, 5))
+    menu = panel.last_menu
+    assert [(action.text(), action.isEnabled()) for action in menu.actions()] == \
+        [("Re-run failed", True), ("Re-run selected", True), ("Run here", True)]
+    menu.actions()[2].trigger()
+    qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
+    assert panel.detail.here.text.toPlainText().startswith("Element 3 failed here")
+    menu.close()

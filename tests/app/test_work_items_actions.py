@@ -106,3 +106,18 @@ def test_the_tables_menu_offers_the_actions(qtbot, window):
     qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
     assert panel.detail.here.text.toPlainText().startswith("Element 3 failed here")
     menu.close()
+
+
+def test_the_current_row_stays_across_a_run(qtbot, window):
+    panel = ran(qtbot, window, scoring_map(60, failing="x == 57"))
+    panel.table.scrollToBottom()
+    panel.select_rows([57])
+    scrolled = panel.table.verticalScrollBar().value()
+    assert scrolled > 0
+    assert run_window(qtbot, window, trigger=panel.actions["rerun_failed"].trigger).status == "ok"
+    assert panel.current_item().index == 57 and panel.detail.title.text().startswith("Element 57: failed")
+    assert panel.table.verticalScrollBar().value() == scrolled
+    window.canvas.set_workflow(scoring_map(group=True))  # another Map: from the top, nothing current
+    window.canvas.go_to(("g",))
+    window.canvas.select(["map"])
+    assert panel.current_item() is None and panel.table.verticalScrollBar().value() == 0

@@ -64,6 +64,7 @@ class WorkItemsPanel(QWidget):
         self.run: RunInfo | None = None
         self.running = False
         self._broadcast: tuple[int, dict[str, Any] | None] | None = None
+        self._place: tuple[int, int] | None = None  # (current row, scroll position) kept across a refresh
         self.model = WorkItemsModel(worker, self)
         self.header = QLabel("Select a Map to see its elements.", self)
         self.header.setObjectName("work_items_header")
@@ -175,12 +176,15 @@ class WorkItemsPanel(QWidget):
         same = (store, scope, tuple(path)) == (self.store, self.scope, self.path)
         self.store, self.scope, self.path, self.label, self.kept = store, scope, tuple(path), label, kept
         if again or not same:
-            self.refresh()
+            self.refresh(keep_place=same)
         else:
             self._update_header()
 
-    def refresh(self) -> None:
-        """Read the Map's last run again (a run may have changed it or made a new one)."""
+    def refresh(self, keep_place: bool = True) -> None:
+        """Read the Map's last run again (a run may have changed it or made a new one); the current row and the
+        scroll position stay where they were (with `keep_place`)."""
+        current = self.table.currentIndex().row()
+        self._place = (current, self.table.verticalScrollBar().value()) if keep_place and current >= 0 else None
         run = self.store.last_run(self.scope, self.path) if self.store is not None and self.path else None
         self.run = run
         self.model.show_run(self.store, run.id if run is not None else None)
@@ -219,8 +223,14 @@ class WorkItemsPanel(QWidget):
 
     def _listed(self) -> None:
         self._update_header()
+        place, self._place = self._place, None
+        if place is not None and 0 <= place[0] < self.model.rowCount():
+            self.select_rows([place[0]])
+            self.table.verticalScrollBar().setValue(place[1])
+        else:
+            self.table.scrollToTop()
+            self.detail.show_nothing()
         self._update_actions()
-        self.detail.show_nothing()
 
     def _update_header(self) -> None:
         if not self.path:

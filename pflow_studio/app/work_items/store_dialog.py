@@ -100,7 +100,7 @@ class ElementStoreDialog(QDialog):
         fixed = store_directory_fixed()
         note = f" (its directory is set by ${ENV_VAR})" if fixed else ""
         self.location.setText(f"{store.path}{note}")
-        self.cap.setText(_size(store.max_bytes))
+        self.cap.setText(_size(store.max_bytes, typed=True))
         bodies = self.session.project_bodies()
         self.session.worker.submit(store, lambda s: (s.info(), s.info(bodies) if bodies else None), self._show_info,
                                    self._failed)
@@ -185,9 +185,11 @@ def _elements(info: StoreInfo) -> str:
     return f"{info.elements:,} element(s) ({info.ok:,} ok, {info.failed:,} failed)"
 
 
-def _size(size: int) -> str:
+def _size(size: int, *, typed: bool = False) -> str:
+    """"36.8 KiB", "2 GiB" (with `typed`: "2G", as the cap is typed in)."""
     for unit, factor in (("G", 1024**3), ("M", 1024**2), ("k", 1024)):
         if size >= factor:
-            return f"{size / factor:.1f}".rstrip("0").rstrip(".") + unit
+            number = f"{size / factor:.1f}".rstrip("0").rstrip(".")
+            return number + unit if typed else f"{number} {unit.upper()}iB"
     return f"{size} B"
 

@@ -91,7 +91,8 @@ class ElementDetailPane(QWidget):
         self.title.setText(_title(item))
         self.here.show_error("", "")
         if detail is None:
-            note = ("This element did not run (the run was stopped first)." if item.status == "not_run"
+            note = ("This element did not run (the run was stopped, or its cluster failed, first)."
+                    if item.status == "not_run"
                     else "This element is no longer in the element store.")
             for box in (self.inputs, self.outputs, self.printed):
                 box.setPlainText(note)

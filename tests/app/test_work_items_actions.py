@@ -59,7 +59,7 @@ def test_run_element_here_tries_an_edit_of_the_body_without_storing_it(qtbot, wi
     panel.actions["run_here"].trigger()
     assert window.work_items.local_run is not None and not window.actions["run"].isEnabled()
     qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
-    text = detail.here.text.toPlainText()
+    text = detail.here.toPlainText()
     assert detail.current_tab() == "here"
     assert "Element 3 ran here" in text and "y (int) =\n300" in text and "here 3" in text
     assert window.actions["run"].isEnabled()
@@ -77,7 +77,7 @@ def test_run_element_here_shows_the_local_traceback(qtbot, window):
     panel.select_rows([5])
     panel.actions["run_here"].trigger()
     qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
-    text = panel.detail.here.text.toPlainText()
+    text = panel.detail.here.toPlainText()
     assert text.startswith("Element 5 failed here") and "RuntimeError: edited 5" in text
     assert "pflow-studio frames …" in text and "raise RuntimeError" in text and "level_run.py" not in text
     assert text.index("y = check(x)") < text.index("raise RuntimeError")
@@ -89,10 +89,10 @@ def test_run_element_here_names_what_it_cannot_do(qtbot, window):
     panel.select_rows([0])
     panel.actions["run_here"].trigger()
     assert window.work_items.local_run is None
-    assert "cannot run here: the Map's body must hold exactly one node" in panel.detail.here.text.toPlainText()
+    assert "cannot run here: the Map's body must hold exactly one node" in panel.detail.here.toPlainText()
     window.canvas.document.delete_nodes((), ["map"])
     panel.actions["run_here"].trigger()
-    assert "cannot run here: the Map is no longer in the workflow" in panel.detail.here.text.toPlainText()
+    assert "cannot run here: the Map is no longer in the workflow" in panel.detail.here.toPlainText()
 
 
 def test_the_tables_menu_offers_the_actions(qtbot, window):
@@ -104,7 +104,7 @@ def test_the_tables_menu_offers_the_actions(qtbot, window):
         [("Re-run failed", True), ("Re-run selected", True), ("Run here", True)]
     menu.actions()[2].trigger()
     qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
-    assert panel.detail.here.text.toPlainText().startswith("Element 3 failed here")
+    assert panel.detail.here.toPlainText().startswith("Element 3 failed here")
     menu.close()
 
 

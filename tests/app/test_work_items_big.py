@@ -33,7 +33,7 @@ def shown_rows(panel) -> list[str]:
 
 
 def test_it_opens_counting_every_row_but_reading_only_what_is_shown(qtbot, big):
-    big.canvas.select(["map"])
+    big.work_items.open_on(("map",))
     panel = big.work_items.panel
     qtbot.wait(50)  # paint
     assert panel.model.rowCount() == COUNT
@@ -52,7 +52,7 @@ def test_it_opens_counting_every_row_but_reading_only_what_is_shown(qtbot, big):
 
 
 def test_filters_and_sorts_are_done_in_the_store(qtbot, big):
-    big.canvas.select(["map"])
+    big.work_items.open_on(("map",))
     panel = big.work_items.panel
     panel.filters[1].setChecked(False)  # ok: the 2,000 failed remain
     assert panel.model.rowCount() == 2_000 and shown_rows(panel)[:2] == ["49", "99"]
@@ -70,7 +70,7 @@ def test_filters_and_sorts_are_done_in_the_store(qtbot, big):
 
 
 def test_a_search_of_a_big_run(qtbot, big):
-    big.canvas.select(["map"])
+    big.work_items.open_on(("map",))
     panel = big.work_items.panel
     panel.search.setText("bad 4999")
     qtbot.waitUntil(lambda: not panel.model.loading and panel.model.wanted.search == "bad 4999", timeout=60_000)

@@ -3,7 +3,7 @@ frames first, and the result of running it here.
 
 `ElementDetailPane` has a title line over tabs: Inputs (the mapped values, then the broadcast ones), Outputs
 (as the Results dock shows values), Printed (stdout, stderr), Error (message and traceback, pflow-studio's
-own frames folded into one line, "Show all frames" unfolds them) and Run here (the outcome of Run element
+own frames folded into one line; "Show all frames" beside the title unfolds them) and Run here (the outcome of Run
 here: its result or its local traceback, and what it printed).
 """
 
@@ -13,7 +13,7 @@ import pprint
 from typing import Any
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
 
 from pflow_studio.app.result_inspector import MAX_CHARS, format_outputs
 from pflow_studio.app.work_items.texts import STATUS_LABELS, duration_text
@@ -24,20 +24,15 @@ from pflow_studio.runtime.runners import ItemOutcome
 TABS = ("inputs", "outputs", "printed", "error", "here")
 
 
-class TracebackView(QWidget):
-    """An error message and its traceback, pflow-studio's frames folded unless "Show all frames" is on."""
+class TracebackView(QPlainTextEdit):
+    """An error message and its traceback, pflow-studio's frames folded unless `set_show_all(True)`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = _text_box(self)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # a traceback's lines stay lines
-        self.show_all = QCheckBox("Show all frames", self)
-        self.show_all.setToolTip("Also show the frames of pflow-studio's own code (folded by default)")
-        self.show_all.toggled.connect(lambda _on: self._render())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.show_all)
+        _text_box_style(self)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # a traceback's lines stay lines
+        self.show_all = False
+        self.folded = 0  # how many frames the shown traceback has folded
         self._head, self._traceback, self._tail = "", "", ""
 
     def show_error(self, head: str, traceback: str, tail: str = "") -> None:
@@ -45,12 +40,15 @@ class TracebackView(QWidget):
         self._head, self._traceback, self._tail = head, traceback, tail
         self._render()
 
+    def set_show_all(self, on: bool) -> None:
+        self.show_all = on
+        self._render()
+
     def _render(self) -> None:
-        trace, folded = fold_own_frames(self._traceback)
-        if self.show_all.isChecked() or not folded:
+        trace, self.folded = fold_own_frames(self._traceback)
+        if self.show_all or not self.folded:
             trace = self._traceback.rstrip("\n")
-        self.show_all.setVisible(folded > 0)
-        self.text.setPlainText("\n\n".join(part for part in (self._head, trace, self._tail) if part))
+        self.setPlainText("\n\n".join(part for part in (self._head, trace, self._tail) if part))
 
 
 class ElementDetailPane(QWidget):
@@ -60,6 +58,8 @@ class ElementDetailPane(QWidget):
         super().__init__(parent)
         self.title = QLabel("Select an element to see its inputs, outputs and error.", self)
         self.title.setWordWrap(True)
+        self.show_all = QCheckBox("Show all frames", self)
+        self.show_all.setToolTip("Show the frames of pflow-studio's own code in tracebacks (folded into one line)")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.setStyleSheet("QTabBar::tab { padding: 4px 8px; }")  # five tabs in a narrow pane
@@ -68,9 +68,13 @@ class ElementDetailPane(QWidget):
         for widget, label in ((self.inputs, "Inputs"), (self.outputs, "Outputs"), (self.printed, "Printed"),
                               (self.error, "Error"), (self.here, "Run here")):
             self.tabs.addTab(widget, label)
+        self.show_all.toggled.connect(lambda on: (self.error.set_show_all(on), self.here.set_show_all(on)))
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.show_all)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
 
     def tab(self, name: str) -> None:
@@ -164,6 +168,11 @@ def _pretty(value: Any) -> str:
 
 def _text_box(parent: QWidget) -> QPlainTextEdit:
     box = QPlainTextEdit(parent)
-    box.setReadOnly(True)
-    box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    _text_box_style(box)
     return box
+
+
+def _text_box_style(box: QPlainTextEdit) -> None:
+    box.setReadOnly(True)
+    box.setMinimumHeight(32)  # the bottom docks may be short: the text scrolls
+    box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

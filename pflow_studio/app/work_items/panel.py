@@ -65,6 +65,7 @@ class WorkItemsPanel(QWidget):
         self.running = False
         self._broadcast: tuple[int, dict[str, Any] | None] | None = None
         self._place: tuple[int, int] | None = None  # (current row, scroll position) kept across a refresh
+        self._split: Qt.Orientation | None = None  # the splitter's orientation last set
         self.model = WorkItemsModel(worker, self)
         self.header = QLabel("Select a Map to see its elements.", self)
         self.header.setObjectName("work_items_header")
@@ -162,7 +163,8 @@ class WorkItemsPanel(QWidget):
         super().resizeEvent(event)
         wide = event.size().width() > WIDE * event.size().height()
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
-        if self.splitter.orientation() != orientation:
+        if self._split != orientation:  # the first time, or turned: 55% for the table (later, the user's)
+            self._split = orientation
             self.splitter.setOrientation(orientation)
             total = self.splitter.width() if wide else self.splitter.height()
             self.splitter.setSizes([total * 11 // 20, total - total * 11 // 20])

@@ -79,7 +79,7 @@ class WorkItemsSession(QObject):
         dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         window.tabifyDockWidget(window.docks["results"], dock)
-        window.docks["errors"].raise_()
+        window.docks["results"].raise_()  # the tab in front, as before the view was added
         return dock
 
     def _actions(self) -> None:

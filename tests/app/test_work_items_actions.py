@@ -121,3 +121,24 @@ def test_the_current_row_stays_across_a_run(qtbot, window):
     window.canvas.go_to(("g",))
     window.canvas.select(["map"])
     assert panel.current_item() is None and panel.table.verticalScrollBar().value() == 0
+
+
+def test_stop_stops_waiting_for_an_element_running_here(qtbot, window):
+    panel = ran(qtbot, window, scoring_map(failing="False"))
+    canvas = window.canvas
+    canvas.go_to(("map",))
+    canvas.set_property("score", "code", "import time\nprint('slow', x)\ntime.sleep(3 if x == 2 else 0)\ny = x\n")
+    canvas.go_up()
+    panel.select_rows([2])
+    panel.actions["run_here"].trigger()
+    assert window.actions["stop"].isEnabled() and not window.actions["run"].isEnabled()
+    window.actions["stop"].trigger()
+    assert window.work_items.local_run is None and window.actions["run"].isEnabled()
+    assert "Stopped waiting for element 2" in panel.detail.here.toPlainText()
+    panel.select_rows([5])  # another element runs here at once, the first one still sleeping
+    panel.actions["run_here"].trigger()
+    qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
+    text = panel.detail.here.toPlainText()
+    assert "Element 5 ran here" in text and "slow 5" in text and "slow 2" not in text
+    qtbot.wait(3500)  # the abandoned one ends: its outcome is dropped
+    assert "Element 5 ran here" in panel.detail.here.toPlainText()

@@ -112,7 +112,8 @@ class ElementDetailPane(QWidget):
             self.tab("outputs")
 
     def show_local_start(self, index: int) -> None:
-        self.here.show_error(f"Running element {index} here (in this process, with the Map's current body)…", "")
+        self.here.show_error(f"Running element {index} here (in this process, with the Map's current body)… "
+                             "Stop (Esc) stops waiting for it.", "")
         self.tab("here")
 
     def show_local_note(self, note: str) -> None:

@@ -100,6 +100,7 @@ class WorkItemsSession(QObject):
         window.menus["view"].addAction(self.dock.toggleViewAction())
         window.actions["show_work_items"] = show
         window.actions["element_store"] = store
+        window.actions["stop"].triggered.connect(lambda _checked=False: self.stop_local_run())
 
     def _connect(self) -> None:
         canvas, runs, panel = self.canvas, self.runs, self.panel
@@ -239,7 +240,7 @@ class WorkItemsSession(QObject):
         """Run one element in this process with the Map's current body; the detail pane shows the outcome."""
         detail = self.panel.detail
         if self.runs.running or self.local_run is not None:
-            detail.show_local_note("Wait for the run to end (or stop it) to run an element here.")
+            detail.show_local_note("Wait for the run to end (or stop it: Esc) to run an element here.")
             return False
         task = local_task(self.canvas.workflow(), path, self.window.registry)
         run = self.panel.run
@@ -249,25 +250,40 @@ class WorkItemsSession(QObject):
         if problem:
             detail.show_local_note(f"Element {item.index} cannot run here: {problem}.")
             return False
-        self.local_run = LocalRun(task, item.index, bindings, self)
-        self.local_run.outcome.connect(detail.show_local_outcome)
-        self.local_run.finished.connect(self._local_run_ended)
-        self._set_run_actions(False)
+        local = self.local_run = LocalRun(task, item.index, bindings, self)
+        local.outcome.connect(detail.show_local_outcome)
+        local.ended.connect(lambda: self._local_run_ended(local))
+        self._set_run_actions()
         detail.show_local_start(item.index)
-        self.local_run.start()
+        local.start()
         return True
 
-    def _local_run_ended(self) -> None:
-        thread, self.local_run = self.local_run, None
-        if thread is not None:
-            thread.deleteLater()
-        self._set_run_actions(not self.runs.running)
+    def stop_local_run(self) -> None:
+        """Stop waiting for the element running here (Esc): its outcome is dropped and runs may start again.
+        Python cannot stop the thread: it goes on in the background until the element ends."""
+        local, self.local_run = self.local_run, None
+        if local is None:
+            return
+        local.abandon()
+        self.panel.detail.show_local_note(f"Stopped waiting for element {local.index}: it goes on in the "
+                                          "background until it ends (Python cannot stop it); its result is dropped.")
+        self._set_run_actions()
 
-    def _set_run_actions(self, enabled: bool) -> None:
-        """Runs wait for a local run (both would capture this process's stdout and stderr)."""
+    def _local_run_ended(self, local: LocalRun) -> None:
+        if local is self.local_run:
+            self.local_run = None
+            self._set_run_actions()
+        local.deleteLater()
+
+    def _set_run_actions(self) -> None:
+        """Runs wait while an element runs here (both would capture this process's output); Stop (Esc) stops
+        waiting for it."""
+        here, running = self.local_run is not None, self.runs.running
+        actions = self.window.actions
         for name in ("run", "run_selected"):
-            self.window.actions[name].setEnabled(enabled)
-        self.panel.set_running(not enabled)
+            actions[name].setEnabled(not here and not running)
+        actions["stop"].setEnabled(here or running)
+        self.panel.set_running(here or running)
 
     # -- the store -------------------------------------------------------------------------------
 
@@ -298,8 +314,8 @@ class WorkItemsSession(QObject):
         self.window.statusBar().showMessage(f"Element store: {text}", 15_000)
 
     def close(self) -> None:
-        """The window closes: wait for the store worker and a local run, then close the store."""
+        """The window closes: wait for the store worker, then close the store (an element running here is left
+        to its daemon thread)."""
+        self.stop_local_run()
         self.worker.stop()
-        if self.local_run is not None:
-            self.local_run.wait(10_000)
         self.store.close()

@@ -3,7 +3,8 @@
 `CanvasContextMenu(canvas, actions, selected_map_path, parent)` answers
 `Canvas.context_menu_requested(global_pos, node_ids)`:
 - on nodes: Open (one Group / Map / Filter: enters it), Rename, Copy, Cut, Delete | Group, Ungroup (a Group
-  selected), Wrap in Map, Unwrap Map (a Map selected) | Run This Node, Show Run Record (one Map selected);
+  selected), Wrap in Map, Unwrap Map (a Map selected) | Run This Node, Show Run Record (one Map selected),
+  Show Work Items (one Map or Filter selected);
 - on empty canvas: Add Node… (quick add at the click point), Paste (disabled when the clipboard holds no
   nodes) | Select All, Frame All | Go Up a Level (inside a Group or Map).
 `actions` are the window's actions by name (`app.actions`, plus "show_run_record"), `selected_map_path()`
@@ -21,7 +22,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from pflow_studio.canvas import Canvas, clipboard
-from pflow_studio.runtime.container_types import CONTAINER_TYPES, GROUP_TYPE, MAP_TYPE
+from pflow_studio.runtime.container_types import CONTAINER_TYPES, FUNCTION_CONTAINER_TYPES, GROUP_TYPE, MAP_TYPE
 
 
 class CanvasContextMenu(QObject):
@@ -83,6 +84,8 @@ class CanvasContextMenu(QObject):
         _stand_in(menu, run, text=text, enabled=run.isEnabled())
         if self.selected_map_path() is not None:
             menu.addAction(actions["show_run_record"])
+        if len(node_ids) == 1 and types[0] in FUNCTION_CONTAINER_TYPES and "show_work_items" in actions:
+            menu.addAction(actions["show_work_items"])
 
     def _fill_canvas(self, menu: QMenu, global_pos: QPoint) -> None:
         canvas, actions = self.canvas, self.actions

@@ -32,6 +32,7 @@ from pflow_studio.app.run_controller import RunController, RunnerFactory, RunOut
 from pflow_studio.app.run_record_view import RunRecordDialog, record_path, saved_entry
 from pflow_studio.app.run_view import RunView
 from pflow_studio.app.settings import make_settings
+from pflow_studio.app.work_items.session import WorkItemsSession
 from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.container_types import MAP_TYPE
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.run_view = RunView(self.runs, self.canvas, self.errors, self.statusBar(), self)
         self._build_actions()
         self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
+        self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
         self._connect()
@@ -105,7 +107,7 @@ class MainWindow(QMainWindow):
             "results": self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
         }
         self.tabifyDockWidget(docks["errors"], docks["results"])
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)  # wide bottom docks
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([docks["palette"], docks["properties"]], [230, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["errors"]], [190], Qt.Orientation.Vertical)
@@ -362,6 +364,7 @@ class MainWindow(QMainWindow):
             return
         self.runs.stop()
         self.runs.wait(15_000)
+        self.work_items.close()
         self.save_layout()
         if self.cluster is not None:
             self.cluster.shutdown()

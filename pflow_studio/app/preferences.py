@@ -4,15 +4,26 @@
   off by default (Maps run on a cluster).
 - The cluster profile the app starts with: `cluster_profile(settings)` / `set_cluster_profile(...)`;
   "default" unless changed in the Cluster dock.
+- The element store: its directory (`store_directory_choice`, "" for the default of
+  `runtime.element_store.location`) and size cap (`store_cap`, 2 GiB by default); `open_element_store`
+  opens the store they name (`PFLOW_STUDIO_CACHE_DIR`, when set, wins over the directory, as in the CLI).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings
+
+from pflow_studio.runtime.element_store.location import DEFAULT_MAX_BYTES, ENV_VAR
+from pflow_studio.runtime.element_store.store import ElementStore
 
 SERIAL_KEY = "run/serial_maps"
 PROFILE_KEY = "cluster/profile"
 DEFAULT_PROFILE = "default"
+STORE_DIR_KEY = "elements/directory"
+STORE_CAP_KEY = "elements/max_bytes"
 
 
 def _flag(value: object) -> bool:
@@ -41,3 +52,38 @@ def cluster_profile(settings: QSettings) -> str:
 def set_cluster_profile(settings: QSettings, profile: str) -> None:
     settings.setValue(PROFILE_KEY, profile)
     settings.sync()
+
+
+def store_directory_choice(settings: QSettings) -> str:
+    """The element store directory the user chose ("" for the default)."""
+    return str(settings.value(STORE_DIR_KEY, "") or "").strip()
+
+
+def set_store_directory_choice(settings: QSettings, directory: str) -> None:
+    settings.setValue(STORE_DIR_KEY, directory.strip())
+    settings.sync()
+
+
+def store_cap(settings: QSettings) -> int:
+    """The element store's size cap in bytes."""
+    try:
+        cap = int(settings.value(STORE_CAP_KEY, DEFAULT_MAX_BYTES))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_BYTES
+    return cap if cap > 0 else DEFAULT_MAX_BYTES
+
+
+def set_store_cap(settings: QSettings, max_bytes: int) -> None:
+    settings.setValue(STORE_CAP_KEY, int(max_bytes))
+    settings.sync()
+
+
+def store_directory_fixed() -> bool:
+    """Whether `PFLOW_STUDIO_CACHE_DIR` names the store directory (the preference is then not used)."""
+    return bool(os.environ.get(ENV_VAR))
+
+
+def open_element_store(settings: QSettings, warn: Callable[[str], None]) -> ElementStore:
+    """The element store the preferences name (opened lazily: nothing is touched until it is used)."""
+    chosen = None if store_directory_fixed() else store_directory_choice(settings) or None
+    return ElementStore(chosen, max_bytes=store_cap(settings), warn=warn)

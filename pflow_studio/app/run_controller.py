@@ -12,23 +12,30 @@ preference or the cluster dock's engine count can change between runs; the facto
 same runner each time). `make_runner()` is the plain serial one; the app's cluster session supplies
 one that runs Maps on the cluster. Every run is recorded (`RunRecorder`): `outcome.record` holds the
 run's Map records and `map_records` the latest record of every Map path run in this document.
+
+With a `store` (the app's `ElementStore`), every run keeps Map elements in it under the project `scope()`
+(`StoreBinding`); `start(..., refresh=[paths], recompute={map path: indices})` runs those nodes again
+although cached and computes those elements again although stored. The run's thread gives its store
+connection back when it ends.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow, RunResult
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.run_record import RunRecord, RunRecorder
 from pflow_studio.runtime.runners import Runner, SerialRunner
+from pflow_studio.runtime.stored_elements import StoreBinding
 from pflow_studio.runtime.validation import Problem
 
 RunnerFactory = Callable[[], Runner]
@@ -58,21 +65,28 @@ class RunThread(QThread):
     outcome = Signal(object)
 
     def __init__(self, executor: Executor, workflow: Workflow, targets: list[str] | None, token: CancelToken,
-                 parent: QObject | None = None, recorder: RunRecorder | None = None) -> None:
+                 parent: QObject | None = None, recorder: RunRecorder | None = None, *,
+                 elements: StoreBinding | None = None, refresh: Iterable[tuple[str, ...]] = ()) -> None:
         super().__init__(parent)
         self.executor, self.workflow, self.targets, self.token = executor, workflow, targets, token
         self.recorder = recorder
+        self.elements = elements
+        self.refresh = [tuple(path) for path in refresh]
 
     def run(self) -> None:
         listeners = [self.event.emit] if self.recorder is None else [self.recorder, self.event.emit]
         try:
-            result = self.executor.run(self.workflow, targets=self.targets, listeners=listeners, cancel=self.token)
+            result = self.executor.run(self.workflow, targets=self.targets, listeners=listeners, cancel=self.token,
+                                       elements=self.elements, refresh=self.refresh)
         except InvalidWorkflow as exc:
             self.outcome.emit(RunOutcome("invalid", self.workflow, problems=exc.problems))
         except Exception as exc:  # never let a run take the app down
             self.outcome.emit(RunOutcome("crashed", self.workflow, error="".join(traceback.format_exception(exc))))
         else:
             self.outcome.emit(RunOutcome(result.status, self.workflow, result))
+        finally:
+            if self.elements is not None:
+                self.elements.store.close_thread()
 
 
 class RunController(QObject):
@@ -95,6 +109,8 @@ class RunController(QObject):
         self.map_records: dict[tuple[str, ...], dict[str, Any]] = {}  # Map path -> its latest run record
         self._recorder: RunRecorder | None = None
         self._outcome: RunOutcome | None = None
+        self.store: ElementStore | None = None  # where Map elements are kept (None: nowhere)
+        self.scope: Callable[[], str] = lambda: ""  # the project the runs belong to in the store
 
     def _new_executor(self) -> Executor:
         return Executor(self.registry, runner=self.runner_factory(), cache=True)
@@ -109,8 +125,10 @@ class RunController(QObject):
         self.last = None
         self.map_records.clear()
 
-    def start(self, workflow: Workflow, targets: list[str] | None = None) -> bool:
-        """Run a copy of `workflow` (or only `targets` and what they need); False if one is running."""
+    def start(self, workflow: Workflow, targets: list[str] | None = None, *, refresh: Iterable[tuple[str, ...]] = (),
+              recompute: Mapping[tuple[str, ...], Collection[int]] | None = None) -> bool:
+        """Run a copy of `workflow` (or only `targets` and what they need); False if one is running. The nodes
+        at the `refresh` paths run again although cached, the `recompute` elements again although stored."""
         if self.thread is not None:
             return False
         self.token = CancelToken()
@@ -118,7 +136,9 @@ class RunController(QObject):
         self.workflow = workflow.copy()
         self.executor.runner = self.runner_factory()
         self._recorder = RunRecorder(labels={node.id: node.label for node, _ in self.workflow.walk()})
-        thread = RunThread(self.executor, self.workflow, targets, self.token, recorder=self._recorder)
+        elements = None if self.store is None else StoreBinding(self.store, self.scope(), dict(recompute or {}))
+        thread = RunThread(self.executor, self.workflow, targets, self.token, recorder=self._recorder,
+                           elements=elements, refresh=refresh)
         thread.event.connect(self.event.emit)
         thread.outcome.connect(self._done)
         thread.finished.connect(self._thread_ended)

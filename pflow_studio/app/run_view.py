@@ -1,5 +1,6 @@
-"""Shows runs: executor events -> node states and Map progress on the canvas, the status bar's
-progress bar and message, failures and validation problems in the errors panel.
+"""Shows runs: executor events -> node states and Map progress on the canvas (before a Map's elements run:
+"37 of 1,000 will run", the others being served from the element store), the status bar's progress bar and
+message, failures and validation problems in the errors panel.
 
 A Map whose elements partly failed shows `k of N failed`; each failed element gets an errors-panel
 row (an error when the Map failed, on_error "fail"; a warning when it went on, "skip" / "none",
@@ -61,9 +62,12 @@ class RunView(QObject):
 
     def on_event(self, event: ev.Event) -> None:
         if event.kind == ev.PROGRESS:
+            stored = event.details.get("stored") if isinstance(event.details, dict) else None
             if not event.path:
                 self.progress.setRange(0, max(event.total, 1))
                 self.progress.setValue(event.done)
+            elif stored is not None and event.done == stored < event.total:  # none of those to run ran yet
+                self.canvas.set_will_run(event.path, event.total - stored, event.total)
             else:
                 self.canvas.set_progress(event.path, event.done, event.total)
             return

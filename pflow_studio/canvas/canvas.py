@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from pflow_studio.canvas import compat, level_edits, levels, run_state
+from pflow_studio.canvas import compat, level_edits, levels, run_state, store_badge
 from pflow_studio.canvas.document import Path, WorkflowDocument
 from pflow_studio.canvas.gestures import ViewerGestures
 from pflow_studio.canvas.level_view import LevelView
@@ -44,6 +44,8 @@ class Canvas(QObject):
     context_menu_requested = Signal(QPoint, list)
     """(global pos, node ids): a right-click on the view. On a node it is selected first (unless already
     selected) and the ids are the selection; on empty canvas (or a Group's boundary node) they are []."""
+    store_badge_clicked = Signal(tuple)
+    """(node path): a click on a Map's work-items badge (`set_store_badge`)."""
 
     def __init__(self, registry: Registry | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,7 @@ class Canvas(QObject):
         self._quick_add.chosen.connect(self._on_quick_add_chosen)
         self._quick_add_pos: tuple[float, float] = (0.0, 0.0)
         self._viewer.tab_pressed.connect(self.show_quick_add)
+        self._viewer.badge_clicked.connect(self.store_badge_clicked)
         self._selection_timer = QTimer(self)
         self._selection_timer.setSingleShot(True)
         self._selection_timer.setInterval(0)
@@ -303,6 +306,20 @@ class Canvas(QObject):
     def set_progress(self, path: Path, done: int, total: int) -> None:
         """Show `done/total` on a Map (or Filter)."""
         self._run_states.set_progress(path, done, total)
+
+    def set_will_run(self, path: Path, to_run: int, total: int) -> None:
+        """Show "`to_run` of `total` will run" on a Map about to run its elements (until its next progress)."""
+        self._run_states.set_progress(path, to_run, total, will_run=True)
+
+    def set_store_badge(self, path: Path, text: str, failed: bool = False) -> None:
+        """Show a clickable badge on a Map (`text`: what its last run left in the element store; failure colour
+        when `failed`; "" hides it). A click emits `store_badge_clicked(path)`."""
+        self._run_states.set_store_badge(path, text, failed)
+
+    def store_badge_text(self, node_id: str) -> str:
+        """The work-items badge text shown on a node of the shown level ("" for none)."""
+        view = self._view.nodes.get(node_id)
+        return store_badge.store_badge_text(view) if view is not None else ""
 
     def set_item_failures(self, path: Path, failed: int, total: int) -> None:
         """Show `failed of total failed` (warning colour) on a Map whose elements partly failed."""

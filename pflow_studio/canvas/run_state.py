@@ -1,5 +1,6 @@
 """Run-state visuals on view nodes: a coloured bar and border, a failure badge with the traceback as
-tooltip, and `n/N` progress text. Plain child QGraphicsItems, never undo entries."""
+tooltip, and `n/N` progress text (or what will run); the work-items badge is `store_badge`. Plain child
+QGraphicsItems, never undo entries."""
 
 from __future__ import annotations
 
@@ -72,8 +73,9 @@ def apply_state(node: PflowViewNode, state: str, message: str = "") -> None:
     item.update()
 
 
-def apply_progress(node: PflowViewNode, done: int, total: int) -> None:
-    """Show `done/total` under the node."""
+def apply_progress(node: PflowViewNode, done: int, total: int, will_run: bool = False) -> None:
+    """Show `done/total` under the node (with `will_run`: "`done` of `total` will run", before a Map's elements
+    run, `done` then being how many of them will run)."""
     item = node.view
     text = getattr(item, "_pf_progress", None)
     if text is None:
@@ -81,7 +83,7 @@ def apply_progress(node: PflowViewNode, done: int, total: int) -> None:
         text.setBrush(QBrush(QColor(230, 230, 230)))
         text.setZValue(6)
     text.setBrush(QBrush(QColor(230, 230, 230)))
-    text.setText(f"{done}/{total}")
+    text.setText(f"{done:,} of {total:,} will run" if will_run else f"{done}/{total}")
     text.setPos(4.0, item.height + 2.0)
     text.show()
 
@@ -106,7 +108,7 @@ def shown_state(node: PflowViewNode) -> str:
 def clear_state(node: PflowViewNode) -> None:
     """Remove every run-state visual from the node."""
     item = node.view
-    for name in ("_pf_bar", "_pf_badge", "_pf_progress"):
+    for name in ("_pf_bar", "_pf_badge", "_pf_progress", "_pf_store_badge"):
         child = getattr(item, name, None)
         if child is not None:
             child.hide()

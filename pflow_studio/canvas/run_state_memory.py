@@ -1,11 +1,11 @@
-"""The canvas's memory of run states: the state, progress and item failures last reported per node
-path (on any level), painted on the view nodes that show them whenever a level is shown."""
+"""The canvas's memory of run states: the state, progress, item failures and work-items badge last reported
+per node path (on any level), painted on the view nodes that show them whenever a level is shown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from pflow_studio.canvas import levels, run_state
+from pflow_studio.canvas import levels, run_state, store_badge
 from pflow_studio.canvas.level_view import LevelView
 from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
 from pflow_studio.runtime.model import Workflow
@@ -22,17 +22,21 @@ class RunStates:
         self._level_path = level_path
         self._root = root
         self._states: dict[Path, tuple[str, str]] = {}
-        self._progress: dict[Path, tuple[int, int]] = {}
+        self._progress: dict[Path, tuple[int, int, bool]] = {}
         self._item_failures: dict[Path, tuple[int, int]] = {}
+        self._badges: dict[Path, tuple[str, bool, Path]] = {}
 
     def set_node_state(self, path: Path, state: str, message: str = "") -> None:
         self._remember(path, self._states, (state, message), run_state.apply_state)
 
-    def set_progress(self, path: Path, done: int, total: int) -> None:
-        self._remember(path, self._progress, (done, total), run_state.apply_progress)
+    def set_progress(self, path: Path, done: int, total: int, will_run: bool = False) -> None:
+        self._remember(path, self._progress, (done, total, will_run), run_state.apply_progress)
 
     def set_item_failures(self, path: Path, failed: int, total: int) -> None:
         self._remember(path, self._item_failures, (failed, total), run_state.apply_item_failures)
+
+    def set_store_badge(self, path: Path, text: str, failed: bool) -> None:
+        self._remember(path, self._badges, (text, failed, tuple(path)), store_badge.apply_store_badge)
 
     def _remember(self, path: Path, table: dict[Path, tuple], value: tuple, apply: Callable[..., None]) -> None:
         """Keep `value` for the node at `path` (not the run itself: `()`) and draw it on its views now."""
@@ -48,6 +52,7 @@ class RunStates:
         self._states.clear()
         self._progress.clear()
         self._item_failures.clear()
+        self._badges.clear()
 
     def clear(self) -> None:
         """Drop everything remembered and clear the visuals of the shown level."""
@@ -71,7 +76,8 @@ class RunStates:
         """Paint what is remembered for the shown level (after it was (re)built)."""
         shown = self._level_path()
         for store, apply in ((self._states, run_state.apply_state), (self._progress, run_state.apply_progress),
-                             (self._item_failures, run_state.apply_item_failures)):
+                             (self._item_failures, run_state.apply_item_failures),
+                             (self._badges, store_badge.apply_store_badge)):
             for path, values in store.items():
                 if path[:-1] == shown or path == shown:
                     for view in self._views_of(path):

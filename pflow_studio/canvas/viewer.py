@@ -1,5 +1,5 @@
-"""The canvas's NodeGraphQt viewer (Tab reserved for quick add, the right button for our context menu)
-and the reading of its port items as model port refs."""
+"""The canvas's NodeGraphQt viewer (Tab reserved for quick add, the right button for our context menu, a
+left click on a work-items badge for `badge_clicked`) and the reading of its port items as model port refs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QMouseEvent
 
+from pflow_studio.canvas.store_badge import badge_at
 from pflow_studio.runtime.model import PortRef
 
 
@@ -19,6 +20,7 @@ class CanvasViewer(NodeViewer):
 
     tab_pressed = Signal()
     context_requested = Signal(QPoint, bool)
+    badge_clicked = Signal(tuple)  # the node path of a work-items badge clicked (NodeGraphQt never sees it)
 
     def event(self, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab
@@ -32,6 +34,11 @@ class CanvasViewer(NodeViewer):
             event.accept()
             if _menu_on_press():
                 self.context_requested.emit(event.position().toPoint(), False)
+            return
+        badge = badge_at(self.itemAt(event.position().toPoint()))
+        if badge is not None and event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            self.badge_clicked.emit(badge.path)
             return
         super().mousePressEvent(event)
 

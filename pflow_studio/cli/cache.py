@@ -18,8 +18,7 @@ import sys
 from pflow_studio.cli.exit_codes import EXIT_OK, EXIT_USAGE, fail
 from pflow_studio.cli.store_args import add_store_arguments, open_store
 from pflow_studio.project.file_format import ProjectFileError, load
-from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
-from pflow_studio.runtime.keys import body_signature
+from pflow_studio.runtime.keys import map_body_signatures
 from pflow_studio.runtime.registry import default_registry
 
 
@@ -63,9 +62,7 @@ def cache_command(args: argparse.Namespace) -> int:
 def project_bodies(path: pathlib.Path) -> list[str]:
     """The body signatures of every Map and Filter of a project (what its stored elements are filed under)."""
     registry = default_registry()
-    workflow = load(path, registry).workflow
-    return [body_signature(node.body, registry) or "" for node, _ in workflow.walk()
-            if node.type_name in FUNCTION_CONTAINER_TYPES and node.body is not None]
+    return map_body_signatures(load(path, registry).workflow, registry)
 
 
 def _mb(size: int) -> str:

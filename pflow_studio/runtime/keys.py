@@ -27,6 +27,7 @@ from typing import Any
 from pflow_studio.nodes.api import NodeType
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.cache import digest, value_key
+from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import Node, Workflow
 
@@ -47,6 +48,13 @@ def body_signature(body: Workflow | None, registry: Registry) -> str | None:
         return None
     versions = sorted({(node.type_name, _version(node.type_name, registry)) for node, _ in body.walk()})
     return digest(repr(body.canonical()), versions)
+
+
+def map_body_signatures(workflow: Workflow, registry: Registry) -> list[str]:
+    """The body signatures of every Map and Filter of `workflow`, nested ones included (what their stored
+    elements are filed under in the element store)."""
+    return [body_signature(node.body, registry) or "" for node, _ in workflow.walk()
+            if node.type_name in FUNCTION_CONTAINER_TYPES and node.body is not None]
 
 
 def node_key(node: Node, registry: Registry, input_keys: Mapping[str, str]) -> str:

@@ -95,10 +95,12 @@ def failed_outcome(exc: BaseException, index: int, started: float) -> ItemOutcom
     )
 
 
-def run_item(task: Callable[[dict[str, Any]], dict[str, Any]], index: int, bindings: dict[str, Any]) -> ItemOutcome:
-    """Run one element under its own error capture, capturing what it prints."""
+def run_item(task: Callable[[dict[str, Any]], dict[str, Any]], index: int, bindings: dict[str, Any],
+             capture: OutputCapture | None = None) -> ItemOutcome:
+    """Run one element under its own error capture, capturing what it prints (with `capture`, another
+    capture of the same interface: `take()` after the run)."""
     started = time.time()
-    with OutputCapture() as capture:
+    with capture or OutputCapture() as capture:
         try:
             outcome = ItemOutcome(index, True, task(bindings), host=HOST, started=started)
         except Exception as exc:

@@ -79,7 +79,7 @@ def dialogs(monkeypatch):
 
     for name in ("question", "critical", "warning", "information"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(fake(name)))
-    for name in ("getOpenFileName", "getSaveFileName"):
+    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(fake(name)))
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(fake("getText")))
     return types.SimpleNamespace(calls=calls, answers=answers,

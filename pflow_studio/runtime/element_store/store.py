@@ -3,7 +3,8 @@
 Reading: `recall(keys)` gives the stored successful outcomes among `keys` (failed elements are kept for
 inspection but never served). Writing, per Map run: `begin_run` (a `runs` row), `record` (one transaction
 per batch: the elements and their `run_items` rows), `finish_run` (the elements that did not run, the run's
-state). Inspection: `last_run`, `run_items`, `element`, `info`. Upkeep: `evict` (least recently used first,
+state). Inspection: `last_run`, `run_items` (and `count_items`, `item_order`, `items_at`: see `item_queries`),
+`element`, `info`. Upkeep: `evict` (least recently used first,
 down to 90% of `max_bytes`), `clear`.
 
 Every call is safe to make from any thread (one SQLite connection per thread) and from several processes at
@@ -13,6 +14,7 @@ one warning: the run goes on without it, never crashes.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import logging
 import pathlib
@@ -23,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from pflow_studio.runtime.element_store import element_rows
+from pflow_studio.runtime.element_store import element_rows, item_queries
 from pflow_studio.runtime.element_store.database import StoreUnavailable, open_database, transaction
 from pflow_studio.runtime.element_store.location import DEFAULT_MAX_BYTES, FILE_NAME, store_directory
 from pflow_studio.runtime.element_store.records import (
@@ -97,6 +99,18 @@ class ElementStore:
             with contextlib.suppress(sqlite3.Error):
                 connection.close()
         self._local = threading.local()
+
+    def close_thread(self) -> None:
+        """Close the calling thread's connection, if it has one (a worker thread about to end; the other
+        threads keep theirs, and this one opens a new one if it uses the store again)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            return
+        self._local.connection = None
+        with self._lock:
+            self._connections = [c for c in self._connections if c is not connection]
+        with contextlib.suppress(sqlite3.Error):
+            connection.close()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -216,31 +230,37 @@ class ElementStore:
     def run_items(self, run: int, *, statuses: Sequence[int] = (), search: str = "", order: str = "idx",
                   descending: bool = False, offset: int = 0, limit: int = 200) -> list[ItemRow]:
         """A page of a run's elements, filtered by status codes and a text (in inputs, outputs or error),
-        sorted by `order` (one of `ITEM_ORDERS`)."""
-        where, params = _item_filter(run, statuses, search)
-        column = ITEM_ORDERS[order]
-        direction = "DESC" if descending else "ASC"
+        sorted by `order` (one of `item_queries.ITEM_ORDERS`); `item_queries` says which pages are quick."""
         with self._using("reading a Map run") as db:
             if db is None:
                 return []
-            rows = db.execute(
-                "SELECT i.idx, i.key, i.status, coalesce(e.input_text, ''), coalesce(e.preview, ''), "
-                "coalesce(e.error, ''), e.engine, coalesce(e.host, ''), coalesce(e.started, 0), "
-                "coalesce(e.finished, 0), e.key IS NOT NULL FROM run_items i LEFT JOIN elements e ON e.key = i.key "
-                f"{where} ORDER BY {column} {direction}, i.idx LIMIT ? OFFSET ?", (*params, limit, offset))
-            return [ItemRow(index, key, STATUS_NAMES[status], *rest[:-1], bool(rest[-1]))
-                    for index, key, status, *rest in rows]
+            return item_queries.page(db, run, statuses, search, order, descending, offset, limit)
         return []
 
     def count_items(self, run: int, *, statuses: Sequence[int] = (), search: str = "") -> int:
         """How many of a run's elements `run_items` would list with these filters."""
-        where, params = _item_filter(run, statuses, search)
         with self._using("reading a Map run") as db:
             if db is None:
                 return 0
-            return int(db.execute("SELECT count(*) FROM run_items i LEFT JOIN elements e ON e.key = i.key "
-                                  f"{where}", params).fetchone()[0])
+            return item_queries.count(db, run, statuses, search)
         return 0
+
+    def item_order(self, run: int, *, statuses: Sequence[int] = (), search: str = "", order: str = "idx",
+                   descending: bool = False) -> array.array:
+        """The indices of the elements `run_items` would list, all of them, in its order (int64 array)."""
+        with self._using("reading a Map run") as db:
+            if db is None:
+                return array.array("q")
+            return item_queries.ordered_indices(db, run, statuses, search, order, descending)
+        return array.array("q")
+
+    def items_at(self, run: int, indices: Sequence[int]) -> list[ItemRow]:
+        """A run's elements by index, in the order given (a page of an `item_order`)."""
+        with self._using("reading a Map run") as db:
+            if db is None:
+                return []
+            return item_queries.at(db, run, indices)
+        return []
 
     def run_broadcast(self, run: int) -> dict[str, Any] | None:
         """The broadcast input values of a Map run (what every element shared), or None."""
@@ -332,22 +352,6 @@ class ElementStore:
             return StoreInfo(str(self.path), int(size), self.max_bytes, int(total), int(ok), int(total - ok),
                              int(runs))
         return StoreInfo(str(self.path), 0, self.max_bytes, 0, 0, 0, 0)
-
-
-ITEM_ORDERS = {"idx": "i.idx", "status": "i.status", "input": "e.input_text", "output": "e.preview",
-               "engine": "e.engine", "host": "e.host", "duration": "(e.finished - e.started)", "error": "e.error"}
-"""The columns the work-item view may sort by."""
-
-
-def _item_filter(run: int, statuses: Sequence[int], search: str) -> tuple[str, list[Any]]:
-    where, params = "WHERE i.run = ?", [run]
-    if statuses:
-        where += f" AND i.status IN ({','.join('?' * len(statuses))})"
-        params += list(statuses)
-    if search:
-        where += " AND (e.input_text LIKE ? OR e.preview LIKE ? OR e.error LIKE ?)"
-        params += [f"%{search}%"] * 3
-    return where, params
 
 
 def _unpickled(blob: bytes | None) -> Any:

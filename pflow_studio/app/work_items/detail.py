@@ -1,0 +1,179 @@
+"""The selected element's detail: its full inputs and outputs, what it printed, its error with the user's
+frames first, and the result of running it here.
+
+`ElementDetailPane` has a title line over tabs: Inputs (the mapped values, then the broadcast ones), Outputs
+(as the Results dock shows values), Printed (stdout, stderr), Error (message and traceback, pflow-studio's
+own frames folded into one line; "Show all frames" beside the title unfolds them) and Run here (the outcome of Run
+here: its result or its local traceback, and what it printed).
+"""
+
+from __future__ import annotations
+
+import pprint
+from typing import Any
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
+
+from pflow_studio.app.result_inspector import MAX_CHARS, format_outputs
+from pflow_studio.app.work_items.texts import STATUS_LABELS, duration_text
+from pflow_studio.app.work_items.tracebacks import fold_own_frames
+from pflow_studio.runtime.element_store.records import ElementDetail, ItemRow
+from pflow_studio.runtime.runners import ItemOutcome
+
+TABS = ("inputs", "outputs", "printed", "error", "here")
+
+
+class TracebackView(QPlainTextEdit):
+    """An error message and its traceback, pflow-studio's frames folded unless `set_show_all(True)`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        _text_box_style(self)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # a traceback's lines stay lines
+        self.show_all = False
+        self.folded = 0  # how many frames the shown traceback has folded
+        self._head, self._traceback, self._tail = "", "", ""
+
+    def show_error(self, head: str, traceback: str, tail: str = "") -> None:
+        """Show `head` (the message), the traceback, then `tail` (e.g. what was printed)."""
+        self._head, self._traceback, self._tail = head, traceback, tail
+        self._render()
+
+    def set_show_all(self, on: bool) -> None:
+        self.show_all = on
+        self._render()
+
+    def _render(self) -> None:
+        trace, self.folded = fold_own_frames(self._traceback)
+        if self.show_all or not self.folded:
+            trace = self._traceback.rstrip("\n")
+        self.setPlainText("\n\n".join(part for part in (self._head, trace, self._tail) if part))
+
+
+class ElementDetailPane(QWidget):
+    """See the module docstring."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Select an element to see its inputs, outputs and error.", self)
+        self.title.setWordWrap(True)
+        self.show_all = QCheckBox("Show all frames", self)
+        self.show_all.setToolTip("Show the frames of pflow-studio's own code in tracebacks (folded into one line)")
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setStyleSheet("QTabBar::tab { padding: 4px 8px; }")  # five tabs in a narrow pane
+        self.inputs, self.outputs, self.printed = _text_box(self), _text_box(self), _text_box(self)
+        self.error, self.here = TracebackView(self), TracebackView(self)
+        for widget, label in ((self.inputs, "Inputs"), (self.outputs, "Outputs"), (self.printed, "Printed"),
+                              (self.error, "Error"), (self.here, "Run here")):
+            self.tabs.addTab(widget, label)
+        self.show_all.toggled.connect(lambda on: (self.error.set_show_all(on), self.here.set_show_all(on)))
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.show_all)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+    def tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(TABS.index(name))
+
+    def current_tab(self) -> str:
+        return TABS[self.tabs.currentIndex()]
+
+    def show_nothing(self, note: str = "Select an element to see its inputs, outputs and error.") -> None:
+        self.title.setText(note)
+        for box in (self.inputs, self.outputs, self.printed):
+            box.clear()
+        self.error.show_error("", "")
+        self.here.show_error("", "")
+
+    def show_element(self, item: ItemRow, detail: ElementDetail | None, broadcast: dict[str, Any] | None) -> None:
+        """Show a row of the table with what the store holds about it (`detail`, None when nothing)."""
+        self.title.setText(_title(item))
+        self.here.show_error("", "")
+        if detail is None:
+            note = ("This element did not run (the run was stopped, or its cluster failed, first)."
+                    if item.status == "not_run"
+                    else "This element is no longer in the element store.")
+            for box in (self.inputs, self.outputs, self.printed):
+                box.setPlainText(note)
+            self.error.show_error(item.error or note, "")
+            return
+        self.inputs.setPlainText(_inputs_text(detail.inputs, broadcast))
+        self.outputs.setPlainText(_outputs_text(detail.outputs, detail.status))
+        self.printed.setPlainText(printed_text(detail.stdout, detail.stderr))
+        self.error.show_error(detail.error or "No error: this element succeeded.", detail.traceback)
+        if detail.status == "failed":
+            self.tab("error")
+        elif self.current_tab() in ("error", "here"):
+            self.tab("outputs")
+
+    def show_local_start(self, index: int) -> None:
+        self.here.show_error(f"Running element {index} here (in this process, with the Map's current body)… "
+                             "Stop (Esc) stops waiting for it.", "")
+        self.tab("here")
+
+    def show_local_note(self, note: str) -> None:
+        self.here.show_error(note, "")
+        self.tab("here")
+
+    def show_local_outcome(self, outcome: ItemOutcome) -> None:
+        """Show the outcome of Run element here (its result, or its error and local traceback)."""
+        took = duration_text(outcome.finished - outcome.started) or "no time"
+        printed = printed_text(outcome.stdout, outcome.stderr, empty="")
+        if outcome.ok:
+            head = f"Element {outcome.index} ran here in {took}: ok (not stored)."
+            self.here.show_error(f"{head}\n\n{_outputs_text(outcome.value, 'ok')}", "", printed)
+        else:
+            self.here.show_error(f"Element {outcome.index} failed here after {took}: {outcome.error}",
+                                 outcome.traceback, printed)
+        self.tab("here")
+
+
+def printed_text(stdout: str, stderr: str, empty: str = "It printed nothing.") -> str:
+    parts = [f"{name}:\n{text.rstrip()}" for name, text in (("stdout", stdout), ("stderr", stderr)) if text]
+    return "\n\n".join(parts) if parts else empty
+
+
+def _title(item: ItemRow) -> str:
+    where = f" on engine {item.engine}" if item.engine is not None else ""
+    where += f" @ {item.host}" if item.host else ""
+    took = duration_text(item.duration)
+    return f"Element {item.index}: {STATUS_LABELS.get(item.status, item.status)}{where}" + (f", {took}" if took else "")
+
+
+def _inputs_text(inputs: Any, broadcast: dict[str, Any] | None) -> str:
+    text = "Mapped inputs (this element's):\n" + _pretty(inputs)
+    if broadcast:
+        text += "\n\nBroadcast inputs (the same for every element):\n" + _pretty(broadcast)
+    return text
+
+
+def _outputs_text(outputs: Any, status: str) -> str:
+    if status != "ok":
+        return "No outputs: this element failed."
+    if isinstance(outputs, dict) and outputs:
+        return format_outputs(outputs)
+    return _pretty(outputs)
+
+
+def _pretty(value: Any) -> str:
+    if value is None:
+        return "(cannot be read back from the element store)"
+    text = pprint.pformat(value, width=80, sort_dicts=False, compact=True)
+    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "\n… (cut)"
+
+
+def _text_box(parent: QWidget) -> QPlainTextEdit:
+    box = QPlainTextEdit(parent)
+    _text_box_style(box)
+    return box
+
+
+def _text_box_style(box: QPlainTextEdit) -> None:
+    box.setReadOnly(True)
+    box.setMinimumHeight(32)  # the bottom docks may be short: the text scrolls
+    box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

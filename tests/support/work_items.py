@@ -1,0 +1,86 @@
+"""Work-items view helpers: a Map whose elements partly fail, running a window and waiting, a big Map run
+written with the store API, and the table read back as text."""
+
+from __future__ import annotations
+
+import pickle
+
+from pflow_studio.app.work_items.item_model import COLUMNS
+from pflow_studio.runtime.element_store.records import FAILED, OK
+from pflow_studio.runtime.element_store.store import ElementStore
+from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.operations import collapse, wrap_in_map
+from pflow_studio.runtime.registry import default_registry
+
+SCORE_CODE = """print('scoring', x)
+if {failing}:
+    raise ValueError(f'no score for {{x}}')
+y = x * 10 + offset
+"""
+
+
+def scoring_map(count: int = 12, failing: str = "x in (3, 7)", *, group: bool = False, seconds: float = 0.0,
+                label: str = "Score") -> Workflow:
+    """A Map 'map' (label `label`) over py.code 'score': y = 10 x + offset (offset 0, broadcast) for x in
+    range(count), printing 'scoring x'; it raises ValueError('no score for x') where `failing` holds (a Python
+    condition on x). on_error skip. In a Group 'g' with `group`; each element sleeps `seconds`."""
+    code = SCORE_CODE.format(failing=failing)
+    if seconds:
+        code = f"__import__('time').sleep({seconds})\n" + code
+    workflow = Workflow()
+    workflow.add_node("list.range", id="numbers", label="Numbers", inputs={"start": 0, "stop": count}, pos=(0, 0))
+    workflow.add_node("py.code", {"code": code, "inputs": ["x", "offset"], "outputs": ["y"]}, id="score",
+                      label="score", inputs={"offset": 0}, pos=(300, 0))
+    workflow.connect("numbers", "result", "score", "x")
+    wrap_in_map(workflow, "score", mapped=["x"], map_id="map", registry=default_registry())
+    workflow.nodes["map"].properties["on_error"] = "skip"
+    workflow.nodes["map"].input_values["offset"] = 0  # broadcast: the same for every element
+    workflow.nodes["map"].ui["label"] = label
+    if group:
+        collapse(workflow, ["numbers", "map"], group_id="g", label="Scoring")
+    return workflow
+
+
+def ran(qtbot, window, workflow: Workflow | None = None, path: tuple[str, ...] = ("map",)):
+    """Show `workflow` (default: `scoring_map()`) in the window, run it, show the level holding `path` and
+    select the Map there; the Work Items panel."""
+    window.canvas.set_workflow(workflow or scoring_map())
+    assert run_window(qtbot, window).status == "ok"
+    window.canvas.go_to(path[:-1])
+    window.canvas.select([path[-1]])
+    return window.work_items.panel
+
+
+def run_window(qtbot, window, timeout: int = 60_000, trigger=None):
+    """Run the window's workflow (or call `trigger`) and wait for the run's end; the RunOutcome."""
+    with qtbot.waitSignal(window.runs.finished, timeout=timeout) as blocker:
+        (trigger or window.actions["run"].trigger)()
+    return blocker.args[0]
+
+
+def column(panel, header: str) -> list[str]:
+    """The texts of one column of the view, every row (small runs only)."""
+    model = panel.model
+    number = [name for name, _ in COLUMNS].index(header)
+    return [model.data(model.index(row, number)) for row in range(model.rowCount())]
+
+
+def big_run(store: ElementStore, scope: str, path: tuple[str, ...], count: int, *, failed_every: int = 50,
+            label: str = "Big") -> int:
+    """A finished run of `count` elements of the Map at `path`, written with the store API (not run): element i
+    has input i and output {"y": i * 2}, every `failed_every`-th one failed. Returns the run's id."""
+    run = store.begin_run(scope, path, label, "big-body", count, pickle.dumps({}), [])
+    batch = 20_000
+    for start in range(0, count, batch):
+        rows, items = [], []
+        for index in range(start, min(count, start + batch)):
+            key = b"big" + index.to_bytes(8, "big")
+            ok = not failed_every or index % failed_every != failed_every - 1
+            rows.append((key, "big-body", OK if ok else FAILED, pickle.dumps({"y": index * 2}) if ok else None,
+                         pickle.dumps({"x": index}), str(index), str(index * 2) if ok else "",
+                         "" if ok else f"ValueError: bad {index}", "" if ok else "Traceback ...", "", "",
+                         index % 4, "node-a", 1000.0 + index, 1000.5 + index + (index % 7) / 100, 200, 1.0))
+            items.append((index, key, OK if ok else FAILED))
+        store.record(run, rows, items)
+    store.finish_run(run, "failed" if failed_every else "ok", [])
+    return run

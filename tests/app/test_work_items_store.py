@@ -109,3 +109,32 @@ def test_closing_the_window_closes_the_store(qtbot, tmp_path, dialogs):
     window.close()
     assert store._connections == []
     window.deleteLater()
+
+
+def test_a_new_window_on_the_project_finds_its_elements(qtbot, tmp_path, dialogs):
+    """An app restart: the second window shows the last run of the first, and its run computes only the
+    failed elements (the others are served from the store)."""
+    project = tmp_path / "scores.pflow"
+    first = MainWindow(settings=make_settings(tmp_path / "settings.ini"))
+    first.show()
+    first.canvas.set_workflow(scoring_map())
+    dialogs.answers["getSaveFileName"] = (str(project), "")
+    first.files.save_as()
+    assert run_window(qtbot, first).status == "ok"
+    first.close()
+    first.deleteLater()
+    second = MainWindow(settings=make_settings(tmp_path / "settings.ini"))
+    second.show()
+    try:
+        assert second.files.open(str(project))
+        second.canvas.select(["map"])
+        panel = second.work_items.panel
+        assert panel.model.rowCount() == 12
+        assert second.canvas.store_badge_text("map") == "2 failed"
+        assert run_window(qtbot, second).status == "ok"
+        run = second.work_items.store.last_run(str(project.resolve()), ("map",))
+        assert run.counts == {"ok": 0, "failed": 2, "cached": 10, "not_run": 0}
+    finally:
+        second.canvas.undo_stack.setClean()
+        second.close()
+        second.deleteLater()

@@ -172,6 +172,8 @@ class ElementStore:
     def holds_group(self, group: bytes) -> bool:
         """Does the store hold any element whose key begins with `group` (`runtime.keys.element_group`)? When it
         does not, none of a Map's elements needs looking up."""
+        if self._writer.idle() and not self.path.exists():
+            return False  # a store not made yet holds nothing (its first write makes it, on the writer thread)
         with self._using("reading stored elements") as db:
             return db is not None and element_rows.holds_group(db, group)
         return False

@@ -50,6 +50,10 @@ class StoreWriter:
         """Is the caller the writer thread itself (a job)?"""
         return self._thread is threading.current_thread()
 
+    def idle(self) -> bool:
+        """Has every job submitted so far run?"""
+        return self._pending == 0
+
     def wait(self) -> None:
         """Return once every job submitted so far has run (at once on the writer thread itself)."""
         if self._pending == 0 or self.on_thread():

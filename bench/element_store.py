@@ -9,7 +9,9 @@ whose engines already hold the body, node cache off as in `pflow-studio run`), w
 1. A Map of `--items` elements run cold (an empty store) and then again fully served from the store, pairwise
    (goal: the stored run costs <= 5% of the cold one), for elements of `--work-ms` of CPU work each and, honestly,
    for trivial elements (`x + 1`) as well.
-2. `--trivial` trivial elements, cold, with the store against the store disabled (goal: <= 10% added). "Cold"
+2. `--trivial` trivial elements, cold, with the store against the store disabled (goal: <= 10% added), timed
+   until `Executor.run` returns and until the store holds every element (its writer thread may still be
+   writing when the run returns: `Bench.run` waits for it after each run, untimed, and notes when). "Cold"
    means the store does not hold these elements: each repeat maps with a new offset (new element keys), into a
    store that exists already, and also into a new store file (its creation included).
 3. Lookup cost per element: the element keys of `--items` elements computed, and those keys recalled from a

@@ -1,9 +1,10 @@
 """One Map run's elements against the element store: recording the finished ones in batches, ending the run.
 
-`MapElements` is what `stored_elements.StoreBinding.open_map` returns. Element keys (`runtime.keys`) are
-computed when needed, a batch at a time, never all kept. Finished elements are buffered and written one
-transaction per `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS` (a crash loses at most that much). Elements whose
-inputs cannot be pickled have no key: they are not stored.
+`MapElements` is what `stored_elements.StoreBinding.open_map` returns. Finished elements are handed to the
+store's writer thread (`ElementStore.later`) every `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS` and at the
+end; the writer makes their rows (keys, pickles, previews) and writes each hand-over in one transaction, while
+the Map goes on. Element keys (`runtime.keys`) are computed when needed, a batch at a time, never all kept.
+Elements whose inputs cannot be pickled have no key: they are not stored.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pflow_studio.runtime.runners import ItemOutcome
 
 FLUSH_ELEMENTS = 256
 FLUSH_SECONDS = 0.5
+ROWS_AT_ONCE = 16
+YIELD_AFTER = 100e-6  # seconds of row making (while the Map runs) between two chances for other threads to run
 _SHORT = reprlib.Repr()  # (Python 3.11's Repr takes no keyword arguments)
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 8, 6, 3
 PREVIEW_CHARS = 120
@@ -40,12 +43,12 @@ class MapElements:
         self.prefix = prefix
         self.items = items
         self.fed = fed
-        self.run: int | None = None
+        self.run: int | None = None  # set on the store's writer thread
         self.body = ""
         self.served: dict[int, ItemOutcome] = {}
-        self._rows: list[ElementRow] = []
-        self._statuses: list[tuple[int, bytes | None, int]] = []
-        self._flushed = time.monotonic()
+        self._finished: list[ItemOutcome] = []  # recorded, not handed to the writer yet
+        self._handed = time.monotonic()
+        self._running = True  # the Map has not finished yet
 
     def keys_of(self, indices: Sequence[int]) -> list[bytes | None]:
         """The keys of the elements at `indices`."""
@@ -54,34 +57,56 @@ class MapElements:
     def begin(self, scope: str, path: Sequence[str], label: str, body: str, broadcast: bytes | None,
               served: dict[int, ItemOutcome], served_keys: Sequence[bytes | None]) -> None:
         """Start the run in the store with the `served` elements (by index; their keys in index order) marked
-        as served from it."""
+        as served from it (written by the store's writer thread, as everything below)."""
         self.body, self.served = body, served
-        indices = sorted(served)
-        self.run = self.store.begin_run(scope, path, label, body, len(self.items), broadcast,
-                                        list(zip(indices, served_keys, strict=True)))
+        pairs = list(zip(sorted(served), served_keys, strict=True))
+
+        def begin_run() -> None:
+            self.run = self.store.begin_run(scope, path, label, body, len(self.items), broadcast, pairs)
+        self.store.later(begin_run)
 
     def record(self, outcomes: Sequence[ItemOutcome]) -> None:
-        """Take in finished elements (indices of the whole Map); they reach the disk in batches."""
-        now = time.time()
-        sides = self._input_sides([outcome.index for outcome in outcomes])
-        for outcome, (key, inputs, input_text) in zip(outcomes, sides, strict=True):
-            self._statuses.append((outcome.index, key, OK if outcome.ok else FAILED))
-            if key is not None:
-                self._rows.append(outcome_row(outcome, key, self.body, inputs, input_text, now))
-        if len(self._statuses) >= FLUSH_ELEMENTS or time.monotonic() - self._flushed >= FLUSH_SECONDS:
+        """Take in finished elements (indices of the whole Map): handed to the store's writer every
+        `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS`, which writes each hand-over in one transaction."""
+        self._finished.extend(outcomes)
+        if len(self._finished) >= FLUSH_ELEMENTS or time.monotonic() - self._handed >= FLUSH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
-        """Write what was recorded since the last flush, in one transaction."""
-        if self._statuses:
-            rows, statuses, self._rows, self._statuses = self._rows, self._statuses, [], []
-            self.store.record(self.run, rows, statuses)
-        self._flushed = time.monotonic()
+        """Hand what was recorded since the last flush to the writer."""
+        if self._finished:
+            batch, self._finished = self._finished, []
+            self.store.later(lambda: self._write(batch))
+        self._handed = time.monotonic()
 
     def finish(self, state: str, not_run: Sequence[int]) -> None:
         """End the run: write what is left, mark the elements that did not run, note the run's state."""
+        self._running = False
         self.flush()
-        self.store.finish_run(self.run, state, list(zip(not_run, self.keys_of(not_run), strict=True)))
+        missed = list(not_run)
+        self.store.later(lambda: self.store.finish_run(self.run, state, list(zip(missed, self.keys_of(missed),
+                                                                                    strict=True))))
+
+    def _write(self, outcomes: Sequence[ItemOutcome]) -> None:
+        """Make the rows of finished elements and write them in one transaction (on the writer thread). While
+        the Map runs, rows are made `ROWS_AT_ONCE` at a time, letting the Map's thread in after each
+        `YIELD_AFTER` seconds of it: the Map should hardly notice the writer."""
+        now = time.time()
+        rows: list[ElementRow] = []
+        statuses: list[tuple[int, bytes | None, int]] = []
+        clock = time.perf_counter
+        yielded = clock()
+        for start in range(0, len(outcomes), ROWS_AT_ONCE):
+            part = outcomes[start:start + ROWS_AT_ONCE]
+            sides = self._input_sides([outcome.index for outcome in part])
+            for outcome, (key, inputs, input_text) in zip(part, sides, strict=True):
+                statuses.append((outcome.index, key, OK if outcome.ok else FAILED))
+                if key is not None:
+                    rows.append(outcome_row(outcome, key, self.body, inputs, input_text, now))
+            if self._running and clock() - yielded >= YIELD_AFTER:
+                time.sleep(0)  # (a thread waiting for the interpreter lock takes it now, not 5 ms later)
+                yielded = clock()
+        self.store.record(self.run, rows, statuses)
 
     def _input_sides(self, indices: Sequence[int]) -> list[InputSide]:
         """What the rows of the elements at `indices` take from their inputs alone."""

@@ -8,8 +8,11 @@ state). Inspection: `last_run`, `run_items` (and `count_items`, `item_order`, `i
 down to 90% of `max_bytes`), `clear`.
 
 Every call is safe to make from any thread (one SQLite connection per thread) and from several processes at
-once. A store that fails in use (disk full, damaged under our feet) is switched off for this process with
-one warning: the run goes on without it, never crashes.
+once. `later(job)` runs a job (calls of these methods) on the store's writer thread (`writer.StoreWriter`) in
+the order given; every other call first waits for the jobs handed over before it, so readers always see them;
+`sync()` waits for them, `close()` runs them and ends the thread. A store that fails in use (disk full, damaged
+under our feet, a job that raises) is switched off for this process with one warning: the run goes on without
+it, never crashes.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pflow_studio.runtime.element_store.records import (
     StoredElement,
     StoreInfo,
 )
+from pflow_studio.runtime.element_store.writer import StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,7 @@ class ElementStore:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = StoreWriter(f"element store writer {self.path}", self._job_failed)
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -73,6 +78,7 @@ class ElementStore:
     def _using(self, what: str) -> Iterator[sqlite3.Connection | None]:
         """The thread's connection, or None once the store is off; an SQLite or OS error switches it off."""
         connection = None
+        self._writer.wait()
         if not self.disabled:
             try:
                 connection = self._db()
@@ -86,13 +92,28 @@ class ElementStore:
         except (sqlite3.Error, OSError) as exc:
             self._switch_off(what, exc)
 
+    def _job_failed(self, exc: BaseException) -> None:
+        if not self.disabled:
+            self._switch_off("writing elements", exc)
+
     def _switch_off(self, what: str, exc: BaseException) -> None:
         self.disabled = f"{what}: {exc}"
         self.warn(f"the element store {self.path} is not used any more in this run ({what}: {exc}); "
                   "results are still computed")
 
+    def later(self, job: Callable[[], None]) -> None:
+        """Run `job` on the writer thread, after the jobs handed over before it (nothing once the store is off)."""
+        if not self.disabled:
+            self._writer.submit(job)
+
+    def sync(self) -> None:
+        """Wait until every job handed to `later` so far has run."""
+        self._writer.wait()
+
     def close(self) -> None:
-        """Close every connection this store opened (call when no thread uses it any more)."""
+        """Run the jobs left, then close every connection this store opened (call when no thread uses it any
+        more; it may be used again afterwards)."""
+        self._writer.stop(last=self.close_thread)
         with self._lock:
             connections, self._connections = self._connections, []
         for connection in connections:
@@ -151,6 +172,8 @@ class ElementStore:
     def holds_group(self, group: bytes) -> bool:
         """Does the store hold any element whose key begins with `group` (`runtime.keys.element_group`)? When it
         does not, none of a Map's elements needs looking up."""
+        if self._writer.idle() and not self.path.exists():
+            return False  # a store not made yet holds nothing (its first write makes it, on the writer thread)
         with self._using("reading stored elements") as db:
             return db is not None and element_rows.holds_group(db, group)
         return False

@@ -51,6 +51,7 @@ def run_command(args: argparse.Namespace) -> int:
     scope = str(args.file.resolve())
     try:
         if args.plan:
+            gc_pause.resume()
             return plan_command(args, project.workflow, store, scope)
         return _run(args, project.workflow, None if store is None else StoreBinding(store, scope))
     finally:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from pflow_studio.cli import gc_pause
 from pflow_studio.launcher import main
 from pflow_studio.project.file_format import Project, save
@@ -58,13 +60,15 @@ PROCESS = """
 """
 
 
-def test_a_run_process_works_with_the_collector_running_over_frozen_imports(tmp_path):
+@pytest.mark.parametrize("options", [["--serial", "-q"], ["--plan"]])
+def test_a_run_process_works_with_the_collector_running_over_frozen_imports(tmp_path, options):
     workflow = Workflow()
     workflow.add_node("const.float", {"value": 1.5}, id="a", is_output=True)
     path = tmp_path / "p.pflow"
     save(Project(workflow, {}), path)
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(PROCESS), "run", str(path), "--serial", "-q"],
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(PROCESS), "run", str(path), *options],
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"a": {"value": 1.5}}
+    if "--plan" not in options:
+        assert json.loads(done.stdout) == {"a": {"value": 1.5}}
     assert done.stderr.strip().splitlines()[-1] == "[(True, True)]"

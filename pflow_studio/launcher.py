@@ -14,9 +14,17 @@ CLI_WORDS = ("run", "cluster", "cache")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Dispatch `argv` (default: the process's arguments) to the app or the CLI; returns the exit code."""
+    """Dispatch `argv` (default: the process's arguments) to the app or the CLI; returns the exit code.
+
+    Called as the process's entry (no `argv`), a command-line process starts with the garbage collector
+    paused (`cli.gc_pause`: the CLI resumes it once its imports are done)."""
+    process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and (argv[0] in CLI_WORDS or argv[0].startswith("-")):
+        if process:
+            from pflow_studio.cli import gc_pause
+
+            gc_pause.pause()
         from pflow_studio.cli.main import main as cli_main
 
         return cli_main(argv)

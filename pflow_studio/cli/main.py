@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from pflow_studio.cli import gc_pause
 from pflow_studio.cli.cache import cache_command
 from pflow_studio.cli.cluster import cluster_command
 from pflow_studio.cli.exit_codes import EXIT_USAGE
@@ -21,7 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run_command(args)
+        return run_command(args)  # resumes the collector once the runner is made
+    gc_pause.resume()
     if args.command == "cluster":
         return cluster_command(args)
     if args.command == "cache":

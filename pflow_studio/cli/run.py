@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from pflow_studio.cli import gc_pause
 from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, fail
 from pflow_studio.cli.plan import plan_command
 from pflow_studio.cli.progress import ProgressBar
@@ -50,6 +51,7 @@ def run_command(args: argparse.Namespace) -> int:
     scope = str(args.file.resolve())
     try:
         if args.plan:
+            gc_pause.resume()
             return plan_command(args, project.workflow, store, scope)
         return _run(args, project.workflow, None if store is None else StoreBinding(store, scope))
     finally:
@@ -79,6 +81,7 @@ def _run(args: argparse.Namespace, workflow: Workflow, elements: StoreBinding | 
     try:
         with _signals_end_the_run():
             runner: Runner = SerialRunner() if args.serial else _cluster_runner(args, cluster, say)
+            gc_pause.resume()  # the imports are done (ipyparallel's with the cluster runner)
             result = Executor(default_registry(), runner=runner, cache=False).run(
                 workflow, listeners=[recorder] if args.quiet else [bar, recorder], cancel=token, elements=elements)
     except InvalidWorkflow as exc:

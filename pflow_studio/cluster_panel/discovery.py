@@ -21,6 +21,7 @@ from pflow_studio.cluster_panel.processes import (
     scan_environment,
 )
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
+from pflow_studio.runtime.cluster.liveness import port_open
 
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -53,17 +54,22 @@ def connection_file(profile_dir: pathlib.Path, cluster_id: str) -> pathlib.Path:
     return profile_dir / "security" / name
 
 
-def _local_interface(path: pathlib.Path) -> bool:
+def _local_registration(path: pathlib.Path) -> str | None:
+    """The registration url of a connection file whose controller listens on this machine only, else None."""
     try:
-        interface = json.loads(path.read_text(encoding="utf-8")).get("interface", "")
-    except (OSError, ValueError, AttributeError):
-        return False
-    return any(interface.endswith("//" + host) for host in _LOCAL_HOSTS)
+        config = json.loads(path.read_text(encoding="utf-8"))
+        interface = config.get("interface", "")
+        if not any(interface.endswith("//" + host) for host in _LOCAL_HOSTS):
+            return None
+        return f"{interface}:{int(config['registration'])}"
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
 
 
 def candidate_cluster_ids(profile_dir: pathlib.Path) -> list[str]:
     """Cluster ids with a connection file, the `ipcluster start` one ("") first, newest next. A local-only
-    cluster whose controller process is gone is left out (its stale file would only time out)."""
+    cluster whose controller does not listen (its process is gone) is left out: its stale file would only
+    time out. One TCP connection per local file tells (no process scan)."""
     security = profile_dir / "security"
     files = sorted(security.glob("ipcontroller-*client.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     ids = []
@@ -71,8 +77,13 @@ def candidate_cluster_ids(profile_dir: pathlib.Path) -> list[str]:
         name = path.name[len("ipcontroller-"):-len("client.json")]
         ids.append(name[:-1] if name.endswith("-") else name)
     ids.sort(key=lambda cid: cid != "")
-    return [cid for cid in ids if not (_local_interface(connection_file(profile_dir, cid))
-                                       and controller_process(profile_dir, cid) is None)]
+    return [cid for cid in ids if _answers(connection_file(profile_dir, cid))]
+
+
+def _answers(path: pathlib.Path) -> bool:
+    """Does the controller of connection file `path` accept connections (always True for a remote one)?"""
+    url = _local_registration(path)
+    return url is None or port_open(url)
 
 
 def tagged_processes(profile_dir: pathlib.Path, tags: Iterable[str] | None = None) -> dict[str, list[ScannedProcess]]:

@@ -12,6 +12,7 @@ call them from one worker thread (the exit path may come from another thread and
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pathlib
 import signal
@@ -48,6 +49,7 @@ class ClusterManager:
         self._cluster_id: str | None = None
         self._controller_url = ""
         self._controller_ref: ProcessRef | None = None  # the local controller process, when there is one
+        self._controller_looked_up = True  # is it known for this connection (else looked up on first need)?
         self._dead = ""  # why the connection is dead, once found dead
         self._facts = EngineFacts()
         self._set_profile(profile)
@@ -80,9 +82,16 @@ class ClusterManager:
         """Connect to a running cluster of the profile: `cluster_id` ("" is `ipcluster start`'s), or with None
         the first that answers (the ipcluster one first). Raises ClusterError when none answers in time."""
         with self._lock:
+            self.connect_client(cluster_id, timeout=timeout)
+            return self.info()
+
+    def connect_client(self, cluster_id: str | None = None, *, timeout: float = 10.0) -> ipp.Client:
+        """`connect` without the snapshot (no per-engine questions, no process scan until `info` asks):
+        the client, for a run that only needs its engines. Raises ClusterError when none answers in time."""
+        with self._lock:
             if self.client is not None:
                 if not self._dead and cluster_id in (None, self._cluster_id):
-                    return self.info()
+                    return self.client
                 if self._record is not None and not self._dead:
                     raise ClusterError("this session owns processes on the connected cluster: clean up first")
                 self._forget_connection()
@@ -97,16 +106,28 @@ class ClusterManager:
                     problems.append(f"cluster '{cid}': {exc}")
                     continue
                 self._attach(client, cid)
-                return self.info()
+                return client
             raise ClusterError(f"cannot connect to a cluster of profile '{self.profile}': " + "; ".join(problems))
 
-    def _attach(self, client: ipp.Client, cluster_id: str) -> None:
+    @property
+    def controller_url(self) -> str:
+        """The connected controller's registration address ("" when not connected)."""
+        return self._controller_url
+
+    def _attach(self, client: ipp.Client, cluster_id: str, controller: ProcessRef | None = None) -> None:
         self.client = client
         self._cluster_id = cluster_id
         self._controller_url = str(getattr(client, "_config", {}).get("registration", ""))
-        self._controller_ref = discovery.controller_process(self.profile_dir, cluster_id)
+        self._controller_ref = controller
+        self._controller_looked_up = controller is not None  # else found when first needed (_find_controller)
         self._dead = ""
         self._facts.reset()
+
+    def _find_controller(self) -> None:
+        """Find the local controller process of the connection (an environment scan), once per connection."""
+        if not self._controller_looked_up and self._cluster_id is not None:
+            self._controller_looked_up = True
+            self._controller_ref = discovery.controller_process(self.profile_dir, self._cluster_id)
 
     def _forget_connection(self) -> None:
         """Close the client (bounded) and forget the connection; owned processes are not touched."""
@@ -143,9 +164,8 @@ class ClusterManager:
             return self.info()
 
     def _new_record(self, cluster_id: str, controller_ours: bool) -> OwnedRecord:
-        tag = uuid.uuid4().hex[:16]
-        return OwnedRecord(tag=tag, cluster_id=cluster_id, owner=self._me, controller_ours=controller_ours,
-                           started=time.time())
+        return OwnedRecord(tag=uuid.uuid4().hex[:16], cluster_id=cluster_id, owner=self._me,
+                           controller_ours=controller_ours, started=time.time())
 
     def _start_controller(self, detach: bool, timeout: float) -> None:
         cluster_id = f"pflow-{int(time.time())}-{uuid.uuid4().hex[:4]}"
@@ -164,9 +184,7 @@ class ClusterManager:
         except Exception as exc:
             self._end_owned(record)
             raise ClusterError(f"the controller did not start: {exc}") from exc
-        self._attach(client, cluster_id)
-        if record.controller is not None:
-            self._controller_ref = record.controller
+        self._attach(client, cluster_id, record.controller)
 
     def _add_engines(self, n: int, detach: bool, timeout: float) -> None:
         assert self.client is not None and self._cluster_id is not None
@@ -178,8 +196,7 @@ class ClusterManager:
                                                 with_controller=False)
         cluster = self._cluster
         cluster.shutdown_atexit = not detach
-        record.detached = detach
-        record.owner = self._me
+        record.detached, record.owner = detach, self._me
         self._state.put(record)
         client = self.client
         before = len(client.ids)
@@ -208,6 +225,7 @@ class ClusterManager:
             client = self.client
             if client is None:
                 return result
+            self._find_controller()
             if not self._dead and self._controller_ref is not None and not self._controller_ref.alive():
                 self._dead = f"the controller (pid {self._controller_ref.pid}) is not running"
             if not self._dead:
@@ -331,11 +349,8 @@ class ClusterManager:
             return discovery.find_leftovers(self.profile, self.profile_dir, self._state, skip)
 
     def _leftover_record(self, leftover: Leftover) -> OwnedRecord:
-        record = self._state.load().get(leftover.tag)
-        if record is None:
-            record = OwnedRecord(tag=leftover.tag, cluster_id=leftover.cluster_id, owner=None,
-                                 controller_ours=leftover.controller_ours)
-        return record
+        return self._state.load().get(leftover.tag) or OwnedRecord(
+            tag=leftover.tag, cluster_id=leftover.cluster_id, owner=None, controller_ours=leftover.controller_ours)
 
     def reuse(self, leftover: Leftover) -> ClusterInfo:
         """Connect to a leftover and own it again (ended at exit like anything we start)."""
@@ -381,7 +396,5 @@ class ClusterManager:
 def _exit_hook(ref: weakref.ref) -> None:
     manager = ref()
     if manager is not None:
-        try:
+        with contextlib.suppress(Exception):
             manager.shutdown_owned()
-        except Exception:
-            pass

@@ -32,15 +32,15 @@ def cluster_runner(
     def provide() -> ipp.Client:
         manager = get_manager()
         if connect_first and not manager.connected:
-            try:
-                info = manager.connect(timeout=manager.call_timeout)
+            try:  # only the client: no snapshot of the engines (a question to each) before the Map
+                client = manager.connect_client(timeout=manager.call_timeout)
             except ClusterError:
                 pass
             else:
-                if info.engines:
+                if client.ids:
                     say(f"Maps run on the running cluster of profile '{manager.profile}' "
-                        f"({len(info.engines)} engines, controller {info.controller_url or 'local'})")
-                    return manager.ensure_cluster(engines)
+                        f"({len(client.ids)} engines, controller {manager.controller_url or 'local'})")
+                    return client
         started = not manager.connected
         client = manager.ensure_cluster(engines)
         if started:

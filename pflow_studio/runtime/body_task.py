@@ -10,6 +10,7 @@ from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.errors import ElementFailed
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import PortRef, Workflow
+from pflow_studio.runtime.plain_node import PlainNode
 
 _NEVER_CANCELLED = CancelToken()
 """The token of every element's body run: an element is never cancelled from inside (a stopped Map stops
@@ -23,6 +24,8 @@ class BodyTask:
     `bindings` maps function input names to values; the result maps function output names to
     values. Nested Maps inside the body run serially wherever the task runs (engines included).
     A failing element raises `ElementFailed` carrying the inner traceback.
+    A body that is one plain node runs without the executor, with its semantics (`plain_node`); which way
+    a body runs is decided at its first element, wherever the task runs, and is not pickled.
     """
 
     body: Workflow
@@ -30,6 +33,11 @@ class BodyTask:
     registry: Registry
 
     def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
+        lean = self.__dict__.get("_lean", False)
+        if lean is False:
+            lean = self.__dict__["_lean"] = PlainNode.of(self.body, self.function_id, self.registry)
+        if lean is not None:
+            return lean(bindings)
         feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
         executor = Executor(self.registry, cache=False)
         result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED)
@@ -39,3 +47,8 @@ class BodyTask:
         if self.function_id not in result.outputs:
             raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
         return result.outputs[self.function_id]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_lean", None)
+        return state

@@ -84,12 +84,12 @@ def test_the_detail_shows_inputs_outputs_printed_and_the_users_frames_first(qtbo
     assert detail.current_tab() == "error"
     text = detail.error.toPlainText()
     assert text.startswith("ValueError: no score for 3")
-    assert "pflow-studio frames …" in text and "raise ValueError" in text and "level_run.py" not in text
+    assert "pflow-studio frames …" in text and "raise ValueError" in text and "python_code.py" not in text
     assert text.index("pflow-studio frames") < text.index("raise ValueError")
     detail.show_all.setChecked(True)
-    assert "level_run.py" in detail.error.toPlainText()
+    assert "python_code.py" in detail.error.toPlainText()
     detail.show_all.setChecked(False)
-    assert "level_run.py" not in detail.error.toPlainText()
+    assert "python_code.py" not in detail.error.toPlainText()
 
 
 def test_the_badge_says_what_the_last_run_left_and_a_click_opens_the_view(qtbot, window):

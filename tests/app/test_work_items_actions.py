@@ -74,7 +74,7 @@ def test_run_element_here_shows_the_local_traceback(qtbot, window):
     qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
     text = panel.detail.here.toPlainText()
     assert text.startswith("Element 5 failed here") and "RuntimeError: edited 5" in text
-    assert "pflow-studio frames …" in text and "raise RuntimeError" in text and "level_run.py" not in text
+    assert "pflow-studio frames …" in text and "raise RuntimeError" in text and "python_code.py" not in text
     assert text.index("y = check(x)") < text.index("raise RuntimeError")
 
 

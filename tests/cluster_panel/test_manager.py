@@ -41,6 +41,24 @@ def test_ensure_cluster_returns_the_connected_client(shared):
     assert view.map_sync(_square, range(6)) == [0, 1, 4, 9, 16, 25]
 
 
+@pytest.mark.timeout(120)
+def test_connect_client_asks_engines_and_processes_nothing_until_info(shared):
+    """What a run needs before its Map: the client, without a question to each engine or a process scan."""
+    other = ClusterManager("default", ipython_dir=shared._ipython_dir, call_timeout=5.0)
+    try:
+        client = other.connect_client()
+        assert sorted(client.ids) == [0, 1] and other.connected
+        assert other.controller_url == shared.info().controller_url
+        assert other._facts.engine_pids() == {} and other._controller_ref is None
+        assert other.connect_client() is client
+        info = other.info()
+        assert info.connected and not info.controller_ours and len(info.engines) == 2
+        assert other._controller_ref == shared._controller_ref  # found when info first needed it
+    finally:
+        other.shutdown_owned()  # owns nothing: only disconnects
+    assert shared.info().connected
+
+
 @pytest.mark.timeout(180)
 def test_start_add_and_cleanup_terminate(manager, ipython_dir):
     info = manager.start_engines(1, timeout=90)

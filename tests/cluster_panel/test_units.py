@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -11,7 +13,7 @@ import time
 import pytest
 
 from pflow_studio.cluster_panel.bounded import CallTimeout, call_with_timeout
-from pflow_studio.cluster_panel.discovery import find_leftovers
+from pflow_studio.cluster_panel.discovery import candidate_cluster_ids, find_leftovers
 from pflow_studio.cluster_panel.processes import ProcessRef, end_processes, me
 from pflow_studio.cluster_panel.profiles import list_profiles, profile_dir
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
@@ -86,3 +88,22 @@ def test_bounded_call_returns_raises_and_gives_up():
         call_with_timeout(never.wait, 0.2, "waiting")
     assert time.monotonic() - start < 2.0
     never.set()
+
+
+def test_candidate_clusters_leave_out_local_ones_whose_controller_does_not_listen(tmp_path):
+    """One TCP connection tells a live local controller from a stale connection file; a remote one is kept."""
+    security = tmp_path / "security"
+    security.mkdir()
+    listening = socket.create_server(("127.0.0.1", 0))
+    closed = socket.create_server(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    files = {"live": ("tcp://127.0.0.1", listening.getsockname()[1]), "gone": ("tcp://127.0.0.1", closed_port),
+             "": ("tcp://127.0.0.1", closed_port), "far": ("tcp://10.11.12.13", closed_port)}
+    try:
+        for cid, (interface, port) in files.items():
+            name = f"ipcontroller-{cid}-client.json" if cid else "ipcontroller-client.json"
+            (security / name).write_text(json.dumps({"interface": interface, "registration": port}))
+        assert sorted(candidate_cluster_ids(tmp_path)) == ["far", "live"]
+    finally:
+        listening.close()

@@ -1,0 +1,137 @@
+"""A one-node Map body runs without the executor (`runtime.plain_node`) with the executor's outcomes: the same
+values, the same failures (message, the node's traceback frames), the same printed output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cloudpickle
+import pytest
+
+from pflow_studio.nodes.api import In, NodeType, Out
+from pflow_studio.runtime.body_task import BodyTask
+from pflow_studio.runtime.cancel import Cancelled
+from pflow_studio.runtime.errors import BodyFailed
+from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.plain_node import PlainNode
+from pflow_studio.runtime.registry import default_registry
+from pflow_studio.runtime.runners import ItemOutcome, run_item
+from tests.support.nodes import control_flow_registry
+
+
+class Partial(NodeType):
+    """Produces only some of its outputs (a plug-in bug the executor reports)."""
+
+    type_name = "test.partial"
+    inputs = [In("x", "any")]
+    outputs = [Out("kept", "any"), Out("lost", "any")]
+
+    def compute(self, x: Any) -> dict[str, Any]:
+        return {"kept": x}
+
+
+class Raises(NodeType):
+    """Raises what its `what` input names."""
+
+    type_name = "test.raises"
+    inputs = [In("what", str)]
+    outputs = [Out("result", "any")]
+
+    def compute(self, what: str) -> dict[str, Any]:
+        if what == "cancelled":
+            raise Cancelled("stop")
+        if what == "body":
+            raise BodyFailed("inner node(s) failed: X")
+        if what == "interrupt":
+            raise KeyboardInterrupt
+        return {"result": 1 / 0}
+
+
+def registry():
+    reg = default_registry()
+    reg.register(Partial)
+    reg.register(Raises)
+    return reg
+
+
+def one_node(type_name: str, properties: dict | None = None, inputs: dict | None = None) -> Workflow:
+    body = Workflow()
+    body.add_node(type_name, properties, id="f", inputs=inputs or {})
+    return body
+
+
+def both_ways(body: Workflow, bindings: dict[str, Any]) -> tuple[ItemOutcome, ItemOutcome]:
+    """The element run through the executor and the lean way, as a runner runs it (errors and prints captured)."""
+    reg = registry()
+    through_executor = BodyTask(body, "f", reg)
+    through_executor.__dict__["_lean"] = None  # what the task decides for a body the lean path does not take
+    lean = BodyTask(body, "f", reg)
+    assert PlainNode.of(body, "f", reg) is not None
+    return run_item(through_executor, 0, bindings), run_item(lean, 0, bindings)
+
+
+def _frames_from(trace: str, marker: str) -> list[str]:
+    lines = trace.splitlines()
+    start = next(i for i, line in enumerate(lines) if marker in line)
+    return lines[start:]
+
+
+CASES = [
+    ("math.add", None, {"b": 2}, {"a": 3}),  # a bound input and the node's own value
+    ("math.add", None, {}, {"a": 3}),  # the port default
+    ("math.divide", None, {}, {"a": 1, "b": 0}),  # a NodeError
+    ("py.code", {"code": "print('hi', x)\ny = x * 2", "inputs": ["x"], "outputs": ["y"]}, {}, {"x": 4}),
+    ("py.code", {"code": "import sys\nprint('oops', file=sys.stderr)\ny = 1 / x", "inputs": ["x"],
+                 "outputs": ["y"]}, {}, {"x": 0}),
+    ("py.code", {"code": "z = x", "inputs": ["x"], "outputs": ["y"]}, {}, {"x": 1}),  # never assigned
+    ("test.partial", None, {}, {"x": 5}),  # an output missing from the dict
+    ("test.partial", None, {}, {}),  # a required input with no value
+    ("test.raises", None, {}, {"what": "zero"}),
+    ("test.raises", None, {}, {"what": "cancelled"}),
+    ("test.raises", None, {}, {"what": "body"}),
+    ("py.code", {"code": "y = x", "inputs": ["x"], "outputs": ["y"]}, {}, {"x": 1, "unused": 2}),
+]
+
+
+@pytest.mark.parametrize(("type_name", "properties", "own", "bindings"), CASES)
+def test_the_lean_path_gives_what_the_executor_gives(type_name, properties, own, bindings):
+    executor, lean = both_ways(one_node(type_name, properties, own), bindings)
+    assert (lean.ok, lean.value, lean.error, lean.stdout, lean.stderr) == \
+           (executor.ok, executor.value, executor.error, executor.stdout, executor.stderr)
+    assert bool(lean.traceback) == bool(executor.traceback)
+    if executor.traceback:  # the same frames from the node's code down (the first, the caller's, differs)
+        assert lean.traceback.splitlines()[-1] == executor.traceback.splitlines()[-1]
+        if "in compute" in executor.traceback:
+            assert _frames_from(lean.traceback, "in compute") == _frames_from(executor.traceback, "in compute")
+
+
+def test_an_interrupt_passes_through_both_ways():
+    reg = registry()
+    body = one_node("test.raises")
+    lean, through_executor = BodyTask(body, "f", reg), BodyTask(body, "f", reg)
+    through_executor.__dict__["_lean"] = None
+    for task in (lean, through_executor):
+        with pytest.raises(KeyboardInterrupt):
+            task({"what": "interrupt"})
+
+
+def test_only_a_single_plain_node_takes_the_lean_path():
+    reg = control_flow_registry()
+    reg.register(Raises)
+    assert PlainNode.of(one_node("test.raises"), "f", reg) is not None
+    assert PlainNode.of(one_node("cf.if"), "f", reg) is None  # lazy inputs
+    two = one_node("test.raises")
+    two.add_node("test.raises", id="g")
+    assert PlainNode.of(two, "f", reg) is None
+    group = Workflow()
+    group.add_node("core.group", id="f", body=one_node("test.raises"))
+    assert PlainNode.of(group, "f", reg) is None  # a container
+    assert PlainNode.of(one_node("no.such.type"), "f", reg) is None  # the executor reports it
+
+
+def test_the_choice_is_not_pickled():
+    task = BodyTask(one_node("math.add"), "f", default_registry())
+    blob = cloudpickle.dumps(task)
+    assert task({"a": 1}) == {"result": 1.0}
+    assert cloudpickle.dumps(task) == blob
+    assert cloudpickle.loads(blob)({"a": 2, "b": 3}) == {"result": 5}

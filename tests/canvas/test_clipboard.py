@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
 
-from pflow_studio.canvas import NODES_MIME_TYPE, Canvas
-from pflow_studio.runtime.model import Workflow
+from pflow_studio.canvas import NODES_MIME_TYPE
 from tests.support.workflows import sample
 
 
-def test_copy_paste_between_two_canvases(qtbot, canvas):
-    other = Canvas()
-    qtbot.addWidget(other.widget)
-    other.widget.show()
-    other.set_workflow(Workflow())
+def test_copy_paste_between_two_canvases(canvas, other_canvas):
+    other = other_canvas
     canvas.set_workflow(sample())
     canvas.select(["two", "three", "add"])
     canvas.copy()

@@ -12,6 +12,19 @@ from pflow_studio.runtime.model import Workflow
 @pytest.fixture
 def canvas(qtbot) -> Canvas:
     """A Canvas on an empty workflow, its view shown at 1000x700."""
+    return shown_canvas(qtbot)
+
+
+@pytest.fixture
+def other_canvas(qtbot) -> Canvas:
+    """A second Canvas, as `canvas`. (A Canvas must be a fixture's, not a test's local: one dropped at the end
+    of a test before its widget was closed left wrappers of deleted Qt objects that crashed a later garbage
+    collection.)"""
+    return shown_canvas(qtbot)
+
+
+def shown_canvas(qtbot) -> Canvas:
+    """A Canvas on an empty workflow, its view shown at 1000x700, closed by qtbot at the end of the test."""
     canvas = Canvas()
     qtbot.addWidget(canvas.widget)
     canvas.widget.resize(1000, 700)

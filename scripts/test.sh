@@ -13,4 +13,6 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e '.[test]'
 "$VENV/bin/python" -m ruff check .
+# A crash (even at interpreter exit, after pytest's own handler is gone) prints every thread's Python stack.
+export PYTHONFAULTHANDLER=1
 exec "$VENV/bin/python" -m pytest "$@"

@@ -1,6 +1,7 @@
 """Suite-wide settings and fixtures: Qt runs offscreen (GUI tests need no display), the shared fixtures of
-tests/support are registered, each test has an element store of its own, and the run fails if a cluster
-process started by the tests outlives them."""
+tests/support are registered, Qt objects end with their test (tests/support/qt_lifetimes.py), each test has an
+element store of its own, the run fails if a cluster process started by the tests outlives them, and the summary
+names the random test order's seed."""
 
 import os
 
@@ -13,7 +14,8 @@ import pytest
 
 from tests.support.processes import end_all_under, processes_under
 
-pytest_plugins = ["tests.support.clusters", "tests.support.canvas", "tests.support.window"]
+pytest_plugins = ["tests.support.clusters", "tests.support.canvas", "tests.support.window",
+                  "tests.support.qt_lifetimes"]
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +45,10 @@ def _no_leaked_cluster_processes(tmp_path_factory):
             described.append(str(ref.pid))
     end_all_under(base)
     pytest.fail(f"{len(leaked)} cluster process(es) outlived the tests (now ended): " + "; ".join(described))
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """Name the random test order (pytest-randomly) even under -q, so a failure that depends on it can be replayed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"test order: pytest-randomly seed {seed} (replay it with --randomly-seed={seed})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import pathlib
 
 from PySide6.QtGui import QIcon
@@ -12,9 +11,10 @@ ICONS = RESOURCES / "icons"
 STYLE = RESOURCES / "style.qss"
 
 
-@functools.cache
 def icon(name: str) -> QIcon:
-    """The icon `resources/icons/<name>.svg` (an empty icon when missing)."""
+    """The icon `resources/icons/<name>.svg` (an empty icon when missing). Not cached on purpose: a QIcon kept
+    for the whole process (its SVG engine comes from a Qt plugin) would be destroyed at interpreter exit,
+    after the QApplication, which may crash the process on its way out."""
     path = ICONS / f"{name}.svg"
     return QIcon(str(path)) if path.is_file() else QIcon()
 

@@ -28,6 +28,7 @@ Failure = tuple[str, str]
 LevelResult = tuple[list[Any], Sequence[str | None], Sequence[str], Sequence[Failure]]
 """Outputs and state by step index, labels of the failed steps in the order they failed, every failure
 of the run (nested ones first, as the executor lists them)."""
+_EMPTY: dict[str, Any] = {}
 
 
 class Unplannable(Exception):
@@ -100,10 +101,14 @@ class Step:
     def produce(self, values: dict[str, Any]) -> Any:
         """Run the node; a TypeError when it left out an output (the executor's check)."""
         produced = self.call(**values)
-        missing = [name for name in self.out_names if name not in (produced or {})]
+        self.check(produced)
+        return produced
+
+    def check(self, produced: Any) -> None:
+        """A TypeError when `produced` lacks an output (the executor's check)."""
+        missing = [name for name in self.out_names if name not in (produced or _EMPTY)]
         if missing:
             raise TypeError(f"{self.type_name} did not produce output(s) {', '.join(map(repr, missing))}")
-        return produced
 
 
 class LevelPlan:
@@ -114,30 +119,46 @@ class LevelPlan:
         self.targets = targets
         self.all_finished = (FINISHED,) * len(steps)
         plain = all(s.needed is None and not s.missing for s in steps)
-        self.straight = _success_order(steps, targets) if plain else None
+        self.straight = None
+        if plain:  # per step, what the straight run reads, fetched once
+            self.straight = tuple((i, steps[i].call, steps[i].consts, steps[i].fed,
+                                   tuple((name, source, port) for _position, name, source, port in steps[i].edges),
+                                   steps[i].out_names) for i in _success_order(steps, targets))
 
     def run(self, feed: Sequence[Any]) -> LevelResult:
         """Settle the targets for one element (see the module docstring)."""
         if self.straight is None:
             return self._walk(feed, {})
-        steps, outputs = self.steps, [None] * len(self.steps)
-        for index in self.straight:
-            step = steps[index]
-            values = step.consts.copy()
-            for name, slot in step.fed:
+        outputs: list[Any] = [None] * len(self.steps)
+        for index, call, consts, fed, edges, out_names in self.straight:
+            values = consts.copy()
+            for name, slot in fed:
                 values[name] = feed[slot]
             try:
-                for _position, name, source, port in step.edges:
+                for name, source, port in edges:
                     values[name] = outputs[source][port]
             except (KeyError, TypeError):  # a source lacks the port: the walk reports it as the executor does
-                return self._walk(feed, _known(outputs, self.straight, index))
+                return self._walk(feed, self._known(outputs, index))
             try:
-                outputs[index] = step.produce(values)
+                produced = call(**values)
+                for name in out_names:
+                    if name not in (produced or _EMPTY):
+                        self.steps[index].check(produced)
             except Exception as exc:
-                known = _known(outputs, self.straight, index)
+                known = self._known(outputs, index)
                 known[index] = (False, exc)
                 return self._walk(feed, known)
+            outputs[index] = produced
         return outputs, self.all_finished, (), ()
+
+    def _known(self, outputs: list[Any], stop: int) -> dict[int, tuple[bool, Any]]:
+        """The outcomes of the straight run's steps before `stop`."""
+        known = {}
+        for index, *_ in self.straight:
+            if index == stop:
+                break
+            known[index] = (True, outputs[index])
+        return known
 
     def _walk(self, feed: Sequence[Any], known: dict[int, tuple[bool, Any]]) -> LevelResult:
         """The executor's depth-first settling; `known` outcomes are replayed instead of run again."""
@@ -195,16 +216,6 @@ def _settle(step: Step, values: dict[str, Any], known: tuple[bool, Any] | None, 
     else:
         failures.append((f"{type(error).__name__}: {error}", "".join(traceback.format_exception(error))))
     return FAILED
-
-
-def _known(outputs: list[Any], order: tuple[int, ...], stop: int) -> dict[int, tuple[bool, Any]]:
-    """The outcomes of the straight run's steps before `stop`."""
-    known = {}
-    for index in order:
-        if index == stop:
-            break
-        known[index] = (True, outputs[index])
-    return known
 
 
 def _success_order(steps: list[Step], targets: list[int]) -> tuple[int, ...]:

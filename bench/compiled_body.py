@@ -1,19 +1,23 @@
 """Per-element cost of a Map body run through `BodyTask`: the compiled plan against the executor, side by side.
 
     .venv/bin/python bench/compiled_body.py [--elements 20000] [--repeats 7]
+    .venv/bin/python bench/compiled_body.py --write-project PATH --elements 100000   # for `pflow-studio run`
 
 The body is the one of issue 10: a Group of two math nodes (x*x, then +0.5), called directly (no runner, no
 output capture), one element after the other. Both ways run round-robin (`timing.interleaved`), so they see
 the same machine load; the figures are medians of `--repeats` runs, in µs per element, and their ratio.
-A one-plain-node body (math.multiply) is measured too, for reference.
+A one-plain-node body (math.multiply) is measured too, for reference. `--write-project` writes instead a
+project mapping that Group over range(elements) (`list.range -> Map`), to time `pflow-studio run --serial`.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from map_workflows import mapped
 from timing import interleaved, load_average
 
+from pflow_studio.project.file_format import Project, save
 from pflow_studio.runtime.body_task import BodyTask
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.registry import default_registry
@@ -73,7 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--elements", type=int, default=20000)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--write-project", metavar="PATH")
     args = parser.parse_args()
+    if args.write_project:
+        save(Project(mapped(args.elements, group_body(), "x")), args.write_project)
+        return
     print(load_average("before"))
     for name, body, port, key in (("Group of 2 math nodes", group_body(), "y", "x"),
                                   ("one plain node", one_node_body(), "result", "a")):

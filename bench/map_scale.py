@@ -124,10 +124,12 @@ def main() -> None:
     parser.add_argument("--profile-at", type=int, default=0, help="profile one first run of this many elements")
     parser.add_argument("--plot", type=pathlib.Path, default=pathlib.Path("docs/map_scale.png"))
     parser.add_argument("--save", type=pathlib.Path, help="write the medians as JSON here")
-    parser.add_argument("--replot", type=pathlib.Path, help="only plot the medians a --save wrote")
+    parser.add_argument("--replot", type=pathlib.Path, help="only print and plot the medians a --save wrote")
     args = parser.parse_args()
     if args.replot:
         results = json.loads(args.replot.read_text())
+        for n in sorted(results, key=int):
+            print_size(int(n), results[n])
     else:
         results = measure_all(args)
         if args.save:

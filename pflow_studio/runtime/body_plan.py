@@ -23,8 +23,8 @@ from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.errors import BodyFailed, InputMissing, InputSkipped
 from pflow_studio.runtime.results import CANCELLED, FAILED, FINISHED, SKIPPED
 
-Failure = tuple[str, str]
-"""A node failure's message and traceback text."""
+Failure = tuple[str, str, str]
+"""A node failure's message, traceback text and node (its label after those of the Groups holding it)."""
 LevelResult = tuple[list[Any], Sequence[str | None], Sequence[str], Sequence[Failure]]
 """Outputs and state by step index, labels of the failed steps in the order they failed, every failure
 of the run (nested ones first, as the executor lists them)."""
@@ -180,7 +180,7 @@ class LevelPlan:
             except InputMissing as exc:
                 waiting, states[index] = [], FAILED
                 failed.append(step.label)
-                failures.append((str(exc), ""))
+                failures.append((str(exc), "", step.label))
             except InputSkipped:
                 waiting, states[index] = [], SKIPPED
             if waiting:
@@ -211,10 +211,11 @@ def _settle(step: Step, values: dict[str, Any], known: tuple[bool, Any] | None, 
     if isinstance(error, Cancelled):
         return CANCELLED
     if isinstance(error, BodyFailed):
-        failures.extend(getattr(error, "failures", ()))
-        failures.append((str(error), ""))
+        inner = getattr(error, "failures", ())
+        failures.extend((message, trace, f"{step.label}/{node}") for message, trace, node in inner)
+        failures.append((str(error), "", step.label))
     else:
-        failures.append((f"{type(error).__name__}: {error}", "".join(traceback.format_exception(error))))
+        failures.append((f"{type(error).__name__}: {error}", "".join(traceback.format_exception(error)), step.label))
     return FAILED
 
 

@@ -44,7 +44,7 @@ class BodyTask:
         result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED)
         if result.failures:
             failure = result.failures[0]
-            raise ElementFailed(failure.message, failure.traceback)
+            raise ElementFailed(failure.message, failure.traceback, node_labels(self.body, failure.path))
         if self.function_id not in result.outputs:
             raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
         return result.outputs[self.function_id]
@@ -53,3 +53,14 @@ class BodyTask:
         state = self.__dict__.copy()
         state.pop("_compiled", None)
         return state
+
+
+def node_labels(body: Workflow, path: tuple[str, ...]) -> str:
+    """The labels along a node's path (container ids, then its own id) in `body`, joined by "/"."""
+    labels = []
+    level: Workflow | None = body
+    for node_id in path:
+        node = level.nodes.get(node_id) if level is not None else None
+        labels.append(node.label if node is not None else node_id)
+        level = node.body if node is not None else None
+    return "/".join(labels)

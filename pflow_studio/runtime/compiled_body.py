@@ -63,7 +63,8 @@ class CompiledBody:
         level, function = self.plans.get(tuple(bindings)) or self.plan_for(tuple(bindings))
         outputs, states, _failed, failures = level.run(list(bindings.values()))
         if failures:
-            raise ElementFailed(*failures[0])
+            message, trace, node = failures[0]
+            raise ElementFailed(message, trace, node)
         state = states[function] if function is not None else None
         if state != FINISHED:
             raise ElementFailed(f"the function node did not run ({state})", "")

@@ -14,7 +14,7 @@ from pflow_studio.runtime.body_task import BodyTask
 from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.compiled_body import CompiledBody
 from pflow_studio.runtime.errors import BodyFailed
-from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.runners import ItemOutcome, run_item
 from tests.support.nodes import control_flow_registry
@@ -140,3 +140,27 @@ def test_the_choice_is_not_pickled():
     assert task({"a": 1}) == {"result": 1.0}
     assert cloudpickle.dumps(task) == blob
     assert cloudpickle.loads(blob)({"a": 2, "b": 3}) == {"result": 5}
+
+
+def _nested_division() -> Workflow:
+    """Group 'Outer' (the function) holding Group 'Inner' holding 'Divide' (x / 0) fed by the boundary x."""
+    inner = Workflow()
+    inner.add_node("math.divide", id="d", label="Divide", inputs={"b": 0})
+    inner.inputs.append(BoundaryInput("x", [PortRef("d", "a")]))
+    inner.outputs.append(BoundaryOutput("y", PortRef("d", "result")))
+    middle = Workflow()
+    middle.add_node("core.group", id="g", label="Inner", body=inner)
+    middle.inputs.append(BoundaryInput("x", [PortRef("g", "x")]))
+    middle.outputs.append(BoundaryOutput("y", PortRef("g", "y")))
+    body = Workflow()
+    body.add_node("core.group", id="f", label="Outer", body=middle)
+    return body
+
+
+def test_a_failed_element_names_the_node_that_failed_both_ways():
+    executor, compiled = both_ways(_nested_division(), {"x": 1})
+    assert compiled.error == executor.error
+    assert compiled.error.startswith("node 'Outer/Inner/Divide' failed: ")
+    assert "division by zero" in compiled.error
+    executor, compiled = both_ways(one_node("math.divide"), {"a": 1, "b": 0})
+    assert compiled.error == executor.error and compiled.error.startswith("node 'f' failed: ")

@@ -1,8 +1,9 @@
-"""The workflows the element store bench runs: `list.range -> Map` over a trivial or a CPU-spinning body."""
+"""The workflows the benches run: `list.range -> Map` over a trivial body, a CPU-spinning body, or a Group of two
+math nodes (`map_scale.py`)."""
 
 from __future__ import annotations
 
-from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 
 SPIN = """import time
 deadline = time.process_time() + {seconds!r}
@@ -33,4 +34,17 @@ def work_map(n: int, seconds: float, offset: int = 1) -> Workflow:
     body = Workflow()
     body.add_node("py.code", {"inputs": ["x"], "outputs": ["y"], "code": SPIN.format(seconds=seconds, offset=offset)},
                   id="work")
+    return mapped(n, body, "x")
+
+
+def square_half_map(n: int) -> Workflow:
+    """A Map over range(n) of a Group of two math nodes, `y = x * x + 0.5` (`math.multiply`, then `math.add`)."""
+    group = Workflow()
+    group.add_node("math.multiply", id="square")
+    group.add_node("math.add", id="half", inputs={"b": 0.5})
+    group.connect("square", "result", "half", "a")
+    group.inputs.append(BoundaryInput("x", [PortRef("square", "a"), PortRef("square", "b")]))
+    group.outputs.append(BoundaryOutput("y", PortRef("half", "result")))
+    body = Workflow()
+    body.add_node("core.group", id="fn", label="Square plus half", body=group)
     return mapped(n, body, "x")

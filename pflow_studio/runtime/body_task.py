@@ -7,10 +7,10 @@ from typing import Any
 
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.compiled_body import CompiledBody
 from pflow_studio.runtime.errors import ElementFailed
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import PortRef, Workflow
-from pflow_studio.runtime.plain_node import PlainNode
 
 _NEVER_CANCELLED = CancelToken()
 """The token of every element's body run: an element is never cancelled from inside (a stopped Map stops
@@ -24,8 +24,9 @@ class BodyTask:
     `bindings` maps function input names to values; the result maps function output names to
     values. Nested Maps inside the body run serially wherever the task runs (engines included).
     A failing element raises `ElementFailed` carrying the inner traceback.
-    A body that is one plain node runs without the executor, with its semantics (`plain_node`); which way
-    a body runs is decided at its first element, wherever the task runs, and is not pickled.
+    The body runs through its compiled plan (`compiled_body`), with the executor's semantics, unless it
+    holds what a plan does not express (a nested Map...): then through the executor. Which way is decided
+    at the first element, wherever the task runs; the plan is cached with the task and never pickled.
     """
 
     body: Workflow
@@ -33,22 +34,33 @@ class BodyTask:
     registry: Registry
 
     def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
-        lean = self.__dict__.get("_lean", False)
-        if lean is False:
-            lean = self.__dict__["_lean"] = PlainNode.of(self.body, self.function_id, self.registry)
-        if lean is not None:
-            return lean(bindings)
+        compiled = self.__dict__.get("_compiled", False)
+        if compiled is False:
+            compiled = self.__dict__["_compiled"] = CompiledBody.of(self.body, self.function_id, self.registry)
+        if compiled is not None:
+            return compiled(bindings)
         feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
         executor = Executor(self.registry, cache=False)
         result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED)
         if result.failures:
             failure = result.failures[0]
-            raise ElementFailed(failure.message, failure.traceback)
+            raise ElementFailed(failure.message, failure.traceback, node_labels(self.body, failure.path))
         if self.function_id not in result.outputs:
             raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
         return result.outputs[self.function_id]
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state.pop("_lean", None)
+        state.pop("_compiled", None)
         return state
+
+
+def node_labels(body: Workflow, path: tuple[str, ...]) -> str:
+    """The labels along a node's path (container ids, then its own id) in `body`, joined by "/"."""
+    labels = []
+    level: Workflow | None = body
+    for node_id in path:
+        node = level.nodes.get(node_id) if level is not None else None
+        labels.append(node.label if node is not None else node_id)
+        level = node.body if node is not None else None
+    return "/".join(labels)

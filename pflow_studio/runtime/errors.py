@@ -24,11 +24,14 @@ class BodyFailed(Exception):
 
 
 class ElementFailed(Exception):
-    """The function failed on one element; carries the inner traceback text."""
+    """The function failed on one element; carries the inner traceback text and the node that failed (its
+    label, after the labels of the Groups holding it: "Group/Divide"). Its text names that node."""
 
-    def __init__(self, message: str, inner_traceback: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, inner_traceback: str, node: str = "") -> None:
+        super().__init__(f"node '{node}' failed: {message}" if node else message)
+        self.message = message
         self.inner_traceback = inner_traceback
+        self.node = node
 
 
 class MapItemsFailed(NodeError):

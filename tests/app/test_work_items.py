@@ -26,7 +26,7 @@ def test_the_view_follows_the_selected_map_and_lists_its_last_run(qtbot, window)
     assert column(panel, "Status") == ["failed" if i in (3, 7) else "ok" for i in range(12)]
     assert column(panel, "Inputs")[:3] == ["0", "1", "2"]
     outputs = column(panel, "Output / error")
-    assert outputs[2] == "20" and outputs[3] == "ValueError: no score for 3"
+    assert outputs[2] == "20" and outputs[3] == "node 'score' failed: ValueError: no score for 3"
     assert all(column(panel, "Host")) and all(column(panel, "Duration"))
     model = panel.model
     swatch = model.data(model.index(3, 1), Qt.ItemDataRole.DecorationRole)
@@ -83,7 +83,7 @@ def test_the_detail_shows_inputs_outputs_printed_and_the_users_frames_first(qtbo
     panel.select_rows([3])
     assert detail.current_tab() == "error"
     text = detail.error.toPlainText()
-    assert text.startswith("ValueError: no score for 3")
+    assert text.startswith("node 'score' failed: ValueError: no score for 3")
     assert "pflow-studio frames …" in text and "raise ValueError" in text and "python_code.py" not in text
     assert text.index("pflow-studio frames") < text.index("raise ValueError")
     detail.show_all.setChecked(True)

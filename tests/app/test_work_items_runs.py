@@ -67,7 +67,7 @@ def test_a_cluster_run_lists_engines_and_hosts(qtbot, tmp_path, dialogs, cluster
         assert set(column(panel, "Engine")) <= {"0", "1"} and all(column(panel, "Host"))
         panel.select_rows([7])
         text = panel.detail.error.toPlainText()
-        assert text.startswith("ValueError: no score for 7") and "pflow-studio frames …" in text
+        assert text.startswith("node 'score' failed: ValueError: no score for 7") and "pflow-studio frames …" in text
         assert "engine" in panel.detail.title.text()
         assert run_window(qtbot, window, timeout=120_000, trigger=panel.actions["rerun_failed"].trigger).status == "ok"
         assert column(panel, "Status") == ["failed" if i in (3, 7) else "from store" for i in range(12)]

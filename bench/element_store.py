@@ -71,11 +71,13 @@ class Bench:
         """Run `workflow` (timed: `Executor.run` alone); every element must end `expect` ("ok" or "cached").
         Then (not timed) wait for the store's writer to finish the run's writes, noting under `label` the time
         from the start until the store held everything (so no run pays for the writes of the one before)."""
-        items: list[dict[str, Any]] = []
+        statuses: list[str] = []
 
         def listener(event: Event) -> None:
-            if event.kind == ITEMS:
-                items.extend(event.details["items"])
+            if event.kind == ITEMS:  # (older code listed its elements as dicts)
+                details = event.details
+                statuses.extend(details["table"].statuses() if "table" in details else
+                                [item["status"] for item in details["items"]])
 
         binding = None if store is None else StoreBinding(store, "bench")
         started = time.perf_counter()
@@ -85,8 +87,7 @@ class Bench:
             getattr(store, "sync", lambda: None)()  # (a store of older code, without a writer, has written all)
             self.drained.setdefault(label, []).append(time.perf_counter() - started)
         assert result.status == "ok", result.failures
-        statuses = {item["status"] for item in items}
-        assert statuses == {expect}, f"expected every element {expect}, got {statuses}"
+        assert set(statuses) == {expect}, f"expected every element {expect}, got {set(statuses)}"
         return elapsed
 
 

@@ -1,7 +1,7 @@
 """`pflow-studio`, the one command: it opens the desktop app or runs the headless CLI.
 
 `pflow-studio [FILE]` opens the app (`pflow_studio.app`), with a project file when given;
-`pflow-studio run|cluster|cache ...`, `--help` and `--version` go to the command line (`pflow_studio.cli`),
+`pflow-studio run|cluster|cache|record ...`, `--help` and `--version` go to the command line (`pflow_studio.cli`),
 which never imports Qt. This module is the only one that knows both, so neither depends on the other.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_WORDS = ("run", "cluster", "cache")
+CLI_WORDS = ("run", "cluster", "cache", "record")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

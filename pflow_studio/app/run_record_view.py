@@ -4,6 +4,8 @@
 `saved_entry(project, map_path)` finds a Map's entry in that file (None when missing or unreadable).
 `RunRecordDialog(entry, title, parent)` shows one Map run: a summary line and a table with one row per
 element (index, engine, host, start, duration, status, error); with `entry=None` it says there is none.
+The table reads the record's columns row by row as it is scrolled (`RecordModel`), so a Map of a million
+elements opens at once.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import os
 import pathlib
 from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -77,10 +79,38 @@ def summary(entry: dict[str, Any]) -> str:
     total, failed = entry.get("total", 0), entry.get("failed", 0)
     when = _clock(entry.get("started"))
     took = _duration(entry)
-    engines = {i.get("engine") for i in entry.get("items", []) if i.get("engine") is not None}
+    engines = run_record.RecordColumns(entry).engines()
     where = f"{len(engines)} engine(s)" if engines else "in this process"
     return (f"{total} element(s), {failed} failed - runner '{entry.get('runner', '?')}' ({where}) - "
             f"started {when}, took {took}")
+
+
+class RecordModel(QAbstractTableModel):
+    """The elements of a record entry as table rows (COLUMNS), each read when shown."""
+
+    def __init__(self, entry: dict[str, Any] | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = run_record.RecordColumns(entry or {})
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item_cells(self.columns.item(index.row()))[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[index.column()] == "error":
+            return str(self.columns.item(index.row()).get("error") or "") or None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
 
 
 class RunRecordDialog(QDialog):
@@ -95,22 +125,18 @@ class RunRecordDialog(QDialog):
         self.summary = QLabel(summary(entry) if entry else
                               "This Map has no run record yet: run it (a cached result is not re-run).", self)
         self.summary.setWordWrap(True)
-        items = entry.get("items", []) if entry else []
-        self.table = QTableWidget(len(items), len(COLUMNS), self)
+        self.model = RecordModel(entry, self)
+        self.table = QTableView(self)
         self.table.setObjectName("run_record_table")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for row, item in enumerate(items):
-            for column, text in enumerate(item_cells(item)):
-                cell = QTableWidgetItem(text)
-                if column == COLUMNS.index("error") and item.get("error"):
-                    cell.setToolTip(str(item["error"]))
-                self.table.setItem(row, column, cell)
+        for column, width in enumerate((70, 80, 120, 110, 90, 70)):
+            self.table.setColumnWidth(column, width)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -120,5 +146,4 @@ class RunRecordDialog(QDialog):
 
     def cell(self, row: int, column: str) -> str:
         """The text at `row` in `column` (one of COLUMNS)."""
-        item = self.table.item(row, COLUMNS.index(column))
-        return item.text() if item is not None else ""
+        return str(self.model.data(self.model.index(row, COLUMNS.index(column))) or "")

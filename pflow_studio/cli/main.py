@@ -1,4 +1,4 @@
-"""`pflow-studio run | cluster | cache ...`: parse the command line and run the command.
+"""`pflow-studio run | cluster | cache | record ...`: parse the command line and run the command.
 
 Exit codes: see `cli.exit_codes`. The desktop app is opened by `pflow_studio.launcher`, not from here.
 """
@@ -13,6 +13,7 @@ from pflow_studio.cli.cache import cache_command
 from pflow_studio.cli.cluster import cluster_command
 from pflow_studio.cli.exit_codes import EXIT_USAGE
 from pflow_studio.cli.parser import build_parser
+from pflow_studio.cli.record import record_command
 from pflow_studio.cli.run import run_command
 
 
@@ -28,5 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cluster_command(args)
     if args.command == "cache":
         return cache_command(args)
+    if args.command == "record":
+        return record_command(args)
     parser.print_help()
     return EXIT_USAGE

@@ -1,4 +1,4 @@
-"""The argument parser of `pflow-studio`: the `run`, `cluster` and `cache` subcommands."""
+"""The argument parser of `pflow-studio`: the `run`, `cluster`, `cache` and `record` subcommands."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pflow_studio import __version__
 from pflow_studio.cli.cache import add_parser as add_cache_parser
 from pflow_studio.cli.cluster import add_parser as add_cluster_parser
 from pflow_studio.cli.exit_codes import EXIT_USAGE
+from pflow_studio.cli.record import add_parser as add_record_parser
 from pflow_studio.cli.store_args import add_store_arguments
 
 
@@ -41,4 +42,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_store_arguments(run)
     add_cluster_parser(commands)
     add_cache_parser(commands)
+    add_record_parser(commands)
     return parser

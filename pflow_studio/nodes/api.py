@@ -238,9 +238,10 @@ class ElementOutcome(Protocol):
 
 @runtime_checkable
 class ElementRunner(Protocol):
-    """Runs a task once per element (a Map's runner): one outcome per element, in input order,
-    whatever happened; calls `progress(done, total)` as elements finish and `on_outcomes(batch)` with
-    each batch of finished ones (every element once, as soon as it is known)."""
+    """Runs a task once per element (a Map's runner): one outcome per element (`table[i]`), in input order,
+    whatever happened; calls `progress(done, total)` as elements finish and `on_outcomes(block)` with each
+    block of finished ones in columns (`runtime.element_table.OutcomeBlock`; every element once, as soon as
+    it is known)."""
 
     name: str
 
@@ -251,18 +252,19 @@ class ElementRunner(Protocol):
         *,
         progress: Callable[[int, int], None],
         cancel: Cancellation,
-        on_outcomes: Callable[[Sequence[ElementOutcome]], None] | None = None,
-    ) -> Sequence[ElementOutcome]: ...
+        on_outcomes: Callable[[Any], None] | None = None,
+    ) -> Sequence[ElementOutcome | None]: ...
 
 
 @runtime_checkable
 class MapMemory(Protocol):
     """One Map run's elements in the element store: the `served` ones (by index) need not run; the others
-    are `record`ed as they finish; `finish(state, not_run)` ends the run."""
+    are `record`ed as they finish, a block at a time (element i of `block` is the Map's element `at[i]`);
+    `finish(state, not_run)` ends the run."""
 
     served: Mapping[int, ElementOutcome]
 
-    def record(self, outcomes: Sequence[ElementOutcome]) -> None: ...
+    def record(self, block: Any, at: Sequence[int]) -> None: ...
 
     def finish(self, state: str, not_run: Sequence[int]) -> None: ...
 

@@ -21,8 +21,9 @@ between elements, or interrupts them on the engines), and one token for all spar
 class BodyTask:
     """The function of a Map: a picklable callable running the body for one element.
 
-    `bindings` maps function input names to values; the result maps function output names to
-    values. Nested Maps inside the body run serially wherever the task runs (engines included).
+    `bindings` maps function input names to values; the result maps function output names (the function's
+    `output_names`, which runners use to keep results in columns) to values. Nested Maps inside the body run
+    serially wherever the task runs (engines included).
     A failing element raises `ElementFailed` carrying the inner traceback.
     The body runs through its compiled plan (`compiled_body`), with the executor's semantics, unless it
     holds what a plan does not express (a nested Map...): then through the executor. Which way is decided
@@ -32,6 +33,7 @@ class BodyTask:
     body: Workflow
     function_id: str
     registry: Registry
+    output_names: tuple[str, ...] = ()
 
     def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
         compiled = self.__dict__.get("_compiled", False)

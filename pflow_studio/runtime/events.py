@@ -9,9 +9,10 @@ did not need it), or `queued` -> `cancelled`. `progress` reports `done`/`total`:
 (path `()` for the top level, a Group's path for its body), for a Map in elements. `items` follows a
 Map's or Filter's elements once all have run: `done` counts the elements that succeeded, `total` all
 of them, and `details` is
-`{"runner": name, "items": [{"index", "engine", "host", "started", "finished", "status", "error"}],
-"failures": [{"index", "input", "error", "traceback", "engine", "host"}]}` (`items` is what run
-records are made of; `failures` details each failed element, as a failed Map's event does). A Map
+`{"runner": name, "table": the `element_table.ElementTable` of every element (status, engine, host,
+times, errors, in columns), "failures": [{"index", "input", "error", "traceback", "engine", "host"}]}`
+(the table is what run records are made of; `failures` details each failed element, as a failed Map's
+event does). A Map
 served from the cache repeats its last `items` event with `cached=True`. Listeners are called on the
 executing thread; they must be quick and not raise (a raising listener is logged and dropped from
 that run, never fails it).

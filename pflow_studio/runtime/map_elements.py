@@ -20,7 +20,8 @@ import cloudpickle
 from pflow_studio.runtime import keys as cache_keys
 from pflow_studio.runtime.element_store.records import FAILED, OK, ElementRow, StoredElement
 from pflow_studio.runtime.element_store.store import ElementStore
-from pflow_studio.runtime.runners import ItemOutcome
+from pflow_studio.runtime.element_table import OutcomeBlock
+from pflow_studio.runtime.outcomes import ItemOutcome
 
 FLUSH_ELEMENTS = 256
 FLUSH_SECONDS = 0.5
@@ -46,7 +47,8 @@ class MapElements:
         self.run: int | None = None  # set on the store's writer thread
         self.body = ""
         self.served: dict[int, ItemOutcome] = {}
-        self._finished: list[ItemOutcome] = []  # recorded, not handed to the writer yet
+        self._finished: list[tuple[OutcomeBlock, Sequence[int]]] = []  # recorded, not handed to the writer yet
+        self._count = 0  # elements in `_finished`
         self._handed = time.monotonic()
         self._running = True  # the Map has not finished yet
 
@@ -65,18 +67,21 @@ class MapElements:
             self.run = self.store.begin_run(scope, path, label, body, len(self.items), broadcast, pairs)
         self.store.later(begin_run)
 
-    def record(self, outcomes: Sequence[ItemOutcome]) -> None:
-        """Take in finished elements (indices of the whole Map): handed to the store's writer every
-        `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS`, which writes each hand-over in one transaction."""
-        self._finished.extend(outcomes)
-        if len(self._finished) >= FLUSH_ELEMENTS or time.monotonic() - self._handed >= FLUSH_SECONDS:
+    def record(self, block: OutcomeBlock, at: Sequence[int]) -> None:
+        """Take in a block of finished elements (element i of it is the Map's element `at[i]`): handed to the
+        store's writer every `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS`, which writes each hand-over in one
+        transaction."""
+        self._finished.append((block, at))
+        self._count += len(block)
+        if self._count >= FLUSH_ELEMENTS or time.monotonic() - self._handed >= FLUSH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
         """Hand what was recorded since the last flush to the writer."""
         if self._finished:
-            batch, self._finished = self._finished, []
-            self.store.later(lambda: self._write(batch))
+            batch, self._finished, self._count = self._finished, [], 0
+            self.store.later(lambda: self._write([block.outcome(offset, index) for block, at in batch
+                                                  for offset, index in enumerate(at)]))
         self._handed = time.monotonic()
 
     def finish(self, state: str, not_run: Sequence[int]) -> None:

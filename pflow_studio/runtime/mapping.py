@@ -8,17 +8,17 @@ Map's `on_error` decides what the failure means once all have finished.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 from typing import Any, Protocol
 
-from pflow_studio.nodes.api import ElementOutcome, ExecutionContext, MapMemory, NodeError, NodeType
+from pflow_studio.nodes.api import ExecutionContext, MapMemory, NodeError, NodeType
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime import keys
 from pflow_studio.runtime.body_task import BodyTask
 from pflow_studio.runtime.cancel import Cancelled
+from pflow_studio.runtime.element_loop import ElementRows
+from pflow_studio.runtime.element_table import FAILED, NOT_RUN, ElementTable, OutcomeBlock
 from pflow_studio.runtime.errors import MapItemsFailed
 from pflow_studio.runtime.model import Node, Workflow
-from pflow_studio.runtime.run_record import item_records
 
 
 class FunctionContainer(Protocol):
@@ -38,8 +38,8 @@ class FunctionContainer(Protocol):
 
 def build_elements(
     container: FunctionContainer, inputs: dict[str, Any], provided: frozenset[str]
-) -> tuple[list[dict[str, Any]], list[Any]]:
-    """The bindings of every element, and the element values themselves (what Filter keeps)."""
+) -> tuple[ElementRows, list[Any]]:
+    """The bindings of every element (in columns), and the element values themselves (what Filter keeps)."""
     function = container.function()
     fed = container.fed_ports()
     broadcast = {
@@ -60,17 +60,18 @@ def build_elements(
                         f"{fed}, got {value!r} (the number of input values and input ports are not the same)")
                 combos.append(tuple(value))
         elements = list(values)
-    else:
-        lists = [_as_list(name, inputs.get(name)) for name in fed]
-        if container.values["combine"] == "product":
-            combos = list(itertools.product(*lists))
-        else:
-            lengths = {name: len(values) for name, values in zip(fed, lists, strict=True)}
-            if len(set(lengths.values())) > 1:
-                raise NodeError(f"zip needs lists of equal length, got {lengths}")
-            combos = list(zip(*lists, strict=True))
-        elements = [combo[0] if len(fed) == 1 else combo for combo in combos]
-    return [{**broadcast, **dict(zip(fed, combo, strict=True))} for combo in combos], elements
+        columns = [list(column) for column in zip(*combos, strict=True)] if combos else [[] for _ in fed]
+        return ElementRows(tuple(fed), columns, broadcast), elements
+    lists = [_as_list(name, inputs.get(name)) for name in fed]
+    if container.values["combine"] == "product" and len(fed) > 1:
+        combos = list(itertools.product(*lists))
+        columns = [list(column) for column in zip(*combos, strict=True)] if combos else [[] for _ in fed]
+        return ElementRows(tuple(fed), columns, broadcast), [tuple(combo) for combo in combos]
+    lengths = {name: len(values) for name, values in zip(fed, lists, strict=True)}
+    if len(set(lengths.values())) > 1:
+        raise NodeError(f"zip needs lists of equal length, got {lengths}")
+    elements = lists[0] if len(fed) == 1 else list(zip(*lists, strict=True))
+    return ElementRows(tuple(fed), lists, broadcast), elements
 
 
 def _as_list(name: str, value: Any) -> list[Any]:
@@ -81,88 +82,91 @@ def _as_list(name: str, value: Any) -> list[Any]:
 
 def run_map(container: FunctionContainer, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
     """Execute a Map node (see `runtime.containers`): one list output per function output."""
-    items, _ = build_elements(container, inputs, context.provided)
-    outcomes = _run_elements(container, items, context)
-    return _map_result(container, outcomes, items, _chosen_output(container))
+    rows, _ = build_elements(container, inputs, context.provided)
+    table = _run_elements(container, rows, context)
+    return _map_result(container, table, rows, _chosen_output(container))
 
 
 def run_filter(container: FunctionContainer, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
     """Execute a Filter node (see `runtime.containers`): the elements whose verdict is True."""
-    items, elements = build_elements(container, inputs, context.provided)
-    outcomes = _run_elements(container, items, context)
-    return _filter_result(outcomes, elements, _chosen_output(container))
+    rows, elements = build_elements(container, inputs, context.provided)
+    table = _run_elements(container, rows, context)
+    return _filter_result(table, elements, _chosen_output(container))
 
 
-def _run_elements(
-    container: FunctionContainer, items: list[dict[str, Any]], context: ExecutionContext
-) -> list[ElementOutcome]:
+def _run_elements(container: FunctionContainer, rows: ElementRows, context: ExecutionContext) -> ElementTable:
     """Run every element not served from the element store on the context's runner, reporting progress;
-    then (also when stopped or failed midway) the `items` event with what became of each element."""
-    total = len(items)
-    memory = _open_memory(container, items, context)
-    served = dict(memory.served) if memory is not None else {}
-    pending = [index for index in range(total) if index not in served]
-    finished: dict[int, ElementOutcome] = dict(served)
-    taken: set[int] = set()
+    then (also when stopped or failed midway) the `items` event with the table of every element."""
+    total = len(rows)
+    task = task_of(container, context)
+    table = ElementTable(total, task.output_names)
+    memory = _open_memory(container, rows, context)
+    served = memory.served if memory is not None else {}
+    stored = _take_served(table, served)
+    pending = range(total) if not stored else [index for index in range(total) if index not in served]
+    todo = rows if not stored else _subset(rows, pending)
 
-    def take(batch: Sequence[ElementOutcome]) -> None:
-        for outcome in batch:  # runner indices are positions in `pending`: make them the Map's
-            outcome.index = pending[outcome.index]
-            finished[outcome.index] = outcome
-            taken.add(id(outcome))
+    def take(block: OutcomeBlock) -> None:
+        at = pending[block.start:block.start + len(block)]
+        table.add(block, at)
         if memory is not None:
-            memory.record(batch)
+            memory.record(block, at)
 
     def progress(done: int, _: int) -> None:
-        context.emit(ev.PROGRESS, done=len(served) + done, total=total, details={"stored": len(served)})
+        context.emit(ev.PROGRESS, done=stored + done, total=total, details={"stored": stored})
 
     progress(0, len(pending))
     state = "error"
     try:
         if pending:
-            returned = context.runner.map(task_of(container, context), [items[i] for i in pending], progress=progress,
-                                          cancel=context.cancel, on_outcomes=take)
-            take([outcome for outcome in returned if id(outcome) not in taken])  # a runner that does not stream
-        state = "ok" if all(o.ok for o in finished.values()) else "failed"
+            context.runner.map(task, todo, progress=progress, cancel=context.cancel, on_outcomes=take)
+        state = "ok" if not table.failures and not table.count(NOT_RUN) else "failed"
     except Cancelled:
         state = "cancelled"
         raise
     finally:
-        _settle(context, memory, state, items, finished)
-    return [finished[index] for index in range(total)]
+        _settle(context, memory, state, rows, table)
+    return table
+
+
+def _take_served(table: ElementTable, served: dict[int, Any]) -> int:
+    """Put the elements served from the store in the table (as one block); how many there were."""
+    if not served:
+        return 0
+    indices = sorted(served)
+    table.add(OutcomeBlock.of_outcomes([served[index] for index in indices], 0), indices)
+    return len(indices)
+
+
+def _subset(rows: ElementRows, indices: list[int]) -> ElementRows:
+    """The elements of `rows` at `indices`, as rows of their own."""
+    return ElementRows(rows.names, [[column[i] for i in indices] for column in rows.columns], rows.broadcast)
 
 
 def task_of(container: FunctionContainer, context: ExecutionContext) -> BodyTask:
     """The picklable task running the container's body for one element."""
-    return BodyTask(container.body, container.function_node().id, context.registry)
+    function = container.function()
+    names = tuple(port.name for port in function.output_ports()) if function is not None else ()
+    return BodyTask(container.body, container.function_node().id, context.registry, names)
 
 
-def _open_memory(container: FunctionContainer, items: list[dict[str, Any]],
-                 context: ExecutionContext) -> MapMemory | None:
+def _open_memory(container: FunctionContainer, rows: ElementRows, context: ExecutionContext) -> MapMemory | None:
     """The Map's elements in the run's element store, or None (no store, or a body that must not be reused)."""
     store = context.elements
-    if store is None or not items or not keys.is_cacheable(container, context.registry):
+    if store is None or not len(rows) or not keys.is_cacheable(container, context.registry):
         return None
-    fed = container.fed_ports()
-    bindings = items[0]
-    broadcast = {name: value for name, value in bindings.items() if name not in fed}
     settings = {name: container.values.get(name) for name in ("mode", "mapped", "input_ports", "combine")}
     return store.open_map(context.path, context.label, container.body, container.function_node().id, settings,
-                          broadcast, fed, items, context.registry)
+                          rows.broadcast, list(rows.names), rows, context.registry)
 
 
-def _settle(context: ExecutionContext, memory: MapMemory | None, state: str, items: list[dict[str, Any]],
-            finished: dict[int, ElementOutcome]) -> None:
+def _settle(context: ExecutionContext, memory: MapMemory | None, state: str, rows: ElementRows,
+            table: ElementTable) -> None:
     """End the Map's run in the store and report every element (`not_run` for those that did not run)."""
-    total = len(items)
-    not_run = [index for index in range(total) if index not in finished]
     if memory is not None:
-        memory.finish(state, not_run)
-    outcomes = [finished.get(index) for index in range(total)]
-    done = [o for o in outcomes if o is not None]
-    context.emit(ev.ITEMS, done=sum(1 for o in done if o.ok), total=total,
-                 details={"runner": context.runner.name, "items": item_records(outcomes),
-                          "failures": _failure_details(done, items)})
+        memory.finish(state, [index for index, status in enumerate(table.status) if status == NOT_RUN])
+    context.emit(ev.ITEMS, done=table.ok, total=table.total,
+                 details={"runner": context.runner.name, "table": table, "failures": _failure_details(table, rows)})
 
 
 def _chosen_output(container: FunctionContainer) -> str:
@@ -170,44 +174,44 @@ def _chosen_output(container: FunctionContainer) -> str:
     return container.values.get("output_port") or next(iter(p.name for p in container.function().output_ports()), "")
 
 
-def _failure_details(outcomes: Sequence[ElementOutcome], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {"index": o.index, "input": items[o.index], "error": o.error, "traceback": o.traceback,
-         "engine": o.engine, "host": o.host}
-        for o in outcomes if not o.ok
-    ]
+def _failure_details(table: ElementTable, rows: ElementRows) -> list[dict[str, Any]]:
+    details = []
+    for index in table.failed_indices():
+        outcome = table[index]
+        details.append({"index": index, "input": rows[index], "error": outcome.error,
+                        "traceback": outcome.traceback, "engine": outcome.engine, "host": outcome.host})
+    return details
 
 
-def _map_result(
-    container: FunctionContainer, outcomes: Sequence[ElementOutcome], items: list[dict[str, Any]], chosen: str
-) -> dict[str, Any]:
-    failed = [o for o in outcomes if not o.ok]
+def _map_result(container: FunctionContainer, table: ElementTable, rows: ElementRows, chosen: str) -> dict[str, Any]:
+    failed = table.failed_indices()
     on_error = container.values["on_error"]
     if failed and on_error == "fail":
-        first = failed[0]
+        first = table[failed[0]]
         raise MapItemsFailed(
-            f"{len(failed)} of {len(outcomes)} elements failed; first: element {first.index} "
-            f"(input {items[first.index]!r:.80}): {first.error}",
-            _failure_details(outcomes, items))
-    kept = [o for o in outcomes if o.ok or on_error == "none"]
+            f"{len(failed)} of {table.total} elements failed; first: element {first.index} "
+            f"(input {rows[first.index]!r:.80}): {first.error}",
+            _failure_details(table, rows))
     names = [p.name for p in container.function().output_ports()]
-    columns = {name: [o.value[name] if o.ok else None for o in kept] for name in names}
+    columns = {name: table.output(name) for name in names}
+    if failed and on_error == "skip":
+        kept = [status != FAILED for status in table.status]
+        columns = {name: list(itertools.compress(column, kept)) for name, column in columns.items()}
     if container.values["mode"] == "vistrails":
         return {"result": columns.get(chosen, [])}
     return columns
 
 
-def _filter_result(outcomes: Sequence[ElementOutcome], elements: list[Any], chosen: str) -> dict[str, Any]:
-    failed = [o for o in outcomes if not o.ok]
+def _filter_result(table: ElementTable, elements: list[Any], chosen: str) -> dict[str, Any]:
+    failed = table.failed_indices()
     if failed:
+        first = table[failed[0]]
         raise MapItemsFailed(
-            f"{len(failed)} of {len(outcomes)} elements failed; first: element {failed[0].index}: {failed[0].error}",
-            [{"index": o.index, "error": o.error, "traceback": o.traceback} for o in failed])
-    kept = []
-    for outcome, element in zip(outcomes, elements, strict=True):
-        verdict = outcome.value[chosen]
+            f"{len(failed)} of {table.total} elements failed; first: element {first.index}: {first.error}",
+            [{"index": index, "error": table.failures[index][0], "traceback": table.failures[index][1]}
+             for index in failed])
+    verdicts = table.output(chosen)
+    for index, verdict in enumerate(verdicts):
         if not isinstance(verdict, bool):
-            raise NodeError(f"Filter: element {outcome.index}: output '{chosen}' must be a bool, got {verdict!r:.80}")
-        if verdict:
-            kept.append(element)
-    return {"result": kept}
+            raise NodeError(f"Filter: element {index}: output '{chosen}' must be a bool, got {verdict!r:.80}")
+    return {"result": list(itertools.compress(elements, verdicts))}

@@ -1,59 +1,160 @@
-"""Run records: per Map run, per element, where and when it ran and how it ended, as plain JSON.
+"""Run records: per Map run, per element, where and when it ran and how it ended, as compact JSON.
 
 There is one way to record: `RunRecorder`, an execution-event listener, turns each `items` event of a
 Map or Filter that really ran (not served from the cache) into one entry of its `RunRecord`. The CLI
 (`--record PATH`, by default `NAME.run.json`) and the app (next to the project, viewable from the Map
-node) both use it, and `write` saves the record atomically (temp file + rename), as compact JSON. The file is:
+node) both use it, and `write` saves the record atomically (temp file + rename). The file is:
 
-    {"format": "pflow-studio-run-record", "version": 1, "maps": [entry, ...]}
+    {"format": "pflow-studio-run-record", "version": 2, "maps": [entry, ...]}
 
     entry = {"path": [container ids..., node id], "label": the node's label,
              "runner": the runner's name ("serial", "cluster"),
              "started": first start of an element run now, "finished": last end of one,
              "total": elements, "failed": elements that failed, "cached": elements served from the element
              store, "not_run": elements not run (the run was stopped, or the cluster failed),
-             "items": [item, ...]}
-    item  = {"index", "engine", "host", "started", "finished", "status", "error"}
+             "elements": columns}
+    columns = {"status": one character per element: "o" ok, "f" failed, "c" cached, "-" not run,
+               "engine": [[engine id or null, count], ...]   (runs of equal values, in element order),
+               "host": [[host, count], ...],
+               "time0": Unix seconds all times are counted from (µs precision),
+               "took": per element, µs from its start to its end,
+               "gaps": {"index": µs, ...}: from the previous element's end (time0 for the first) to this one's
+                       start, for the elements where that is not 0,
+               "errors": {"index": error, ...} (failed elements only)}
 
-Times are Unix seconds; `engine` is the ipyparallel engine id, or None in-process; `status` is "ok",
-"failed", "cached" (its engine, host and times are those of the run that computed it) or "not_run";
-`error` is empty unless it failed. `item_records` makes the items from a runner's outcomes (the
-executor puts them in the `items` event).
+An element's `engine` is the ipyparallel engine id, or null in-process; a `cached` element's engine, host
+and times are those of the run that computed it; a not-run element has zeros. Elements of one chunk run
+back to back, so most gaps are 0 and a record takes about 3 bytes per trivial element. `entry_items(entry)` gives
+the readable per-element listing (one dict per element: index, engine, host, started, finished, status,
+error), also of version-1 records, which listed the elements that way.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import os
 import pathlib
 import threading
 import time
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pflow_studio.common.atomic_file import write_atomic
+from pflow_studio.runtime.element_table import CACHED, FAILED, NO_ENGINE, NOT_RUN, OK, STATUS_NAMES, ElementTable
 from pflow_studio.runtime.events import ITEMS, Event
-from pflow_studio.runtime.runners import ItemOutcome
 
 FORMAT = "pflow-studio-run-record"
-VERSION = 1
+VERSION = 2
 
 
-def item_records(outcomes: Iterable[ItemOutcome | None], start: int = 0) -> list[dict[str, Any]]:
-    """One JSON-able dict per element, in the order given (None: element `start + position` did not run)."""
-    return [
-        {"index": start + position, "engine": None, "host": "", "started": 0.0, "finished": 0.0,
-         "status": "not_run", "error": ""} if o is None else
-        {"index": o.index, "engine": o.engine, "host": o.host, "started": o.started, "finished": o.finished,
-         "status": _status(o), "error": "" if o.ok else o.error}
-        for position, o in enumerate(outcomes)
-    ]
+def table_columns(table: ElementTable) -> dict[str, Any]:
+    """A Map run's elements as the record's columns (see the module docstring)."""
+    micro = _micro(table.started, table.finished)
+    time0 = min((t for t in micro if t), default=0)
+    gaps, took = _gaps_and_durations(micro, time0)
+    engines = (None if code == NO_ENGINE else code for code in table.engine)
+    hosts = (table.hosts[code] for code in table.host_index)
+    return {"status": table.status.decode("ascii"), "engine": _runs(engines), "host": _runs(hosts),
+            "time0": time0 / 1e6, "took": took, "gaps": gaps,
+            "errors": {str(index): error for index, (error, _trace) in sorted(table.failures.items())}}
 
 
-def _status(outcome: ItemOutcome) -> str:
-    if outcome.cached:
-        return "cached"
-    return "ok" if outcome.ok else "failed"
+def _micro(started: array, finished: array) -> list[int]:
+    """Start and end of each element in integer µs, interleaved (start0, end0, start1, end1, ...)."""
+    both = [0.0] * (2 * len(started))
+    both[0::2], both[1::2] = started, finished
+    return [round(t * 1e6) for t in both]
+
+
+def _gaps_and_durations(micro: list[int], time0: int) -> tuple[dict[str, int], list[int]]:
+    """The non-zero gaps (by index: µs from the previous end, time0 for the first, to its start), and per element
+    µs from its start to its end; an element with no times (not run) took 0 and leaves the previous end as it was."""
+    gaps: dict[str, int] = {}
+    took = micro[1::2]
+    previous = time0
+    for element, index in enumerate(range(0, len(micro), 2)):
+        start, end = micro[index], micro[index + 1]
+        if not start and not end:
+            continue
+        if start != previous:
+            gaps[str(element)] = start - previous
+        took[element] = end - start
+        previous = end
+    return gaps, took
+
+
+def _runs(values: Iterator[Any]) -> list[list[Any]]:
+    """Runs of equal values: [[value, count], ...]."""
+    return [[value, sum(1 for _ in group)] for value, group in itertools.groupby(values)]
+
+
+def entry_items(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """One dict per element of a record entry (index, engine, host, started, finished, status, error), from
+    either version of the format (for a look at a few elements; `RecordColumns` reads one at a time)."""
+    if "items" in entry:
+        return list(entry["items"])
+    columns = RecordColumns(entry)
+    return [columns.item(index) for index in range(len(columns))]
+
+
+class RecordColumns:
+    """The elements of a record entry, read one at a time without a dict per element (a viewer's model):
+    `item(index)` -> {index, engine, host, started, finished, status, error}. Reads version 1 entries too."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.items: list[dict[str, Any]] | None = entry.get("items") if "items" in entry else None
+        columns = entry.get("elements") or {}
+        self.status: str = columns.get("status", "")
+        self.errors: dict[str, str] = columns.get("errors", {})
+        self._engines = _Runs(columns.get("engine", []))
+        self._hosts = _Runs(columns.get("host", []))
+        took = columns.get("took", [])
+        gaps = columns.get("gaps", {})
+        time0 = round(float(columns.get("time0", 0.0)) * 1e6)
+        self.started = array("d", bytes(8 * len(self.status)))
+        self.finished = array("d", bytes(8 * len(self.status)))
+        previous = time0
+        for index, (code, micro) in enumerate(zip(self.status, took, strict=False)):
+            if code == "-":
+                continue
+            start = previous + gaps.get(str(index), 0)
+            previous = start + micro
+            self.started[index], self.finished[index] = start / 1e6, previous / 1e6
+
+    def __len__(self) -> int:
+        return len(self.items) if self.items is not None else len(self.status)
+
+    def item(self, index: int) -> dict[str, Any]:
+        if self.items is not None:
+            return self.items[index]
+        code = self.status[index]
+        if code == "-":
+            return {"index": index, "engine": None, "host": "", "started": 0.0, "finished": 0.0,
+                    "status": "not_run", "error": ""}
+        return {"index": index, "engine": self._engines.at(index), "host": self._hosts.at(index),
+                "started": self.started[index], "finished": self.finished[index],
+                "status": STATUS_NAMES.get(ord(code), code), "error": self.errors.get(str(index), "")}
+
+    def engines(self) -> set[int]:
+        """The engine ids elements ran on."""
+        if self.items is not None:
+            return {i.get("engine") for i in self.items if i.get("engine") is not None}
+        return {value for value in self._engines.values if value is not None}
+
+
+class _Runs:
+    """Runs of equal values ([[value, count], ...]) looked up by position."""
+
+    def __init__(self, runs: Sequence[Sequence[Any]]) -> None:
+        self.values = [value for value, _count in runs]
+        self.ends = list(itertools.accumulate(count for _value, count in runs))
+
+    def at(self, index: int) -> Any:
+        run = bisect.bisect_right(self.ends, index)
+        return self.values[run] if run < len(self.values) else None
 
 
 class RunRecord:
@@ -63,17 +164,17 @@ class RunRecord:
         self.maps: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
-    def add_items(self, items: list[dict[str, Any]], *, runner: str, path: tuple[str, ...] = (),
+    def add_table(self, table: ElementTable, *, runner: str, path: tuple[str, ...] = (),
                   label: str = "") -> dict[str, Any]:
-        """Append one Map run given its element records (an `items` event's details); returns its entry."""
+        """Append one Map run given the table of its elements (an `items` event's details); returns its entry."""
         now = time.time()
-        ran = [i for i in items if i["status"] in ("ok", "failed")]
-        counts = {status: sum(1 for i in items if i["status"] == status) for status in ("failed", "cached", "not_run")}
+        ran = [i for i, code in enumerate(table.status) if code in (OK, FAILED)]
         entry = {
             "path": list(path), "label": label, "runner": runner,
-            "started": min((i["started"] for i in ran), default=now),
-            "finished": max((i["finished"] for i in ran), default=now),
-            "total": len(items), **counts, "items": items,
+            "started": min((table.started[i] for i in ran), default=now),
+            "finished": max((table.finished[i] for i in ran), default=now),
+            "total": table.total, "failed": table.count(FAILED), "cached": table.count(CACHED),
+            "not_run": table.count(NOT_RUN), "elements": table_columns(table),
         }
         with self._lock:
             self.maps.append(entry)
@@ -90,8 +191,7 @@ class RunRecord:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> pathlib.Path:
-    """Write `data` as compact JSON atomically (temp file + rename: a crash leaves no half file). Compact: a
-    record holds one entry per element, and indenting them took longer than the run of trivial elements."""
+    """Write `data` as compact JSON atomically (temp file + rename: a crash leaves no half file)."""
     target = pathlib.Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n")
@@ -116,5 +216,7 @@ class RunRecorder:
 
     def __call__(self, event: Event) -> None:
         if event.kind == ITEMS and not event.cached and isinstance(event.details, dict):
-            self.record.add_items(event.details.get("items", []), runner=event.details.get("runner", ""),
-                                  path=event.path, label=self.labels.get(event.node_id, event.node_id))
+            table = event.details.get("table")
+            if isinstance(table, ElementTable):
+                self.record.add_table(table, runner=event.details.get("runner", ""), path=event.path,
+                                      label=self.labels.get(event.node_id, event.node_id))

@@ -1,51 +1,31 @@
 """Map runners: how a Map's elements are run. The executor treats a runner as a pluggable object.
 
 A runner's `map(task, items, progress=..., cancel=..., on_outcomes=...)` calls `task(bindings)` once per
-element (`items[i]` is a dict of function input values) and returns one `ItemOutcome` per element, in
-input order, whatever happened: an element that raises does not stop the others. As elements finish it
-calls `progress(done, total)`, and `on_outcomes(outcomes)` with each batch of finished ones (every
-element exactly once, as soon as it is known: a Map stores them as they arrive, and keeps them when the
-run is stopped). It raises `Cancelled` when the token is cancelled. What an element prints to stdout and
-stderr is captured into its outcome. `SerialRunner` runs in-process; the ipyparallel runner lives with
-the cluster code.
+element (`items[i]` is a dict of function input values; `items` may be an `element_loop.ElementRows`, the
+elements in columns) and returns an `element_table.ElementTable` of every element, in input order,
+whatever happened: an element that raises does not stop the others. As elements finish it calls
+`progress(done, total)`, and `on_outcomes(block)` with each `OutcomeBlock` of finished ones (every element
+exactly once, as soon as it is known: a Map stores them as they arrive, and keeps them when the run is
+stopped). It raises `Cancelled` when the token is cancelled. What an element prints to stdout and stderr is
+captured with its outcome. `SerialRunner` runs in-process; the ipyparallel runner lives with the cluster
+code.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import io
-import socket
-import sys
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.element_loop import run_elements
+from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock
+from pflow_studio.runtime.outcomes import HOST, OutputCapture
 
 Progress = Callable[[int, int], None]
-HOST = socket.gethostname()
-
-
-@dataclasses.dataclass(slots=True)
-class ItemOutcome:
-    """What became of one element: its value (a dict of function outputs) or its error."""
-
-    index: int
-    ok: bool
-    value: Any = None
-    error: str = ""
-    traceback: str = ""
-    engine: int | None = None
-    host: str = ""
-    started: float = 0.0
-    finished: float = 0.0
-    stdout: str = ""
-    stderr: str = ""
-    cached: bool = False  # served from the element store, not run now
-
-
-Outcomes = Callable[[Sequence[ItemOutcome]], None]
+Outcomes = Callable[[OutcomeBlock], None]
+BLOCK_SECONDS = 0.1  # the serial runner reports finished elements (progress, the store) at least this often
+BLOCK_ELEMENTS = 10_000  # and at most this many at once
 
 
 class Runner(Protocol):
@@ -59,61 +39,17 @@ class Runner(Protocol):
         progress: Progress,
         cancel: CancelToken,
         on_outcomes: Outcomes | None = None,
-    ) -> list[ItemOutcome]: ...
+    ) -> ElementTable: ...
 
 
-class OutputCapture:
-    """Captures what the code in its `with` block prints to stdout and stderr (the process-wide streams),
-    and tells what was printed since the last look: `take()` -> (stdout, stderr)."""
-
-    def __enter__(self) -> OutputCapture:
-        self.out, self.err = io.StringIO(), io.StringIO()
-        self._seen = (0, 0)
-        self._saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = self.out, self.err
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        sys.stdout, sys.stderr = self._saved
-
-    def take(self) -> tuple[str, str] | None:
-        """What was printed since the last call, or None when nothing was (the cheap, common case)."""
-        seen = self.out.tell(), self.err.tell()
-        if seen == self._seen:
-            return None
-        (out_from, err_from), self._seen = self._seen, seen
-        return self.out.getvalue()[out_from:], self.err.getvalue()[err_from:]
-
-
-def failed_outcome(exc: BaseException, index: int, started: float) -> ItemOutcome:
-    """The outcome of an element whose task raised `exc` (a body failure carries its formatted traceback)."""
-    inner = getattr(exc, "inner_traceback", None)  # a failure inside the body, already formatted
-    return ItemOutcome(
-        index, False, error=str(exc) if inner is not None else f"{type(exc).__name__}: {exc}",
-        traceback=inner if inner is not None else "".join(traceback.format_exception(exc)),
-        host=HOST, started=started, finished=time.time(),
-    )
-
-
-def run_item(task: Callable[[dict[str, Any]], dict[str, Any]], index: int, bindings: dict[str, Any],
-             capture: OutputCapture | None = None) -> ItemOutcome:
-    """Run one element under its own error capture, capturing what it prints (with `capture`, another
-    capture of the same interface: `take()` after the run)."""
-    started = time.time()
-    with capture or OutputCapture() as capture:
-        try:
-            outcome = ItemOutcome(index, True, task(bindings), host=HOST, started=started)
-        except Exception as exc:
-            outcome = failed_outcome(exc, index, started)
-        printed = capture.take()
-    outcome.finished = outcome.finished or time.time()
-    if printed is not None:
-        outcome.stdout, outcome.stderr = printed
-    return outcome
+def output_names(task: Any) -> tuple[str, ...]:
+    """The outputs a task's results hold (a Map body task says; any other task: unknown, empty)."""
+    return tuple(getattr(task, "output_names", None) or ())
 
 
 class SerialRunner:
-    """Runs every element in this process, one after the other."""
+    """Runs every element in this process, one after the other, reporting them in blocks (at least every
+    `BLOCK_SECONDS`, at most `BLOCK_ELEMENTS` at once) through the same loop as engines (`element_loop`)."""
 
     name = "serial"
 
@@ -125,14 +61,32 @@ class SerialRunner:
         progress: Progress,
         cancel: CancelToken,
         on_outcomes: Outcomes | None = None,
-    ) -> list[ItemOutcome]:
-        outcomes = []
+    ) -> ElementTable:
         total = len(items)
-        for index, bindings in enumerate(items):
-            cancel.raise_if_cancelled()
-            outcome = run_item(task, index, bindings)
-            outcomes.append(outcome)
-            if on_outcomes is not None:
-                on_outcomes((outcome,))
-            progress(index + 1, total)
-        return outcomes
+        table = ElementTable(total, output_names(task))
+        start, size = 0, 1
+        with OutputCapture() as capture:
+            while start < total:
+                cancel.raise_if_cancelled()
+                stop = min(total, start + size)
+                rows = items.part(start, stop) if hasattr(items, "part") else items[start:stop]
+                began = time.perf_counter()
+                ran = run_elements(task, rows, start, BLOCK_SECONDS, capture)
+                block = OutcomeBlock(start, ran.names, ran.columns, ran.stamps[:-1], ran.stamps[1:], ran.failures,
+                                     ran.printed, None, HOST)
+                table.add(block)
+                start += len(ran)
+                if on_outcomes is not None:
+                    on_outcomes(block)
+                progress(start, total)
+                size = _next_size(size, len(ran), time.perf_counter() - began)
+        return table
+
+
+def _next_size(size: int, ran: int, seconds: float) -> int:
+    """How many elements the next serial block takes: grow while blocks end before `BLOCK_SECONDS`."""
+    if ran < size:  # the budget ended the block: keep what fit
+        return max(1, ran)
+    if seconds < BLOCK_SECONDS / 2:
+        return min(BLOCK_ELEMENTS, size * 2)
+    return size

@@ -20,6 +20,7 @@ from pflow_studio.app.main_window import MainWindow
 from pflow_studio.app.settings import make_settings
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.project import file_format as project_file
+from pflow_studio.runtime.run_record import entry_items
 from tests.support.paths import ROOT
 from tests.support.processes import end_all_under, processes_under, wait_until
 
@@ -82,7 +83,7 @@ def test_a_detached_cluster_is_left_running_at_close(qtbot, tmp_path, ipython_di
             outcome = run(qtbot, window)
             assert outcome.status == "ok"
             assert "running cluster of profile 'default'" in window.cluster.dock.log_view.toPlainText()
-            assert {item["engine"] for item in outcome.record.maps[0]["items"]} <= set(manager.client.ids)
+            assert {item["engine"] for item in entry_items(outcome.record.maps[0])} <= set(manager.client.ids)
             dialogs.answers["question"] = QMessageBox.StandardButton.Discard
             assert window.close()
             time.sleep(2.0)

@@ -18,6 +18,7 @@ from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.runtime import run_record
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.registry import default_registry
+from pflow_studio.runtime.run_record import entry_items
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.processes import processes_under
 
@@ -75,7 +76,7 @@ def test_first_map_starts_an_owned_cluster_with_serial_results(qtbot, make_windo
     serial = Executor(default_registry(), runner=SerialRunner(), cache=False).run(outcome.workflow)
     assert outcome.result.outputs == serial.outputs
     assert outcome.record.maps[0]["runner"] == "cluster"
-    assert {item["engine"] for item in outcome.record.maps[0]["items"]} <= set(manager.client.ids)
+    assert {item["engine"] for item in entry_items(outcome.record.maps[0])} <= set(manager.client.ids)
     assert "local cluster started for this session" in log_text(window)
     assert "2 engines" in log_text(window)
     dock = window.cluster.dock
@@ -84,7 +85,7 @@ def test_first_map_starts_an_owned_cluster_with_serial_results(qtbot, make_windo
     assert not dock.table.busy_engines  # all idle after the run
     # the run record is written next to the project and shown from the Map node
     saved = run_record.read(tmp_path / "square_offset_map.run.json")
-    assert [item["index"] for item in saved["maps"][0]["items"]] == list(range(10))
+    assert [item["index"] for item in entry_items(saved["maps"][0])] == list(range(10))
     window.canvas.select(["map"])
     assert window.actions["show_run_record"].isEnabled()
     dialog = window.show_run_record()

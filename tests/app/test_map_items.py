@@ -50,7 +50,7 @@ def test_partly_failed_map_that_goes_on_shows_a_warning(qtbot, window, on_error)
     assert "Traceback" in window.errors.trace.toPlainText()
     record = window.run_view.items_by_path[("map",)]
     assert (record["done"], record["total"]) == (2, 3)
-    assert [item["status"] for item in record["items"]] == ["ok", "failed", "ok"]
+    assert record["table"].statuses() == ["ok", "failed", "ok"]
 
 
 @pytest.mark.timeout(120)

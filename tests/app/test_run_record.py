@@ -4,7 +4,9 @@ preferences round trip through the settings."""
 
 from __future__ import annotations
 
+import json
 import shutil
+from array import array
 
 import pytest
 
@@ -12,6 +14,8 @@ from pflow_studio.app.main_window import MainWindow
 from pflow_studio.app.preferences import cluster_profile, serial_maps, set_cluster_profile, set_serial_maps
 from pflow_studio.app.run_record_view import RunRecordDialog, item_cells, record_path, saved_entry
 from pflow_studio.app.settings import make_settings
+from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock
+from pflow_studio.runtime.run_record import RunRecord
 
 
 def run(qtbot, window, timeout=60_000):
@@ -36,7 +40,7 @@ def test_record_written_next_to_the_project_and_shown_from_the_map(qtbot, window
     assert action.isEnabled()
     dialog = window.show_run_record()
     assert isinstance(dialog, RunRecordDialog) and dialog.isVisible()
-    assert dialog.table.rowCount() == 10
+    assert dialog.model.rowCount() == 10
     assert [dialog.cell(row, "index") for row in range(10)] == [str(i) for i in range(10)]
     assert dialog.cell(0, "engine") == "in-process" and dialog.cell(0, "status") == "ok"
     assert dialog.cell(0, "duration").endswith(" s") and dialog.cell(0, "host") != "-"
@@ -46,7 +50,7 @@ def test_record_written_next_to_the_project_and_shown_from_the_map(qtbot, window
     written.unlink()
     assert run(qtbot, window).status == "ok"
     assert not written.exists()
-    assert window.show_run_record().table.rowCount() == 10
+    assert window.show_run_record().model.rowCount() == 10
 
     # a new session finds the saved record beside the project
     entry = saved_entry(str(project), ("map",))
@@ -57,7 +61,7 @@ def test_record_written_next_to_the_project_and_shown_from_the_map(qtbot, window
     try:
         assert other.files.load(str(project))
         other.canvas.select(["map"])
-        assert other.show_run_record().table.rowCount() == 10
+        assert other.show_run_record().model.rowCount() == 10
     finally:
         other.close()
         other.deleteLater()
@@ -72,7 +76,7 @@ def test_an_unsaved_project_keeps_its_record_in_memory(qtbot, window, workflows,
     assert not list(tmp_path.glob("*.run.json"))
     window.canvas.select(["map"])
     dialog = window.show_run_record()
-    assert dialog.table.rowCount() == 3
+    assert dialog.model.rowCount() == 3
 
 
 @pytest.mark.timeout(120)
@@ -92,7 +96,7 @@ def test_a_map_without_a_record_says_so(qtbot, window, workflows):
     window.canvas.set_workflow(workflows.map())
     window.canvas.select(["map"])
     dialog = window.show_run_record()
-    assert dialog.table.rowCount() == 0 and "no run record" in dialog.summary.text()
+    assert dialog.model.rowCount() == 0 and "no run record" in dialog.summary.text()
 
 
 def test_item_cells_and_preferences(tmp_path):
@@ -105,3 +109,21 @@ def test_item_cells_and_preferences(tmp_path):
     set_cluster_profile(settings, "lab")
     again = make_settings(tmp_path / "prefs.ini")
     assert serial_maps(again) is True and cluster_profile(again) == "lab"
+
+
+def test_the_dialog_reads_a_large_record_row_by_row(qtbot):
+    """200,000 elements: the table has every row, and rows are made only when read (no dict per element)."""
+    total = 200_000
+    table = ElementTable(total, ("y",))
+    table.add(OutcomeBlock(0, ("y",), [list(range(total))], array("d", [1.0 + i for i in range(total)]),
+                           array("d", [1.5 + i for i in range(total)]), {7: ("boom", "")}, {}, 2, "h"))
+    record = RunRecord()
+    entry = json.loads(json.dumps(record.add_table(table, runner="cluster")))
+    dialog = RunRecordDialog(entry, "Big")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.model.rowCount() == total
+    assert [dialog.cell(total - 1, name) for name in ("index", "engine", "host", "status")] == \
+           [str(total - 1), "2", "h", "ok"]
+    assert (dialog.cell(7, "status"), dialog.cell(7, "error")) == ("failed", "boom")
+    assert "200000 element(s), 1 failed" in dialog.summary.text() and "1 engine(s)" in dialog.summary.text()

@@ -15,6 +15,7 @@ import pytest
 from pflow_studio.project.file_format import Project, save
 from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.run_record import entry_items
 from tests.support.paths import ROOT
 from tests.support.processes import processes_under, wait_until
 from tests.support.qt_blocker import blocker_dir
@@ -51,8 +52,8 @@ def test_example_runs_on_a_cluster_the_run_starts_and_stops(ipython_dir, tmp_pat
     assert "Maps run on a local cluster started for this session: 2 engines" in done.stderr
     entry = json.loads(record.read_text())["maps"][0]
     assert entry["label"] == "Map: square and offset" and entry["runner"] == "cluster" and entry["total"] == 10
-    assert {item["engine"] for item in entry["items"]} <= {0, 1}
-    assert all(item["status"] == "ok" and item["finished"] >= item["started"] for item in entry["items"])
+    assert {item["engine"] for item in entry_items(entry)} <= {0, 1}
+    assert all(item["status"] == "ok" and item["finished"] >= item["started"] for item in entry_items(entry))
     assert wait_until(lambda: not processes_under(ipython_dir), 10), "the run's own cluster outlived it"
 
 
@@ -68,7 +69,7 @@ def test_failed_elements_are_named_with_engine_and_kept_with_skip(ipython_dir, t
     assert json.loads(skipped.stdout) == {"Inverses": {"result": [1.0, 0.25]}}
     record = json.loads((tmp_path / "reciprocal_skip.run.json").read_text())
     # the same body and elements: the two that succeeded come from the element store, the failed one ran again
-    assert [item["status"] for item in record["maps"][0]["items"]] == ["cached", "failed", "cached"]
+    assert [item["status"] for item in entry_items(record["maps"][0])] == ["cached", "failed", "cached"]
     assert wait_until(lambda: not processes_under(ipython_dir), 10)
 
 
@@ -126,11 +127,11 @@ def test_ctrl_c_mid_map_on_a_cluster_keeps_the_chunks_that_finished(ipython_dir,
     running.send_signal(signal.SIGINT)
     _, err = running.communicate(timeout=60)
     assert running.returncode == 130, err
-    items = json.loads(project.with_suffix(".run.json").read_text())["maps"][0]["items"]
+    items = entry_items(json.loads(project.with_suffix(".run.json").read_text())["maps"][0])
     finished = {item["index"] for item in items if item["status"] == "ok"}
     assert len(finished) >= 10 and {item["status"] for item in items} == {"ok", "not_run"}
     assert wait_until(lambda: not processes_under(ipython_dir), 10), "the run's own cluster outlived it"
     again = pflow(ipython_dir, "run", "-q", "--serial", str(project))
     assert again.returncode == 0, again.stderr
-    statuses = [i["status"] for i in json.loads(project.with_suffix(".run.json").read_text())["maps"][0]["items"]]
+    statuses = [i["status"] for i in entry_items(json.loads(project.with_suffix(".run.json").read_text())["maps"][0])]
     assert statuses == ["cached" if index in finished else "ok" for index in range(80)]

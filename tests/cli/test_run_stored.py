@@ -16,6 +16,7 @@ import pytest
 from pflow_studio.project.file_format import Project, save
 from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.run_record import entry_items
 from tests.support.paths import ROOT
 from tests.support.processes import wait_until
 
@@ -58,7 +59,7 @@ def run(project: pathlib.Path, *extra: str) -> tuple[subprocess.CompletedProcess
     """Run the project serially; the statuses of its Map's elements from the run record."""
     done = pflow("run", "-q", "--serial", *extra, str(project))
     record = project.with_suffix(".run.json")
-    statuses = [i["status"] for i in json.loads(record.read_text())["maps"][0]["items"]] if record.exists() else []
+    statuses = [i["status"] for i in entry_items(json.loads(record.read_text())["maps"][0])] if record.exists() else []
     record.unlink(missing_ok=True)
     return done, statuses
 
@@ -107,7 +108,7 @@ def test_ctrl_c_half_way_keeps_what_finished_and_the_next_run_computes_only_the_
     _, err = running.communicate(timeout=30)
     assert running.returncode == 130 and "interrupted" in err
     record = json.loads(project.with_suffix(".run.json").read_text())["maps"][0]
-    finished = [i["index"] for i in record["items"] if i["status"] == "ok"]
+    finished = [i["index"] for i in entry_items(record) if i["status"] == "ok"]
     assert record["not_run"] == 40 - len(finished) and 0 < len(finished) < 40
     done, statuses = run(project)
     assert done.returncode == 0
@@ -121,7 +122,7 @@ def test_sigterm_keeps_what_finished_too(tmp_path):
     running.send_signal(signal.SIGTERM)
     running.communicate(timeout=30)
     assert running.returncode == 128 + signal.SIGTERM
-    kept = [i for i in json.loads(project.with_suffix(".run.json").read_text())["maps"][0]["items"]
+    kept = [i for i in entry_items(json.loads(project.with_suffix(".run.json").read_text())["maps"][0])
             if i["status"] == "ok"]
     _, statuses = run(project)
     assert statuses.count("cached") == len(kept) > 0
@@ -201,3 +202,19 @@ def test_cache_dir_option_and_bad_usage(tmp_path):
     assert pflow("run", "--json", str(expression_map(tmp_path, [1]))).returncode == 2
     bad = pflow("run", "--cache-size", "lots", str(expression_map(tmp_path, [1])))
     assert bad.returncode == 2 and "not a size" in bad.stderr
+
+
+def test_the_record_command_lists_each_element_from_the_compact_record(tmp_path):
+    project = expression_map(tmp_path, [1, 0, 5])
+    assert pflow("run", "-q", "--serial", str(project)).returncode == 0
+    shown = pflow("record", str(project), "--elements")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("Inverse (map) runner serial: 3 elements, 1 failed, 0 from the store, 0 not run")
+    assert [line.split()[:2] for line in lines[1:]] == [["0", "ok"], ["1", "failed"], ["2", "ok"]]
+    assert "node 'fn' failed: ZeroDivisionError: integer division or modulo by zero" in lines[2]
+    as_json = json.loads(pflow("record", str(project.with_suffix(".run.json")), "--json", "--elements",
+                               "--map", "Inverse").stdout)
+    assert [item["status"] for item in as_json["maps"][0]["elements"]] == ["ok", "failed", "ok"]
+    refused = pflow("record", str(tmp_path / "missing.run.json"))
+    assert refused.returncode == 2 and "cannot read the run record" in refused.stderr

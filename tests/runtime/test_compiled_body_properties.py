@@ -15,8 +15,8 @@ from pflow_studio.runtime.body_task import BodyTask
 from pflow_studio.runtime.compiled_body import CompiledBody
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
+from pflow_studio.runtime.outcomes import ItemOutcome, run_item
 from pflow_studio.runtime.registry import default_registry
-from pflow_studio.runtime.runners import ItemOutcome, run_item
 
 REGISTRY = default_registry()
 KINDS: list[tuple[str, dict[str, Any]]] = [

@@ -125,12 +125,17 @@ def test_nested_map_in_a_map_body(registry):
     assert run(wf, registry).outputs["outer"] == {"result": [[101, 102], [103], []]}
 
 
-def test_map_reports_progress_per_element(registry):
+def test_map_reports_progress_as_elements_finish(registry):
+    """Slow elements one by one; quick ones in growing blocks (at least every 0.1 s), up to the total."""
     events: list[ev.Event] = []
-    wf = map_over("test.square_offset", {"mapped": ["x"]}, {"x": [1, 2, 3]})
-    run(wf, registry, listeners=[events.append])
+    run(map_over("test.slow", {"mapped": ["a"]}, {"a": [1, 2, 3]}), registry, listeners=[events.append])
     assert [(e.done, e.total) for e in events if e.kind == ev.PROGRESS and e.path == ("map",)] == [
         (0, 3), (1, 3), (2, 3), (3, 3)]
+    events.clear()
+    run(map_over("test.square_offset", {"mapped": ["x"]}, {"x": list(range(1000))}), registry,
+        listeners=[events.append])
+    done = [e.done for e in events if e.kind == ev.PROGRESS and e.path == ("map",)]
+    assert done[0] == 0 and done[-1] == 1000 and done == sorted(done) and 2 < len(done) < 20
 
 
 def test_cancel_during_a_map_stops_between_elements(registry):

@@ -16,7 +16,7 @@ def test_items_event_details_the_failed_elements(registry, on_error):
     run(wf, registry, listeners=[events.append])
     [items] = [e for e in events if e.kind == ev.ITEMS]
     assert (items.path, items.done, items.total) == (("map",), 2, 3)
-    assert [i["status"] for i in items.details["items"]] == ["ok", "failed", "ok"]
+    assert items.details["table"].statuses() == ["ok", "failed", "ok"]
     [failure] = items.details["failures"]
     assert failure["index"] == 1 and failure["input"] == {"x": 13}
     assert "13 is unlucky" in failure["error"] and "NodeError" in failure["traceback"]

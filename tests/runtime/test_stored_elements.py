@@ -43,7 +43,7 @@ def run(workflow: Workflow, registry, binding, **kwargs) -> tuple:
 
 
 def statuses(items: ev.Event) -> list[str]:
-    return [item["status"] for item in items.details["items"]]
+    return items.details["table"].statuses()
 
 
 def test_a_second_run_serves_every_element_from_the_store(registry, binding):

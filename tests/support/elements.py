@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pflow_studio.runtime.map_elements import element_row
-from pflow_studio.runtime.runners import ItemOutcome
+from pflow_studio.runtime.outcomes import ItemOutcome
 
 
 def row(key: bytes, index: int = 0, ok: bool = True, value=None, body: str = "body", used: float = 1.0) -> tuple:

@@ -19,7 +19,7 @@ from pflow_studio.app.result_inspector import MAX_CHARS, format_outputs
 from pflow_studio.app.work_items.texts import STATUS_LABELS, duration_text
 from pflow_studio.app.work_items.tracebacks import fold_own_frames
 from pflow_studio.runtime.element_store.records import ElementDetail, ItemRow
-from pflow_studio.runtime.runners import ItemOutcome
+from pflow_studio.runtime.outcomes import ItemOutcome
 
 TABS = ("inputs", "outputs", "printed", "error", "here")
 

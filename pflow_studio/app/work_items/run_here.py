@@ -27,7 +27,7 @@ from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
 from pflow_studio.runtime.element_store.records import ElementDetail
 from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.model import ModelError, Workflow
-from pflow_studio.runtime.runners import ItemOutcome, OutputCapture, run_item
+from pflow_studio.runtime.outcomes import ItemOutcome, OutputCapture, run_item
 
 
 def local_task(workflow: Workflow, path: tuple[str, ...], registry: Registry) -> BodyTask | str:

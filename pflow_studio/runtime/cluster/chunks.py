@@ -120,7 +120,8 @@ def encode_chunk(
     """Serialize `items[start:stop]`: `(start, payload, size)` for each contiguous run of sendable
     elements, plus the elements that cannot be sent (each named with its index and the reason)."""
     try:
-        return [(start, cloudpickle.dumps(list(items[start:stop])), stop - start)], []
+        part = items.part(start, stop) if hasattr(items, "part") else list(items[start:stop])
+        return [(start, cloudpickle.dumps(part), stop - start)], []
     except Exception:
         pass
     runs: list[tuple[int, bytes, int]] = []

@@ -24,7 +24,8 @@ from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
-from pflow_studio.runtime.runners import ItemOutcome, Outcomes, Progress
+from pflow_studio.runtime.element_table import NOT_RUN, ElementTable, failed_block
+from pflow_studio.runtime.runners import Outcomes, Progress, output_names
 
 if TYPE_CHECKING:
     from pflow_studio.runtime.cluster.runner import ClusterRunner
@@ -62,7 +63,7 @@ class MapRun:
         self.progress = progress
         self.cancel = cancel
         self.total = len(items)
-        self.outcomes: list[ItemOutcome | None] = [None] * self.total
+        self.table = ElementTable(self.total, output_names(task))
         self.done = 0
         self.pending: dict[Any, _Chunk] = {}  # AsyncResult -> chunk
         self.engines = 1
@@ -74,10 +75,10 @@ class MapRun:
 
     # -- the run -------------------------------------------------------------------------------
 
-    def run(self) -> list[ItemOutcome]:
-        """Run every element; one outcome per element, in input order."""
+    def run(self) -> ElementTable:
+        """Run every element; their outcomes in input order."""
         if not self.total:
-            return []
+            return self.table
         self.cancel.raise_if_cancelled()
         import ipyparallel  # noqa: F401  (only now: a serial run never pays for it)
 
@@ -107,9 +108,7 @@ class MapRun:
             raise
         if self.sizer.cost is not None:
             self.memory.remember_cost(self.digest, self.sizer.cost)
-        if self.done == self.total:  # every slot is filled (done counts each slot once)
-            return self.outcomes  # type: ignore[return-value]
-        return [o for o in self.outcomes if o is not None]
+        return self.table
 
     def _fill(self) -> None:
         """Submit new chunks while fewer than two per engine are in flight (ranges sent back first)."""
@@ -127,9 +126,8 @@ class MapRun:
             else:
                 return
             runs, bad = encode_chunk(self.items, start, stop)
-            now = time.time()
-            self._settle_items([ItemOutcome(item.index, False, error=item.error, started=now, finished=now)
-                                for item in bad])
+            for item in bad:
+                self._fail_elements(item.index, 1, None, item.error, "")
             budget = self.sizer.budget(stop - start)
             for run_start, payload, size in runs:
                 # even shares skip the load balancer's extra hop: one straight to each engine, once per run
@@ -193,14 +191,14 @@ class MapRun:
         if engine is not None:
             self.memory.body_held(engine, self.digest)
         decoded = engine_side.decode_result(value, chunk.start, engine)
-        ran = len(decoded.outcomes)
+        ran = len(decoded.block)
         if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
             self.returned.append((chunk.start + ran, chunk.start + chunk.size))
         self.sizer.observe(ran, decoded.seconds)
-        self.outcomes[chunk.start:chunk.start + ran] = decoded.outcomes
+        self.table.add(decoded.block)
         self.done += ran
         if self.on_outcomes is not None:
-            self.on_outcomes(decoded.outcomes)
+            self.on_outcomes(decoded.block)
         self.progress(self.done, self.total)
         self.runner.notify(RunnerNotice(NoticeKind.CHUNK, f"{ran} elements done on engine {engine}", engine,
                                         self.done, self.total))
@@ -217,15 +215,24 @@ class MapRun:
             self._push([engine])
         self._submit(chunk)
 
-    def _settle_items(self, outcomes: list[ItemOutcome]) -> None:
-        """Take in outcomes made on this side (elements that could not be sent, chunks that failed as a
-        whole); an element already settled keeps its first outcome."""
-        fresh = [outcome for outcome in outcomes if self.outcomes[outcome.index] is None]
-        for outcome in fresh:
-            self.outcomes[outcome.index] = outcome
-        self.done += len(fresh)
-        if fresh and self.on_outcomes is not None:
-            self.on_outcomes(fresh)
+    def _fail_elements(self, start: int, size: int, engine: int | None, message: str, trace: str) -> None:
+        """Fail elements on this side (they could not be sent, their chunk failed as a whole); an element
+        already settled keeps its first outcome."""
+        status = self.table.status
+        offset = start
+        while offset < start + size:
+            if status[offset] != NOT_RUN:
+                offset += 1
+                continue
+            stop = offset
+            while stop < start + size and status[stop] == NOT_RUN:
+                stop += 1
+            block = failed_block(offset, stop - offset, message, trace, engine, time.time())
+            self.table.add(block)
+            self.done += len(block)
+            if self.on_outcomes is not None:
+                self.on_outcomes(block)
+            offset = stop
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
         """A chunk lost with its engine: resubmit it load-balanced, at most `max_losses` times."""
@@ -246,9 +253,7 @@ class MapRun:
         self._fail_rows(chunk, engine, f"{name}: {value}", trace if isinstance(trace, str) else "")
 
     def _fail_rows(self, chunk: _Chunk, engine: int | None, message: str, trace: str) -> None:
-        now = time.time()
-        self._settle_items([ItemOutcome(index, False, error=message, traceback=trace, engine=engine, started=now,
-                                        finished=now) for index in range(chunk.start, chunk.start + chunk.size)])
+        self._fail_elements(chunk.start, chunk.size, engine, message, trace)
         self.progress(self.done, self.total)
 
     def _forget(self, ar: Any) -> None:

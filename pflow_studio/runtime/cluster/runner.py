@@ -23,7 +23,7 @@
 - Cancel aborts queued chunks, interrupts running ones (SIGINT through the engines' nannies, or the
   `interrupt` callable given), waits briefly for them to settle and raises `Cancelled`.
 - `on_event(RunnerNotice)` hears what the runner does (engines used, pushes, chunks done per engine,
-  engines lost). Where and when each element ran is in the `ItemOutcome`s `map` returns (the executor
+  engines lost). Where and when each element ran is in the `ElementTable` `map` returns (the executor
   turns them into `items` events, which `run_record.RunRecorder` records).
 - What the runner remembers between maps (bodies held per engine, element costs per body) is its
   `memory` (`memory.RunnerMemory`); each map is one `map_run.MapRun`, whose liveness checks are in
@@ -42,7 +42,8 @@ from pflow_studio.runtime.cluster.errors import ControllerLost
 from pflow_studio.runtime.cluster.map_run import MapRun
 from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import RunnerNotice
-from pflow_studio.runtime.runners import ItemOutcome, Outcomes, Progress
+from pflow_studio.runtime.element_table import ElementTable
+from pflow_studio.runtime.runners import Outcomes, Progress
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +125,8 @@ class ClusterRunner:
         progress: Progress,
         cancel: CancelToken,
         on_outcomes: Outcomes | None = None,
-    ) -> list[ItemOutcome]:
-        """Run `task` once per element of `items` on the cluster: one `ItemOutcome` per element, in input
+    ) -> ElementTable:
+        """Run `task` once per element of `items` on the cluster: the table of every element, in input
         order (the runner protocol of `runtime.runners`; the behaviour is in the module docstring)."""
         try:
             return MapRun(self, task, items, progress, cancel, on_outcomes).run()

@@ -13,6 +13,7 @@ import pytest
 
 from pflow_studio.runtime.cluster import engine_side
 from pflow_studio.runtime.cluster.chunks import PROBE_BUDGET, PROBE_BYTES, TARGET, ChunkSizer, encode_chunk, probe_limit
+from pflow_studio.runtime.element_loop import Ran
 
 
 def test_unknown_cost_probes_with_each_engines_share_under_a_budget():
@@ -107,7 +108,7 @@ def test_engine_side_stores_a_carried_body_and_stops_at_the_budget():
 
 
 def test_engine_side_unsendable_result_fails_only_its_row():
-    result = engine_side.dump_result([1, threading.Lock()], {}, array("d", [0.0, 1.0, 2.0]), 10)
+    result = engine_side.dump_result(Ran(None, [[1, threading.Lock()]], {}, array("d", [0.0, 1.0, 2.0]), {}), 10)
     back = engine_side.decode_result(result, 10).outcomes
     assert (back[0].index, back[0].ok, back[0].value) == (10, True, 1)
     assert back[1].ok is False and "result of element 11 cannot be sent back" in back[1].error

@@ -52,7 +52,7 @@ def test_maps_run_on_engines_that_cannot_import_qt(qt_free_cluster):
         ours = Executor(default_registry(), runner=runner, cache=False).run(workflow, listeners=[events.append])
         assert ours.ok, ours.failures
         assert ours.outputs == serial.outputs
-    ran = [item for e in events if e.kind == ev.ITEMS for item in e.details["items"]]
-    assert ran and all(item["engine"] is not None for item in ran)  # every element ran on an engine
+    ran = [outcome for e in events if e.kind == ev.ITEMS for outcome in e.details["table"]]
+    assert ran and all(outcome.engine is not None for outcome in ran)  # every element ran on an engine
     after = qt_free_cluster.client[:].apply_sync(_qt_state)
     assert all(state["loaded"] == [] for state in after)

@@ -150,6 +150,6 @@ def test_elements_finished_before_the_controller_died_are_kept_in_the_store(fres
     again = Executor(registry, cache=False).run(workflow, elements=store, listeners=[events.append])
     assert again.ok
     [items] = [e for e in events if e.kind == ev.ITEMS]
-    statuses = [item["status"] for item in items.details["items"]]
+    statuses = items.details["table"].statuses()
     assert statuses.count("cached") >= 3 and set(statuses) == {"cached", "ok"}
     store.store.close()

@@ -21,7 +21,7 @@ from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.registry import default_registry
-from pflow_studio.runtime.run_record import RunRecorder
+from pflow_studio.runtime.run_record import RunRecorder, entry_items
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.nodes import make_registry
 from tests.support.paths import EXAMPLES
@@ -190,9 +190,10 @@ def test_a_map_on_the_cluster_is_recorded_per_element_from_its_items_event(regis
     [items] = [e for e in events if e.kind == ev.ITEMS]
     [entry] = recorder.record.to_json()["maps"]
     assert entry["total"] == 500 and entry["failed"] == 1 and entry["runner"] == "cluster"
-    assert entry["path"] == ["map"] and entry["items"] == items.details["items"]
-    assert [i["index"] for i in entry["items"]] == list(range(500))
-    for item in entry["items"]:
+    listed = entry_items(entry)
+    assert entry["path"] == ["map"] and [i["status"] for i in listed] == items.details["table"].statuses()
+    assert [i["index"] for i in listed] == list(range(500))
+    for item in listed:
         assert item["engine"] in cluster.client.ids and item["host"] and item["started"] <= item["finished"]
         if item["index"] == 13:
             assert item["status"] == "failed" and "13 is unlucky" in item["error"]

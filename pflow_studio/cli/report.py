@@ -27,8 +27,7 @@ def report(args: argparse.Namespace, workflow: Any, labels: dict[str, str], resu
         first = result.failures[0] if result.failures else None
         summary = f"node '{first.label}' failed" if first else f"the run ended {result.status}"
         return fail(f"{args.file}: {summary}", EXIT_FAILED)
-    text = json.dumps(collect_outputs(workflow, result.outputs), indent=2, default=_json_default,
-                      allow_nan=False) + "\n"
+    text = results_json(collect_outputs(workflow, result.outputs))
     if args.output is not None:
         try:
             write_atomic(args.output, text)
@@ -55,8 +54,25 @@ def collect_outputs(workflow: Any, outputs: dict[str, dict[str, Any]]) -> dict[s
     for node_id in workflow.output_nodes():
         node = workflow.nodes[node_id]
         name = node.label if node.label not in results else f"{node.label} ({node.id})"
-        results[name] = {port: _plain(value) for port, value in outputs.get(node_id, {}).items()}
+        results[name] = dict(outputs.get(node_id, {}))
     return results
+
+
+def results_json(results: dict[str, dict[str, Any]]) -> str:
+    """The results as JSON text: one line per output port, its value compact on that line (a list of a million
+    numbers is written by json's C encoder); NaN and infinities as strings, tuples as lists, paths as strings."""
+    lines = []
+    for name, ports in results.items():
+        values = [f"    {json.dumps(port)}: {_value_json(value)}" for port, value in ports.items()]
+        lines.append(f"  {json.dumps(name)}: " + ("{\n" + ",\n".join(values) + "\n  }" if values else "{}"))
+    return "{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n"
+
+
+def _value_json(value: Any) -> str:
+    try:
+        return json.dumps(value, default=_json_default, allow_nan=False)
+    except (ValueError, TypeError):  # NaN or an infinity (spelled as a string), or keys json refuses (as str)
+        return json.dumps(_plain(value), default=_json_default, allow_nan=False)
 
 
 def _plain(value: Any) -> Any:

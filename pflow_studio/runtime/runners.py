@@ -6,9 +6,9 @@ elements in columns) and returns an `element_table.ElementTable` of every elemen
 whatever happened: an element that raises does not stop the others. As elements finish it calls
 `progress(done, total)`, and `on_outcomes(block)` with each `OutcomeBlock` of finished ones (every element
 exactly once, as soon as it is known: a Map stores them as they arrive, and keeps them when the run is
-stopped). It raises `Cancelled` when the token is cancelled. What an element prints to stdout and stderr is
-captured with its outcome. `SerialRunner` runs in-process; the ipyparallel runner lives with the cluster
-code.
+stopped); given `on_outcomes`, the runner keeps no table of its own and returns None. It raises
+`Cancelled` when the token is cancelled. What an element prints to stdout and stderr is captured with its
+outcome. `SerialRunner` runs in-process; the ipyparallel runner lives with the cluster code.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Runner(Protocol):
         progress: Progress,
         cancel: CancelToken,
         on_outcomes: Outcomes | None = None,
-    ) -> ElementTable: ...
+    ) -> ElementTable | None: ...
 
 
 def output_names(task: Any) -> tuple[str, ...]:
@@ -61,9 +61,9 @@ class SerialRunner:
         progress: Progress,
         cancel: CancelToken,
         on_outcomes: Outcomes | None = None,
-    ) -> ElementTable:
+    ) -> ElementTable | None:
         total = len(items)
-        table = ElementTable(total, output_names(task))
+        table = ElementTable(total, output_names(task)) if on_outcomes is None else None
         start, size = 0, 1
         with OutputCapture() as capture:
             while start < total:
@@ -74,9 +74,10 @@ class SerialRunner:
                 ran = run_elements(task, rows, start, BLOCK_SECONDS, capture)
                 block = OutcomeBlock(start, ran.names, ran.columns, ran.stamps[:-1], ran.stamps[1:], ran.failures,
                                      ran.printed, None, HOST)
-                table.add(block)
                 start += len(ran)
-                if on_outcomes is not None:
+                if table is not None:
+                    table.add(block)
+                else:
                     on_outcomes(block)
                 progress(start, total)
                 size = _next_size(size, len(ran), time.perf_counter() - began)

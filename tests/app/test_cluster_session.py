@@ -89,7 +89,7 @@ def test_first_map_starts_an_owned_cluster_with_serial_results(qtbot, make_windo
     window.canvas.select(["map"])
     assert window.actions["show_run_record"].isEnabled()
     dialog = window.show_run_record()
-    assert dialog.table.rowCount() == 10
+    assert dialog.model.rowCount() == 10
     engines = {int(dialog.cell(row, "engine")) for row in range(10)}
     assert engines <= set(manager.client.ids)
     assert {dialog.cell(row, "status") for row in range(10)} == {"ok"}

@@ -24,7 +24,7 @@ from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
-from pflow_studio.runtime.element_table import NOT_RUN, ElementTable, failed_block
+from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock, failed_block
 from pflow_studio.runtime.runners import Outcomes, Progress, output_names
 
 if TYPE_CHECKING:
@@ -63,7 +63,8 @@ class MapRun:
         self.progress = progress
         self.cancel = cancel
         self.total = len(items)
-        self.table = ElementTable(self.total, output_names(task))
+        self.table = ElementTable(self.total, output_names(task)) if on_outcomes is None else None
+        self.settled = bytearray(self.total)  # 1: the element's outcome is known
         self.done = 0
         self.pending: dict[Any, _Chunk] = {}  # AsyncResult -> chunk
         self.engines = 1
@@ -75,8 +76,8 @@ class MapRun:
 
     # -- the run -------------------------------------------------------------------------------
 
-    def run(self) -> ElementTable:
-        """Run every element; their outcomes in input order."""
+    def run(self) -> ElementTable | None:
+        """Run every element; their outcomes in input order (None: `on_outcomes` took them)."""
         if not self.total:
             return self.table
         self.cancel.raise_if_cancelled()
@@ -195,10 +196,7 @@ class MapRun:
         if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
             self.returned.append((chunk.start + ran, chunk.start + chunk.size))
         self.sizer.observe(ran, decoded.seconds)
-        self.table.add(decoded.block)
-        self.done += ran
-        if self.on_outcomes is not None:
-            self.on_outcomes(decoded.block)
+        self._deliver(decoded.block)
         self.progress(self.done, self.total)
         self.runner.notify(RunnerNotice(NoticeKind.CHUNK, f"{ran} elements done on engine {engine}", engine,
                                         self.done, self.total))
@@ -218,21 +216,27 @@ class MapRun:
     def _fail_elements(self, start: int, size: int, engine: int | None, message: str, trace: str) -> None:
         """Fail elements on this side (they could not be sent, their chunk failed as a whole); an element
         already settled keeps its first outcome."""
-        status = self.table.status
+        settled = self.settled
         offset = start
         while offset < start + size:
-            if status[offset] != NOT_RUN:
+            if settled[offset]:
                 offset += 1
                 continue
             stop = offset
-            while stop < start + size and status[stop] == NOT_RUN:
+            while stop < start + size and not settled[stop]:
                 stop += 1
-            block = failed_block(offset, stop - offset, message, trace, engine, time.time())
-            self.table.add(block)
-            self.done += len(block)
-            if self.on_outcomes is not None:
-                self.on_outcomes(block)
+            self._deliver(failed_block(offset, stop - offset, message, trace, engine, time.time()))
             offset = stop
+
+    def _deliver(self, block: OutcomeBlock) -> None:
+        """Settle a block: into the table, or to `on_outcomes`."""
+        size = len(block)
+        self.settled[block.start:block.start + size] = b"\x01" * size
+        self.done += size
+        if self.table is not None:
+            self.table.add(block)
+        if self.on_outcomes is not None:
+            self.on_outcomes(block)
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
         """A chunk lost with its engine: resubmit it load-balanced, at most `max_losses` times."""

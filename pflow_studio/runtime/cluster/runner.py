@@ -125,9 +125,10 @@ class ClusterRunner:
         progress: Progress,
         cancel: CancelToken,
         on_outcomes: Outcomes | None = None,
-    ) -> ElementTable:
+    ) -> ElementTable | None:
         """Run `task` once per element of `items` on the cluster: the table of every element, in input
-        order (the runner protocol of `runtime.runners`; the behaviour is in the module docstring)."""
+        order, or None when `on_outcomes` takes them (the runner protocol of `runtime.runners`; the behaviour
+        is in the module docstring)."""
         try:
             return MapRun(self, task, items, progress, cancel, on_outcomes).run()
         except ControllerLost:

@@ -13,11 +13,13 @@ import statistics
 
 from map_scale_runs import Processes
 
+from pflow_studio.runtime.run_record import entry_items
+
 
 def engine_times(record: pathlib.Path) -> str:
     """The elements' own times on the engines, from a run record (one Map run)."""
     entry = json.loads(record.read_text())["maps"][0]
-    items = entry["items"]
+    items = entry_items(entry)
     durations = [i["finished"] - i["started"] for i in items if i["status"] == "ok"]
     per_engine = collections.Counter(i["engine"] for i in items)
     span = entry["finished"] - entry["started"]

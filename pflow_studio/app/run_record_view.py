@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pflow_studio.app.work_items.texts import duration_text
 from pflow_studio.runtime import run_record
 
 COLUMNS = ("index", "engine", "host", "start", "duration", "status", "error")
@@ -60,9 +61,9 @@ def _clock(seconds: Any) -> str:
 
 def _duration(item: dict[str, Any]) -> str:
     start, end = item.get("started"), item.get("finished")
-    if not isinstance(start, (int, float)) or not isinstance(end, (int, float)):
+    if not isinstance(start, (int, float)) or not isinstance(end, (int, float)) or start <= 0:
         return "-"
-    return f"{max(0.0, end - start):.3f} s"
+    return duration_text(end - start) or "0 µs"
 
 
 def item_cells(item: dict[str, Any]) -> list[str]:
@@ -81,7 +82,7 @@ def summary(entry: dict[str, Any]) -> str:
     took = _duration(entry)
     engines = run_record.RecordColumns(entry).engines()
     where = f"{len(engines)} engine(s)" if engines else "in this process"
-    return (f"{total} element(s), {failed} failed - runner '{entry.get('runner', '?')}' ({where}) - "
+    return (f"{total:,} element(s), {failed:,} failed - runner '{entry.get('runner', '?')}' ({where}) - "
             f"started {when}, took {took}")
 
 
@@ -132,6 +133,8 @@ class RunRecordDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

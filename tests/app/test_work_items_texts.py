@@ -62,5 +62,5 @@ def test_counts_badges_and_durations():
     assert badge(run_info(not_run=1000)) == ("", False) and badge(None) == ("", False)
     assert "no run in the element store yet" in run_header("Map", None)
     assert run_header("Map", run).startswith("Map: last run ") and "finished with failures" in run_header("Map", run)
-    assert [duration_text(s) for s in (0, 0.0001, 0.214, 2.137, 12.34, 245)] == \
-        ["", "< 1 ms", "214 ms", "2.14 s", "12.3 s", "4 min 05 s"]
+    assert [duration_text(s) for s in (0, 1e-7, 3.1e-6, 0.0001, 0.214, 2.137, 12.34, 245)] == \
+        ["", "< 1 µs", "3 µs", "100 µs", "214 ms", "2.14 s", "12.3 s", "4 min 05 s"]

@@ -62,11 +62,13 @@ def badge(run: RunInfo | None) -> tuple[str, bool]:
 
 
 def duration_text(seconds: float) -> str:
-    """A duration for the table: "< 1 ms", "214 ms", "2.14 s", "12.3 s", "4 min 05 s" ("" for none)."""
+    """A duration for the table: "< 1 µs", "3 µs", "214 ms", "2.14 s", "12.3 s", "4 min 05 s" ("" for none)."""
     if seconds <= 0:
         return ""
+    if seconds < 0.0000005:
+        return "< 1 µs"
     if seconds < 0.0005:
-        return "< 1 ms"
+        return f"{seconds * 1e6:.0f} µs"
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 10:

@@ -108,6 +108,8 @@ def _run_elements(container: FunctionContainer, rows: ElementRows, context: Exec
 
     def take(block: OutcomeBlock) -> None:
         at = pending[block.start:block.start + len(block)]
+        if at and not isinstance(at, range) and at[-1] - at[0] == len(at) - 1:  # contiguous: the quick way
+            at = range(at[0], at[-1] + 1)
         table.add(block, at)
         if memory is not None:
             memory.record(block, at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pprint
 from typing import Any
 
@@ -13,6 +14,8 @@ from pflow_studio.runtime.executor import RunResult
 from pflow_studio.runtime.model import Workflow
 
 MAX_CHARS = 200_000
+SHOWN_ITEMS = 1_000  # items of a list or dict shown, at each level
+SHOWN_DEPTH = 4
 PER_ELEMENT_NOTE = ("This node is inside a {kind}: it runs once per element; see the {kind}'s outputs "
                     "(go up and select the {kind}).")
 FUNCTION_CONTAINERS = {MAP_TYPE: "Map", FILTER_TYPE: "Filter"}
@@ -38,10 +41,12 @@ def outputs_at(workflow: Workflow, result: RunResult | None, path: tuple[str, ..
 
 
 def format_outputs(outputs: dict[str, Any]) -> str:
-    """`port = value` blocks, values pretty-printed (long texts cut at MAX_CHARS)."""
+    """`port = value` blocks, values pretty-printed (long texts cut at MAX_CHARS; lists and dicts shown up to
+    SHOWN_ITEMS items at each level, with how many more there are, so a Map's list of a million results is
+    shown at once instead of freezing the window while all of it is formatted)."""
     blocks = []
     for port, value in outputs.items():
-        text = pprint.pformat(value, width=80, sort_dicts=False, compact=True)
+        text = pprint.pformat(_shortened(value), width=80, sort_dicts=False, compact=True)
         kind = type(value).__name__
         if isinstance(value, (list, tuple, dict, str)):
             kind += f", {len(value)} item{'s' if len(value) != 1 else ''}" if not isinstance(value, str) \
@@ -49,6 +54,34 @@ def format_outputs(outputs: dict[str, Any]) -> str:
         blocks.append(f"{port} ({kind}) =\n{text}")
     text = "\n\n".join(blocks)
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "\n… (cut)"
+
+
+class _More:
+    """Stands for the items left out of a long list or dict."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __repr__(self) -> str:
+        return f"… {self.count:,} more"
+
+
+def _shortened(value: Any, depth: int = 0) -> Any:
+    """`value` with every list, tuple and dict cut to SHOWN_ITEMS items (a `_More` marking the rest), to
+    `SHOWN_DEPTH` levels."""
+    if depth >= SHOWN_DEPTH:
+        return value if not isinstance(value, (list, tuple, dict)) or len(value) <= SHOWN_ITEMS else _More(len(value))
+    if isinstance(value, dict):
+        items = {key: _shortened(item, depth + 1) for key, item in itertools.islice(value.items(), SHOWN_ITEMS)}
+        if len(value) > SHOWN_ITEMS:
+            items["…"] = _More(len(value) - SHOWN_ITEMS)
+        return items
+    if isinstance(value, (list, tuple)):
+        items = [_shortened(item, depth + 1) for item in value[:SHOWN_ITEMS]]
+        if len(value) > SHOWN_ITEMS:
+            items.append(_More(len(value) - SHOWN_ITEMS))
+        return tuple(items) if isinstance(value, tuple) else items
+    return value
 
 
 class ResultInspector(QWidget):

@@ -135,6 +135,12 @@ def test_result_inspector_formats_values(qtbot):
     assert len(format_outputs({"big": "x" * 300_000})) < 250_000
 
 
+def test_a_million_results_show_their_first_items_and_how_many_more():
+    text = format_outputs({"y": [i * 0.5 for i in range(1_000_000)], "d": {"rows": [[1] * 3000]}})
+    assert text.startswith("y (list, 1000000 items) =\n[0.0, 0.5")
+    assert "499.5, … 999,000 more]" in text and "1, … 2,000 more]]" in text and len(text) < 30_000
+
+
 def test_breadcrumb_goes_to_a_level(qtbot):
     crumbs = Breadcrumb()
     qtbot.addWidget(crumbs)

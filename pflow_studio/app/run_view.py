@@ -109,6 +109,11 @@ class RunView(QObject):
             ran_on += f" @ {element['host']}" if element.get("host") else ""
             text = f"{element.get('error', '')} (input {element.get('input')!r:.80}{ran_on})"
             add(path, where, text, element.get("traceback") or element.get("error", ""))
+        table = self.items_by_path.get(path, {}).get("table")
+        more = len(table.failures) - len(elements) if table is not None else 0
+        if more > 0:  # only the first ones are detailed (mapping.FAILURE_DETAILS)
+            add(path, f"{self.where(path)} [{more:,} more elements]",
+                f"… and {more:,} more failed elements: every one is in the Work Items dock and the run record", "")
 
     def _finished(self, outcome: RunOutcome) -> None:
         self.progress.hide()

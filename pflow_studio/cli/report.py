@@ -13,6 +13,7 @@ from typing import Any
 from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 from pflow_studio.common.atomic_file import write_atomic
 from pflow_studio.runtime.executor import RunResult
+from pflow_studio.runtime.mapping import FAILURE_DETAILS
 
 
 def report(args: argparse.Namespace, workflow: Any, labels: dict[str, str], result: RunResult) -> int:
@@ -22,6 +23,9 @@ def report(args: argparse.Namespace, workflow: Any, labels: dict[str, str], resu
             print(f"pflow-studio: node '{where}' failed: {failure.message}", file=sys.stderr)
             if isinstance(failure.details, list):
                 _print_failed_items(failure.details, args.traceback)
+                if len(failure.details) >= FAILURE_DETAILS:
+                    print(f"  (the first {len(failure.details)} failed elements; every one is in the run record: "
+                          f"pflow-studio record {args.file} --elements)", file=sys.stderr)
             elif args.traceback and failure.traceback:
                 print(failure.traceback, file=sys.stderr)
         first = result.failures[0] if result.failures else None

@@ -20,6 +20,9 @@ from pflow_studio.runtime.element_table import FAILED, NOT_RUN, ElementTable, Ou
 from pflow_studio.runtime.errors import MapItemsFailed
 from pflow_studio.runtime.model import Node, Workflow
 
+FAILURE_DETAILS = 100
+"""Failed elements detailed in a Map's `items` event and failure (a body bug can fail a million of them)."""
+
 
 class FunctionContainer(Protocol):
     """What running a Map or Filter needs of it (`containers.Map`, `containers.Filter`)."""
@@ -177,8 +180,10 @@ def _chosen_output(container: FunctionContainer) -> str:
 
 
 def _failure_details(table: ElementTable, rows: ElementRows) -> list[dict[str, Any]]:
+    """The first `FAILURE_DETAILS` failed elements, each with its input, error, traceback, engine and host (all of
+    them are in the table, the element store and the run record)."""
     details = []
-    for index in table.failed_indices():
+    for index in table.failed_indices()[:FAILURE_DETAILS]:
         outcome = table[index]
         details.append({"index": index, "input": rows[index], "error": outcome.error,
                         "traceback": outcome.traceback, "engine": outcome.engine, "host": outcome.host})
@@ -211,7 +216,7 @@ def _filter_result(table: ElementTable, elements: list[Any], chosen: str) -> dic
         raise MapItemsFailed(
             f"{len(failed)} of {table.total} elements failed; first: element {first.index}: {first.error}",
             [{"index": index, "error": table.failures[index][0], "traceback": table.failures[index][1]}
-             for index in failed])
+             for index in failed[:FAILURE_DETAILS]])
     verdicts = table.output(chosen)
     for index, verdict in enumerate(verdicts):
         if not isinstance(verdict, bool):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pflow_studio.canvas import run_state
+from pflow_studio.runtime.mapping import FAILURE_DETAILS
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import wrap_in_map
 from pflow_studio.runtime.registry import default_registry
@@ -88,3 +89,14 @@ def test_function_node_follows_a_running_map(qtbot, window, workflows):
         qtbot.waitUntil(lambda: window.canvas.progress_text("sleep") not in ("", "0/6"), timeout=30_000)
     assert window.canvas.node_state("sleep") == "finished"
     assert window.canvas.progress_text("sleep") == "6/6"
+
+
+@pytest.mark.timeout(120)
+def test_a_map_with_many_failed_elements_details_the_first_and_counts_the_rest(qtbot, window):
+    workflow = inverse_map("none")
+    workflow.nodes["map"].input_values["x"] = [0] * 150 + [1]
+    assert run(qtbot, window, workflow) == "ok"
+    listed = rows(window)
+    assert len(listed) == FAILURE_DETAILS + 1 and all(warning for _, _, warning in listed)
+    assert listed[0][0] == "Inverse [element 0]" and listed[FAILURE_DETAILS - 1][0] == "Inverse [element 99]"
+    assert listed[-1][0] == "Inverse [50 more elements]" and "and 50 more failed elements" in listed[-1][1]

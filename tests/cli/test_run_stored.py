@@ -15,6 +15,7 @@ import pytest
 
 from pflow_studio.project.file_format import Project, save
 from pflow_studio.runtime.element_store.store import ElementStore
+from pflow_studio.runtime.mapping import FAILURE_DETAILS
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.run_record import entry_items
 from tests.support.paths import ROOT
@@ -218,3 +219,19 @@ def test_the_record_command_lists_each_element_from_the_compact_record(tmp_path)
     assert [item["status"] for item in as_json["maps"][0]["elements"]] == ["ok", "failed", "ok"]
     refused = pflow("record", str(tmp_path / "missing.run.json"))
     assert refused.returncode == 2 and "cannot read the run record" in refused.stderr
+
+
+def test_a_map_failing_everywhere_lists_its_first_failed_elements_and_where_the_rest_are(tmp_path):
+    project = expression_map(tmp_path, [0] * 130, "10 // x")
+    workflow_failing = json.loads(project.read_text())
+    for node in workflow_failing["workflow"]["nodes"]:
+        if node["id"] == "map":
+            node["properties"]["on_error"] = "fail"
+    project.write_text(json.dumps(workflow_failing))
+    done = pflow("run", "-q", "--serial", str(project))
+    assert done.returncode == 1
+    listed = [line for line in done.stderr.splitlines() if line.startswith("  element ")]
+    assert len(listed) == FAILURE_DETAILS and "130 of 130 elements failed" in done.stderr
+    assert f"pflow-studio record {project} --elements" in done.stderr
+    shown = pflow("record", str(project), "--elements")
+    assert sum(" failed " in line for line in shown.stdout.splitlines()) == 130

@@ -78,6 +78,8 @@ def run_elements(task: Callable[[dict[str, Any]], Any], rows: Iterable[dict[str,
     stamps = [clock()]
     deadline = stamps[0] + budget if budget is not None else float("inf")
     keep, stamp = values.append, stamps.append
+    same = {}.setdefault  # equal errors and tracebacks become one object: pickled and kept once (a body bug
+    #                       fails every element with the same traceback)
     with contextlib.nullcontext(capture) if capture is not None else OutputCapture() as capture:
         take = capture.take
         for bindings in rows:  # the hot loop of a Map over small elements: keep it lean
@@ -85,7 +87,7 @@ def run_elements(task: Callable[[dict[str, Any]], Any], rows: Iterable[dict[str,
                 keep(task(bindings))
             except Exception as exc:
                 failed = failed_outcome(exc, start + len(values), 0.0)
-                failures[len(values)] = (failed.error, failed.traceback)
+                failures[len(values)] = (same(failed.error, failed.error), same(failed.traceback, failed.traceback))
                 keep(None)
             now = clock()
             stamp(now)

@@ -5,6 +5,7 @@ time."""
 
 from __future__ import annotations
 
+import pickle
 import sys
 from array import array
 
@@ -77,3 +78,14 @@ def test_the_serial_runner_captures_prints_per_element_and_gives_the_streams_bac
                                cancel=CancelToken())
     assert (sys.stdout, sys.stderr) == streams
     assert table[4].stdout == "four\n" and table[3].error == "ValueError: no 3" and table[5].value == {"y": 25, "z": 0}
+
+
+def test_equal_failures_of_a_chunk_are_sent_and_kept_once():
+    def broken(bindings):
+        return {"y": undefined_name}  # noqa: F821  (the bug every element hits)
+
+    ran = run_elements(broken, ElementRows(("x",), [list(range(1000))], {}))
+    first, last = ran.failures[0], ran.failures[999]
+    assert first == last and first[1] is last[1] and "NameError" in first[0]
+    back = pickle.loads(pickle.dumps(ran.failures))
+    assert back[0][1] is back[999][1] and len(pickle.dumps(ran.failures)) < 20 * 1000 + len(first[1])

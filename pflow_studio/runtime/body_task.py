@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pflow_studio.nodes.registry import Registry
@@ -36,9 +37,7 @@ class BodyTask:
     output_names: tuple[str, ...] = ()
 
     def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
-        compiled = self.__dict__.get("_compiled", False)
-        if compiled is False:
-            compiled = self.__dict__["_compiled"] = CompiledBody.of(self.body, self.function_id, self.registry)
+        compiled = self._compiled_body()
         if compiled is not None:
             return compiled(bindings)
         feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
@@ -50,6 +49,20 @@ class BodyTask:
         if self.function_id not in result.outputs:
             raise ElementFailed(f"the function node did not run ({result.states.get(self.function_id)})", "")
         return result.outputs[self.function_id]
+
+    def feeder(self, names: tuple[str, ...]) -> Callable[[Sequence[Any]], dict[str, Any]]:
+        """A call running one element from the values of `names` in that order (what `element_loop` uses for
+        elements in columns): the compiled plan's own, else a dict per element through `__call__`."""
+        compiled = self._compiled_body()
+        if compiled is not None:
+            return compiled.feeder(names)
+        return lambda feed: self(dict(zip(names, feed, strict=True)))
+
+    def _compiled_body(self) -> CompiledBody | None:
+        compiled = self.__dict__.get("_compiled", False)
+        if compiled is False:
+            compiled = self.__dict__["_compiled"] = CompiledBody.of(self.body, self.function_id, self.registry)
+        return compiled
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()

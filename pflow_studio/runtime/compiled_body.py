@@ -18,7 +18,7 @@ and is the same from the node's code down. KeyboardInterrupt (an element interru
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pflow_studio.nodes.api import NO_DEFAULT, NodeType
@@ -60,15 +60,25 @@ class CompiledBody:
         return plan
 
     def __call__(self, bindings: dict[str, Any]) -> dict[str, Any]:
-        level, function = self.plans.get(tuple(bindings)) or self.plan_for(tuple(bindings))
-        outputs, states, _failed, failures = level.run(list(bindings.values()))
-        if failures:
-            message, trace, node = failures[0]
-            raise ElementFailed(message, trace, node)
-        state = states[function] if function is not None else None
-        if state != FINISHED:
-            raise ElementFailed(f"the function node did not run ({state})", "")
-        return outputs[function]
+        return self.feeder(tuple(bindings))(list(bindings.values()))
+
+    def feeder(self, names: tuple[str, ...]) -> Callable[[Sequence[Any]], dict[str, Any]]:
+        """A call running one element given the values of `names` in that order (no dict per element): the
+        function's outputs, or `ElementFailed` as `__call__` raises it."""
+        level, function = self.plans.get(names) or self.plan_for(names)
+        run = level.run
+
+        def run_element(feed: Sequence[Any]) -> dict[str, Any]:
+            outputs, states, _failed, failures = run(feed)
+            if failures:
+                message, trace, node = failures[0]
+                raise ElementFailed(message, trace, node)
+            state = states[function] if function is not None else None
+            if state != FINISHED:
+                raise ElementFailed(f"the function node did not run ({state})", "")
+            return outputs[function]
+
+        return run_element
 
 
 def compile_level(workflow: Workflow, targets: Iterable[str], fed: dict[PortRef, int],

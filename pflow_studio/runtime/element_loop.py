@@ -71,6 +71,7 @@ def run_elements(task: Callable[[dict[str, Any]], Any], rows: Iterable[dict[str,
     """Run `task` on each element of `rows` (element 0 is Map element `start`), stopping after the element
     that uses `budget` seconds up (at least one runs). Every exception fails its element only. Printed output
     is captured by `capture` (already entered by the caller), else by a capture of its own."""
+    task, rows = _fed(task, rows)
     values: list[Any] = []
     failures: Sparse = {}
     printed: Sparse = {}
@@ -98,6 +99,17 @@ def run_elements(task: Callable[[dict[str, Any]], Any], rows: Iterable[dict[str,
                 break
     names, columns = as_columns(values, failures, getattr(task, "output_names", None))
     return Ran(names, columns, failures, array("d", stamps), printed)
+
+
+def _fed(task: Callable[..., Any], rows: Iterable[Any]) -> tuple[Callable[..., Any], Iterable[Any]]:
+    """For elements in columns and a task with a `feeder` (a Map body): its call on value tuples, and the
+    tuples (no bindings dict per element); else the task and the rows as they are."""
+    feeder = getattr(task, "feeder", None)
+    if feeder is None or not isinstance(rows, ElementRows) or not rows.columns:
+        return task, rows
+    head = tuple(rows.broadcast.values())
+    feeds = zip(*rows.columns, strict=True)
+    return feeder(tuple(rows.broadcast) + rows.names), (head + row for row in feeds) if head else feeds
 
 
 def as_columns(values: list[Any], failures: Sparse, names: Sequence[str] | None = None

@@ -9,10 +9,13 @@ import pickle
 import sys
 from array import array
 
+from pflow_studio.runtime.body_task import BodyTask
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.element_loop import ElementRows, as_columns, run_elements
 from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock, failed_block
+from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.outcomes import ItemOutcome
+from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.runners import SerialRunner
 
 
@@ -89,3 +92,15 @@ def test_equal_failures_of_a_chunk_are_sent_and_kept_once():
     assert first == last and first[1] is last[1] and "NameError" in first[0]
     back = pickle.loads(pickle.dumps(ran.failures))
     assert back[0][1] is back[999][1] and len(pickle.dumps(ran.failures)) < 20 * 1000 + len(first[1])
+
+
+def test_a_map_body_runs_elements_in_columns_as_it_runs_bindings():
+    """Columns go to the compiled plan as value tuples (no dict per element): the same results and failures."""
+    body = Workflow()
+    body.add_node("math.divide", id="f", label="Divide")
+    task = BodyTask(body, "f", default_registry(), ("result",))
+    rows = ElementRows(("b",), [[1, 0, 4, 0.5]], {"a": 2})
+    by_columns = run_elements(task, rows)
+    by_dicts = run_elements(task, [rows[i] for i in range(len(rows))])
+    assert by_columns.columns == by_dicts.columns == [[2.0, None, 0.5, 4.0]]
+    assert by_columns.failures == by_dicts.failures and "node 'Divide' failed" in by_columns.failures[1][0]

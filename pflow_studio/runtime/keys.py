@@ -19,7 +19,6 @@ nodes may be reused at all. Both use these functions, so they agree on what is s
 from __future__ import annotations
 
 import hashlib
-import operator
 import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -87,25 +86,72 @@ def element_group(prefix: bytes) -> bytes:
     return prefix[:GROUP_BYTES]
 
 
+KEY_BYTES = 12
+"""Bytes of an element's own digest; its whole key is its group and this digest (`element_keys`)."""
+NO_KEY = bytes(KEY_BYTES)
+"""The digest slot of an element that has no key (its values cannot be pickled): never looked up."""
+
+
+def element_digests(prefix: bytes, columns: Sequence[Sequence[Any]], indices: Sequence[int] | None = None
+                    ) -> tuple[bytes, list[int]]:
+    """The digests of elements from their own input values, `KEY_BYTES` each, concatenated: element i's values
+    are `column[i]` of each of `columns` (the Map's fed ports), for i in `indices` (default: all). A blake2b
+    digest salted with the whole prefix of an exact encoding (`_encoded`). Also the positions (in `indices`) of
+    the elements without a key (their values cannot be pickled; their slot holds `NO_KEY`)."""
+    chosen = [list(column) if indices is None else [column[i] for i in indices] for column in columns]
+    count = len(chosen[0]) if chosen else (0 if indices is None else len(indices))
+    parts = [_encoded(column) for column in chosen]
+    if not parts:
+        data: list[bytes | None] = [b""] * count
+    elif len(parts) == 1:
+        data = parts[0]
+    else:
+        data = [None if None in row else b"".join(b"%d|%b" % (len(part), part) for part in row)
+                for row in zip(*parts, strict=True)]
+    copy = hashlib.blake2b(digest_size=KEY_BYTES, salt=prefix[:16], person=prefix[16:32]).copy
+    keyless = [position for position, item in enumerate(data) if item is None]
+    digests = b"".join([NO_KEY if item is None else _digest_of(copy(), item) for item in data])
+    return digests, keyless
+
+
+def _digest_of(hasher: Any, data: bytes) -> bytes:
+    hasher.update(data)
+    return hasher.digest()
+
+
+def _encoded(values: Sequence[Any]) -> list[bytes | None]:
+    """Each value as bytes that differ exactly when the values differ (in type or value): ints, strings and
+    floats by their text (tagged by type), anything else pickled; None where it cannot be pickled."""
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return [b"i%d" % value for value in values]
+    if kinds == {float}:
+        return [b"f" + value.hex().encode() for value in values]
+    return [_one_encoded(value) for value in values]
+
+
+def _one_encoded(value: Any) -> bytes | None:
+    kind = type(value)
+    if kind is int:
+        return b"i%d" % value
+    if kind is float:
+        return b"f" + value.hex().encode()
+    if kind is str and value.isascii():
+        return b"s" + value.encode()
+    try:
+        return b"p" + pickle.dumps(value, protocol=5)
+    except Exception:
+        return None
+
+
 def element_keys(prefix: bytes, fed: Sequence[str], items: Sequence[Mapping[str, Any]]) -> list[bytes | None]:
-    """The key of each element from its own input values (the `fed` ports of its bindings): its group
-    (`element_group`) and a 16-byte digest keyed by the whole prefix; None for an element whose values cannot
-    be pickled (it is never stored)."""
-    keys: list[bytes | None] = []
-    append, dumps = keys.append, pickle.dumps
-    group, hasher = element_group(prefix), hashlib.blake2b(key=prefix[:64], digest_size=16)
-    values = operator.itemgetter(*fed) if fed else (lambda bindings: ())
-    single = len(fed) == 1
-    for bindings in items:
-        try:
-            data = dumps((values(bindings),) if single else values(bindings), protocol=5)
-        except Exception:
-            append(None)
-            continue
-        digest_of = hasher.copy()
-        digest_of.update(data)
-        append(group + digest_of.digest())
-    return keys
+    """Each element's whole key (its group, then its digest; see `element_digests`) from its bindings, None for
+    an element without a key. For a few elements (tests, a look at one); Maps use `element_digests`."""
+    digests, keyless = element_digests(prefix, [[bindings[name] for bindings in items] for name in fed],
+                                       None if fed else range(len(items)))
+    group, missing = element_group(prefix), set(keyless)
+    return [None if position in missing else group + digests[position * KEY_BYTES:(position + 1) * KEY_BYTES]
+            for position in range(len(items))]
 
 
 def _version(type_name: str, registry: Registry) -> str:

@@ -169,8 +169,8 @@ def merged(batch: Sequence[tuple[OutcomeBlock, Sequence[int]]]) -> tuple[Outcome
         finished.extend(block.finished)
         failures.update({offset + i: failure for i, failure in block.failures.items()})
         printed.update({offset + i: text for i, text in block.printed.items()})
-        engines.extend(block.engine_of(i) for i in range(len(block)))
-        hosts.extend(block.host_of(i) for i in range(len(block)))
+        engines.extend(block.engines if block.engines is not None else [block.engine] * len(block))
+        hosts.extend(block.hosts if block.hosts is not None else [block.host] * len(block))
         at.extend(where)
     uniform = len(set(engines)) <= 1 and len(set(hosts)) <= 1
     block = OutcomeBlock(0, names if same else None, columns, started, finished, failures, printed,

@@ -48,8 +48,8 @@ def test_the_same_inputs_in_the_same_order_are_served_block_by_block(registry, b
 def test_other_inputs_still_find_each_stored_element(registry, binding, change):
     values = [float(x) for x in range(20, 80)]
     run(square_map(values), registry, binding)
-    again = {"reordered": values[::-1], "grown": values + [100.0, 101.0],
-             "one changed": values[:30] + [-1.0] + values[31:], "prepended": [-5.0] + values}[change]
+    again = {"reordered": values[::-1], "grown": [*values, 100.0, 101.0],
+             "one changed": [*values[:30], -1.0, *values[31:]], "prepended": [-5.0, *values]}[change]
     CALLS.clear()
     result, items, _ = run(square_map(again), registry, binding)
     new = [x for x in again if x not in values]
@@ -89,7 +89,7 @@ def test_two_hundred_thousand_elements_make_the_round_trip(tmp_path):
     began = time.perf_counter()
     again.recall()
     served = again.served
-    assert len(served) == count - 8 and all(isinstance(at, range) or len(at) == 4095 for _, at in served.blocks)
+    assert len(served) == count - 8 and all(isinstance(at, range) for _, at in served.blocks)  # (the table's quick way)
     values = [None] * count
     for block, at in served.blocks:
         for offset, index in enumerate(at):

@@ -182,10 +182,16 @@ class StoredBlock:
         if outputs is None:
             return None
         names, columns = outputs
-        whole = isinstance(offsets, range) and offsets == range(self.count)
-        chosen = [column if whole else [column[o] for o in offsets] for column in columns]
-        started = array("d", [self.base + self.started[o] for o in offsets])
-        finished = array("d", [s + self.took[o] for s, o in zip(started, offsets, strict=True)])
+        if isinstance(offsets, range) and offsets.step == 1:
+            part = slice(offsets.start, offsets.stop)
+            chosen = [column[part] for column in columns]
+            base = self.base
+            started = array("d", [base + offset for offset in self.started[part]])
+            finished = array("d", [start + took for start, took in zip(started, self.took[part], strict=True)])
+        else:
+            chosen = [[column[o] for o in offsets] for column in columns]
+            started = array("d", [self.base + self.started[o] for o in offsets])
+            finished = array("d", [s + self.took[o] for s, o in zip(started, offsets, strict=True)])
         position = {offset: i for i, offset in enumerate(offsets)} if self.printed else {}
         printed = {position[o]: text for o, text in self.printed.items() if o in position}
         engines = hosts = None

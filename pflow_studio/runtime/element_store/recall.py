@@ -74,10 +74,24 @@ def _latest_run(db: sqlite3.Connection, group: bytes, digests: bytes, claimed: b
                   if index < total and not claimed[index] and status[offset] == OK
                   and digests[index * KEY_BYTES:(index + 1) * KEY_BYTES] == stored[offset * KEY_BYTES:
                                                                                   (offset + 1) * KEY_BYTES]]
-        if chosen:
-            for _, index in chosen:
-                claimed[index] = 1
-            found.append(Found(block, [offset for offset, _ in chosen], [index for _, index in chosen]))
+        for _, index in chosen:
+            claimed[index] = 1
+        found.extend(_contiguous(block, chosen))
+    return found
+
+
+def _contiguous(block: int, pairs: Sequence[tuple[int, int]]) -> list[Found]:
+    """(offset, index) pairs as `Found`s of ranges where both go up by one together (a Map takes a range of
+    indices in at once; gaps are left by failed or changed elements)."""
+    found: list[Found] = []
+    start = 0
+    for position in range(1, len(pairs) + 1):
+        if position == len(pairs) or pairs[position][0] != pairs[position - 1][0] + 1 \
+                or pairs[position][1] != pairs[position - 1][1] + 1:
+            first_offset, first_index = pairs[start]
+            size = position - start
+            found.append(Found(block, range(first_offset, first_offset + size), range(first_index, first_index + size)))
+            start = position
     return found
 
 

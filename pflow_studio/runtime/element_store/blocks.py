@@ -7,7 +7,7 @@ unpickled once when first asked for (serving, previews, details).
 
 Columns: `digests` (`keys.KEY_BYTES` per element, `keys.NO_KEY` where it has none), `status` (a byte per
 element: `OK` or `FAILED`, plus `KEYLESS` when it cannot be served: no key, or its output could not be
-pickled), `base` (the earliest start) and `started`/`took` (float32 offsets from `base` and durations),
+pickled), `base` (the latest start) and `started`/`took` (float32 offsets from `base` and durations),
 `engines` (int32 per element, or one for all), `hosts` (pickled: the names and, when they differ, a code per
 element), `outputs` (pickled once: the output names, None for a whole-result column, and the columns),
 `inputs` (pickled once: the fed port names and their columns), `sparse` (pickled failures and printed output,
@@ -45,7 +45,7 @@ def block_row(group: bytes, body: str, block: OutcomeBlock, digests: bytes, keyl
     outputs, unpicklable = _pickled_outputs(block)
     for offset in (*keyless, *unpicklable):
         status[offset] |= KEYLESS
-    base = min(block.started) if count else 0.0
+    base = max(block.started) if count else 0.0  # (offsets are precise near the newest start)
     started = array("f", [value - base for value in block.started]).tobytes()
     took = array("f", [end - start for start, end in zip(block.started, block.finished, strict=True)]).tobytes()
     engines, hosts = _placement(block)

@@ -1,9 +1,13 @@
 """The element store's schema at work: the byte total kept exact per transaction (writes, eviction,
-clearing), a Map's blocks found by their key group, and what one block row costs."""
+clearing), a Map's blocks found by their key group, what one block row costs, and its packed times."""
 
 from __future__ import annotations
 
+from array import array
+
+from pflow_studio.runtime.element_store.blocks import block_row
 from pflow_studio.runtime.element_store.store import ElementStore
+from tests.support import elements
 from tests.support.elements import GROUP, write
 
 
@@ -36,4 +40,21 @@ def test_a_block_of_plain_elements_costs_a_few_dozen_bytes_each(tmp_path):
     store = ElementStore(tmp_path)
     write(store, range(4096), values={i: i * 0.5 for i in range(4096)})
     assert store.stored_bytes() / 4096 < 60  # digest 12, status 1, times 8, value ~9, input ~5, printed ~10
+    store.close()
+
+
+def test_times_are_kept_to_the_microsecond_near_the_newest_start(tmp_path):
+    """Start times are float32 offsets from the block's newest start: an element that failed without running
+    (its times 0) beside ones that ran does not blur theirs."""
+    store = ElementStore(tmp_path)
+    now = 1_764_000_000.0
+    block = elements.block([0, 1, 2], failed=[0])
+    block.started[:] = array("d", [0.0, now, now + 0.25])
+    block.finished[:] = array("d", [0.0, now + 3e-6, now + 0.5])
+    row = block_row(GROUP, "body", block, elements.digests([0, 1, 2]), [], (("x",), [[0, 1, 2]]), now)
+    run = store.begin_run("s", ("m",), "Map", "body", GROUP, 3, None, [])
+    store.write_blocks(run, [(row, range(3), bytes([2, 1, 1]))])
+    items = store.run_items(run)
+    assert abs(items[1].started - now) < 1e-6 and abs(items[1].duration - 3e-6) < 5e-7  # (float64: 0.24 µs steps)
+    assert abs(items[2].started - now - 0.25) < 1e-6 and abs(items[2].duration - 0.25) < 1e-7
     store.close()

@@ -13,13 +13,17 @@ nodes may be reused at all. Both use these functions, so they agree on what is s
   exactly when those values changed.
 - A Map element's key: the Map's body signature and settings, the values of its broadcast inputs, and the
   element's own input values (not where they came from: a change elsewhere in the graph does not matter).
-  The keys of one Map's elements share their first bytes (`element_group`).
+  The first part is the Map's key prefix (`element_key_prefix`), the second the element's digest
+  (`element_digests`); the keys of one Map's elements share their first bytes (`element_group`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import struct
+import sys
+from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -95,11 +99,16 @@ NO_KEY = bytes(KEY_BYTES)
 def element_digests(prefix: bytes, columns: Sequence[Sequence[Any]], indices: Sequence[int] | None = None
                     ) -> tuple[bytes, list[int]]:
     """The digests of elements from their own input values, `KEY_BYTES` each, concatenated: element i's values
-    are `column[i]` of each of `columns` (the Map's fed ports), for i in `indices` (default: all). A blake2b
-    digest salted with the whole prefix of an exact encoding (`_encoded`). Also the positions (in `indices`) of
-    the elements without a key (their values cannot be pickled; their slot holds `NO_KEY`)."""
-    chosen = [list(column) if indices is None else [column[i] for i in indices] for column in columns]
+    are `column[i]` of each of `columns` (the Map's fed ports), for i in `indices` (default: all). With one
+    column, a plain int (64-bit) or float is its own digest (`_exact`: a type byte and the value's 8 bytes, no
+    hash); anything else is a blake2b digest, salted with the whole prefix, of an exact encoding (`_encoded`).
+    An element's digest depends on its values alone (never on its neighbours'). Digests mean nothing without
+    their Map's prefix: the store keeps the prefix with them. Also the positions (in `indices`) of the elements
+    without a key (their values cannot be pickled; their slot holds `NO_KEY`)."""
+    chosen = [list(column) if indices is None else _picked(column, indices) for column in columns]
     count = len(chosen[0]) if chosen else (0 if indices is None else len(indices))
+    if len(chosen) == 1 and (exact := _all_exact(chosen[0])) is not None:
+        return exact, []
     parts = [_encoded(column) for column in chosen]
     if not parts:
         data: list[bytes | None] = [b""] * count
@@ -110,8 +119,57 @@ def element_digests(prefix: bytes, columns: Sequence[Sequence[Any]], indices: Se
                 for row in zip(*parts, strict=True)]
     copy = hashlib.blake2b(digest_size=KEY_BYTES, salt=prefix[:16], person=prefix[16:32]).copy
     keyless = [position for position, item in enumerate(data) if item is None]
-    digests = b"".join([NO_KEY if item is None else _digest_of(copy(), item) for item in data])
+    single = len(chosen) == 1
+    digests = b"".join([NO_KEY if item is None else _exact_one(value) if single and _is_exact(value)
+                        else _digest_of(copy(), item) for item, value in zip(data, chosen[0] if single else data,
+                                                                             strict=True)])
     return digests, keyless
+
+
+_INT64 = (-(2**63), 2**63)
+
+
+def _is_exact(value: Any) -> bool:
+    kind = type(value)
+    return kind is float or (kind is int and _INT64[0] <= value < _INT64[1])
+
+
+def _exact_one(value: Any) -> bytes:
+    """A plain int's or float's digest: its type byte (1 int, 2 float), three zero bytes, its 8 bytes (little
+    endian). (A blake2b digest equals one of these with probability 2^-96.)"""
+    if type(value) is int:
+        return b"\x01\x00\x00\x00" + struct.pack("<q", value)
+    return b"\x02\x00\x00\x00" + struct.pack("<d", value)
+
+
+def _picked(column: Sequence[Any], indices: Sequence[int]) -> list[Any]:
+    if isinstance(indices, range) and indices.step == 1:
+        return list(column[indices.start:indices.stop])
+    return [column[i] for i in indices]
+
+
+_EXACT_TYPES = {int: (1, "q"), float: (2, "d")}
+
+
+def _all_exact(values: Sequence[Any]) -> bytes | None:
+    """`_exact_one` of every value, made in bulk; None unless every value is an int that fits 64 bits, or every
+    value a float."""
+    kinds = set(map(type, values))
+    if len(kinds) != 1 or (kind := next(iter(kinds))) not in _EXACT_TYPES:
+        return None
+    tag, code = _EXACT_TYPES[kind]
+    try:
+        packed = array(code, values)
+    except OverflowError:
+        return None
+    if sys.byteorder == "big":
+        packed.byteswap()
+    data = packed.tobytes()
+    out = bytearray(KEY_BYTES * len(values))
+    out[0::KEY_BYTES] = bytes([tag]) * len(values)
+    for byte in range(8):
+        out[KEY_BYTES - 8 + byte::KEY_BYTES] = data[byte::8]
+    return bytes(out)
 
 
 def _digest_of(hasher: Any, data: bytes) -> bytes:

@@ -63,7 +63,7 @@ class MapElements:
     def __init__(self, store: ElementStore, prefix: bytes, items: Sequence[Mapping[str, Any]], fed: list[str]) -> None:
         self.store = store
         self.prefix = prefix
-        self.group = cache_keys.element_group(prefix)
+        self.group = prefix  # (the store files the Map's blocks and runs under its whole key prefix)
         self.total = len(items)
         self.fed = fed
         self.columns = _columns(items, fed)

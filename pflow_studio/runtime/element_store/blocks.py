@@ -25,7 +25,7 @@ import cloudpickle
 
 from pflow_studio.runtime.element_store.records import FAILED, OK
 from pflow_studio.runtime.element_table import NO_ENGINE, OutcomeBlock
-from pflow_studio.runtime.keys import KEY_BYTES, NO_KEY
+from pflow_studio.runtime.keys import GROUP_BYTES, KEY_BYTES, NO_KEY
 
 KEYLESS = 0x10
 """Added to an element's status byte when it must never be served (no key, or outputs not picklable)."""
@@ -133,7 +133,7 @@ class StoredBlock:
     def key(self, offset: int) -> bytes | None:
         """The element's whole key (None when it has none)."""
         digest = self.digest(offset)
-        return None if digest == NO_KEY else self.group + digest
+        return None if digest == NO_KEY else self.group[:GROUP_BYTES] + digest
 
     def engine(self, offset: int) -> int | None:
         engine = self.engines[offset if len(self.engines) > 1 else 0]

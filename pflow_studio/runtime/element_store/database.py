@@ -8,12 +8,12 @@ not a store (garbage, truncated, damaged, an unknown version) is set aside as
 
 Schema (version 3; a store of an older version is set aside as `NAME.schema-<version>-<time>`, with a warning,
 and a new one made: its elements run again once):
-- `blocks`: elements stored by block, one row per hand-over of a Map run (`blocks.BlockRow` says what each
+- `blocks`: elements stored by block, one row per hand-over of a Map run (the `blocks` module says what each
   column holds: the elements' digests as one blob, a status byte each, their values and inputs pickled once,
-  times as packed arrays, failures and printed output sparse), with its key group (`runtime.keys.element_group`,
-  indexed: a Map's blocks are found by it), body signature, size in bytes and the time it was last used (for
-  least-recently-used eviction, indexed).
-- `runs` / `run_parts`: the Map runs: per run its scope (the project), Map path and label, key group, body
+  times as packed arrays, failures and printed output sparse), with its Map's whole key prefix (`grp`,
+  `runtime.keys.element_key_prefix`, indexed: a Map's blocks are found by it; digests mean nothing without
+  it), body signature, size in bytes and the time it was last used (least-recently-used eviction, indexed).
+- `runs` / `run_parts`: the Map runs: per run its scope (the project), Map path and label, key prefix, body
   signature, total, state; per run, its parts in order: a block it wrote or served elements from (which of
   its elements, at which Map indices) or the elements that did not run, with their statuses (`run_parts`).
 - `meta`: the schema version and the running total of block bytes: whoever writes blocks adds their sizes (one

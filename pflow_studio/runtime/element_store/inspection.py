@@ -126,7 +126,8 @@ class RunInspection:
             if db is None:
                 return None
             for block, digests, status in db.execute(
-                    "SELECT id, digests, status FROM blocks WHERE grp = ? ORDER BY id DESC", (group,)):
+                    "SELECT id, digests, status FROM blocks WHERE substr(grp, 1, ?) = ? ORDER BY id DESC",
+                    (GROUP_BYTES, group)):
                 at = digests.find(digest)
                 while at >= 0:
                     if at % KEY_BYTES == 0:

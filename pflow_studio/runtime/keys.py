@@ -105,7 +105,7 @@ def element_digests(prefix: bytes, columns: Sequence[Sequence[Any]], indices: Se
     An element's digest depends on its values alone (never on its neighbours'). Digests mean nothing without
     their Map's prefix: the store keeps the prefix with them. Also the positions (in `indices`) of the elements
     without a key (their values cannot be pickled; their slot holds `NO_KEY`)."""
-    chosen = [list(column) if indices is None else _picked(column, indices) for column in columns]
+    chosen = [list(column) if indices is None else picked(column, indices) for column in columns]
     count = len(chosen[0]) if chosen else (0 if indices is None else len(indices))
     if len(chosen) == 1 and (exact := _all_exact(chosen[0])) is not None:
         return exact, []
@@ -142,7 +142,8 @@ def _exact_one(value: Any) -> bytes:
     return b"\x02\x00\x00\x00" + struct.pack("<d", value)
 
 
-def _picked(column: Sequence[Any], indices: Sequence[int]) -> list[Any]:
+def picked(column: Sequence[Any], indices: Sequence[int]) -> list[Any]:
+    """`column`'s values at `indices` (a slice when they are a range)."""
     if isinstance(indices, range) and indices.step == 1:
         return list(column[indices.start:indices.stop])
     return [column[i] for i in indices]

@@ -130,7 +130,7 @@ class MapElements:
             part = sliced(block, start, start + BLOCK_ELEMENTS) if len(block) > BLOCK_ELEMENTS else block
             where = at[start:start + BLOCK_ELEMENTS]
             digests, keyless = self.digests(where)
-            inputs = (tuple(self.fed), [[column[index] for index in where] for column in self.columns])
+            inputs = (tuple(self.fed), [cache_keys.picked(column, where) for column in self.columns])
             row = block_row(self.group, self.body, part, digests, keyless, inputs, now)
             status = bytearray([OK]) * len(part)
             for offset in part.failures:

@@ -16,6 +16,8 @@ by offset; NULL when there are none).
 
 from __future__ import annotations
 
+import itertools
+import operator
 import pickle
 from array import array
 from collections.abc import Sequence
@@ -46,8 +48,8 @@ def block_row(group: bytes, body: str, block: OutcomeBlock, digests: bytes, keyl
     for offset in (*keyless, *unpicklable):
         status[offset] |= KEYLESS
     base = max(block.started) if count else 0.0  # (offsets are precise near the newest start)
-    started = array("f", [value - base for value in block.started]).tobytes()
-    took = array("f", [end - start for start, end in zip(block.started, block.finished, strict=True)]).tobytes()
+    started = array("f", map(operator.sub, block.started, itertools.repeat(base, count))).tobytes()
+    took = array("f", map(operator.sub, block.finished, block.started)).tobytes()
     engines, hosts = _placement(block)
     sparse = pickled((block.failures, block.printed)) if block.failures or block.printed else None
     pickled_inputs = pickled(inputs)

@@ -164,7 +164,8 @@ def _settle(context: ExecutionContext, memory: MapMemory | None, state: str, row
             table: ElementTable) -> None:
     """End the Map's run in the store and report every element (`not_run` for those that did not run)."""
     if memory is not None:
-        memory.finish(state, [index for index, status in enumerate(table.status) if status == NOT_RUN])
+        missed = table.count(NOT_RUN) and [index for index, status in enumerate(table.status) if status == NOT_RUN]
+        memory.finish(state, missed or [])
     context.emit(ev.ITEMS, done=table.ok, total=table.total,
                  details={"runner": context.runner.name, "table": table, "failures": _failure_details(table, rows)})
 

@@ -7,11 +7,11 @@ unpickled once when first asked for (serving, previews, details).
 
 Columns: `digests` (`keys.KEY_BYTES` per element, `keys.NO_KEY` where it has none), `status` (a byte per
 element: `OK` or `FAILED`, plus `KEYLESS` when it cannot be served: no key, or its output could not be
-pickled), `base` (the latest start) and `started`/`took` (float32 offsets from `base` and durations),
-`engines` (int32 per element, or one for all), `hosts` (pickled: the names and, when they differ, a code per
-element), `outputs` (pickled once: the output names, None for a whole-result column, and the columns),
-`inputs` (pickled once: the fed port names and their columns), `sparse` (pickled failures and printed output,
-by offset; NULL when there are none).
+pickled), `base` (a late start: the latest of the first, middle and last) and `started`/`took` (float32
+offsets from `base`, and durations), `engines` (int32 per element, or one for all), `hosts` (pickled: the
+names and, when they differ, a code per element), `outputs` (pickled once: the output names, None for a
+whole-result column, and the columns), `inputs` (pickled once: the fed port names and their columns),
+`sparse` (pickled failures and printed output, by offset; NULL when there are none).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def block_row(group: bytes, body: str, block: OutcomeBlock, digests: bytes, keyl
     outputs, unpicklable = _pickled_outputs(block)
     for offset in (*keyless, *unpicklable):
         status[offset] |= KEYLESS
-    base = max(block.started) if count else 0.0  # (offsets are precise near the newest start)
+    base = max(block.started[0], block.started[count // 2], block.started[-1]) if count else 0.0  # (precise near it)
     started = array("f", map(operator.sub, block.started, itertools.repeat(base, count))).tobytes()
     took = array("f", map(operator.sub, block.finished, block.started)).tobytes()
     engines, hosts = _placement(block)

@@ -26,8 +26,13 @@ from pflow_studio.runtime.element_table import OutcomeBlock
 
 FLUSH_ELEMENTS = 4096
 FLUSH_SECONDS = 0.5
+GIVE_WAY_SECONDS = 0.5
+"""The writer starts on a hand-over only this long after it was handed over, unless a reader (or the store's
+`close`) waits for it: meanwhile the Map's thread, the cluster client's thread and what the run does next have
+the interpreter to themselves."""
 BLOCK_ELEMENTS = 4096
 """At most this many elements per stored block (a hand-over of more is written as several blocks)."""
+POLL_SECONDS = 0.002
 KEY_SLICE = 1 << 16  # elements whose digests are computed at once when recalling
 
 
@@ -95,8 +100,10 @@ class MapElements:
         writer thread, as everything below)."""
         self.body = body
         found = list(self.served.found)
+        begun = time.monotonic()
 
         def begin_run() -> None:
+            self._give_way(begun)  # (making a new store file is as much work as a few hand-overs)
             self.run = self.store.begin_run(scope, path, label, body, self.group, self.total, broadcast, found)
         self.store.later(begin_run)
 
@@ -110,10 +117,11 @@ class MapElements:
 
     def flush(self) -> None:
         """Hand what was recorded since the last flush to the writer."""
+        self._handed = time.monotonic()
         if self._finished:
             batch, self._finished, self._count = self._finished, [], 0
-            self.store.later(lambda: self._write(batch))
-        self._handed = time.monotonic()
+            handed = self._handed
+            self.store.later(lambda: self._write(batch, handed))
 
     def finish(self, state: str, not_run: Sequence[int]) -> None:
         """End the run: write what is left, mark the elements that did not run, note the run's state."""
@@ -121,8 +129,10 @@ class MapElements:
         missed = list(not_run)
         self.store.later(lambda: self.store.finish_run(self.run, state, missed))
 
-    def _write(self, batch: Sequence[tuple[OutcomeBlock, Sequence[int]]]) -> None:
-        """Write one hand-over as blocks of at most `BLOCK_ELEMENTS`, in one transaction (on the writer thread)."""
+    def _write(self, batch: Sequence[tuple[OutcomeBlock, Sequence[int]]], handed: float = 0.0) -> None:
+        """Write one hand-over (made at `handed`, monotonic) as blocks of at most `BLOCK_ELEMENTS`, in one
+        transaction, on the writer thread, not before `GIVE_WAY_SECONDS` after `handed` unless awaited."""
+        self._give_way(handed)
         now = time.time()
         rows = []
         block, at = merged(batch)
@@ -137,6 +147,15 @@ class MapElements:
                 status[offset] = FAILED
             rows.append((row, where, bytes(status)))
         self.store.write_blocks(self.run, rows)
+
+    def _give_way(self, handed: float) -> None:
+        """Wait until `GIVE_WAY_SECONDS` after `handed`, or until a reader waits for the writer (looked at every
+        `POLL_SECONDS`)."""
+        while not self.store.awaited():
+            left = handed + GIVE_WAY_SECONDS - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, POLL_SECONDS))
 
 
 def _columns(items: Sequence[Mapping[str, Any]], fed: Sequence[str]) -> list[Sequence[Any]]:

@@ -110,6 +110,10 @@ class ElementStore(RunInspection):
         if not self.disabled:
             self._writer.submit(job)
 
+    def awaited(self) -> bool:
+        """Is a thread waiting for the writer's jobs (a job that gives way to others should not now)?"""
+        return self._writer.waiting > 0
+
     def sync(self) -> None:
         """Wait until every job handed to `later` so far has run."""
         self._writer.wait()

@@ -3,7 +3,7 @@ others as they finish.
 
 `StoreBinding(store, scope)` is what a run carries (`Executor.run(..., elements=...)`): the store and the
 project the run belongs to (`scope`: its path, "" when unsaved). For each Map, `open_map` recalls the stored
-elements by key (`runtime.keys`; none are looked up when the store holds nothing of the Map's key group) and
+elements by key (`runtime.keys`; none are looked up when the store holds no block of the Map's key prefix) and
 starts a run record in the store; the `map_elements.MapElements` it returns holds the `served` blocks (marked
 `cached`, with the Map indices they serve), takes the finished ones through `record` and ends with `finish`.
 Elements whose inputs cannot be pickled have no key: they always run and are never served. Failed elements

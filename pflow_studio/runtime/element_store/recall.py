@@ -5,7 +5,7 @@ a servable stored element, as `Found` (a block, offsets in it, the Map indices t
 the parts of the group's latest run, compared block by block (one blob comparison when the same inputs come
 in the same order; element by element at the same indices otherwise). Then every element still unfound is
 looked up in the key blobs of all the group's blocks (newest first), `SLICE` elements at a time, so that what
-is held per element stays bounded.
+is held per element stays bounded. (`group`: the Map's key prefix, under which its blocks and runs are filed.)
 """
 
 from __future__ import annotations

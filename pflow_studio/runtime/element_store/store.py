@@ -145,8 +145,8 @@ class ElementStore(RunInspection):
     # -- reading -------------------------------------------------------------------------------
 
     def holds_group(self, group: bytes) -> bool:
-        """Does the store hold any block of the key group `group` (`runtime.keys.element_group`)? When it does
-        not, none of a Map's elements needs looking up."""
+        """Does the store hold any block filed under `group` (a Map's key prefix, `MapElements.group`)? When it
+        does not, none of the Map's elements needs looking up."""
         if self._writer.idle() and not self.path.exists():
             return False  # a store not made yet holds nothing (its first write makes it, on the writer thread)
         with self._using("reading stored elements") as db:

@@ -14,8 +14,8 @@ whose engines already hold the body, node cache off as in `pflow-studio run`), w
    writing when the run returns: `Bench.run` waits for it after each run, untimed, and notes when). "Cold"
    means the store does not hold these elements: each repeat maps with a new offset (new element keys), into a
    store that exists already, and also into a new store file (its creation included).
-3. Lookup cost per element: the element keys of `--items` elements computed, and those keys recalled from a
-   store holding them (µs per element each, and both together).
+3. Lookup cost per element: the element digests of `--items` elements computed, and those elements found and
+   read as blocks from a store holding them (µs per element each, and both together).
 4. Whole processes (`cli_process.py`): `pflow-studio run FILE --profile P -q` against a raw ipyparallel script
    doing the same `--trivial` elements with `load_balanced_view().map_sync` (one chunk per engine), both
    started cold on the running cluster, interleaved (goal: <= 1.3x).
@@ -39,10 +39,12 @@ from timing import interleaved, load_average
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.runtime import keys as cache_keys
 from pflow_studio.runtime.cluster.runner import ClusterRunner
+from pflow_studio.runtime.element_loop import ElementRows
 from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.events import ITEMS, Event
 from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.graph import instantiate
+from pflow_studio.runtime.map_elements import MapElements
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.stored_elements import StoreBinding
@@ -154,20 +156,21 @@ def part_lookup(store: ElementStore, args: argparse.Namespace) -> None:
     workflow = work_map(n, args.work_ms / 1e3)
     registry = default_registry()
     container = instantiate(workflow.nodes["map"], registry)
-    items = [{"x": i} for i in range(n)]
     settings = {name: container.values.get(name) for name in ("mode", "mapped", "input_ports", "combine")}
+    prefix = cache_keys.element_key_prefix(container.body, "work", settings, {}, registry)
+    elements = MapElements(store, prefix, ElementRows(("x",), [list(range(n))], {}), ["x"])
+    digests = elements.all_digests()
 
-    def key_all() -> list[bytes | None]:
-        prefix = cache_keys.element_key_prefix(container.body, "work", settings, {}, registry)
-        return cache_keys.element_keys(prefix, ["x"], items)
+    def recall() -> int:
+        return sum(len(block) for block, _ in store.serve(store.find(elements.group, digests)))
 
-    keys = [key for key in key_all() if key is not None]
-    found = store.recall(keys)
-    assert len(found) == n, f"{len(found)} of {n} keys found (the settings above must be the Map's)"
-    medians = interleaved({"keys": key_all, "recall": lambda: store.recall(keys)}, args.repeats)
+    found = recall()
+    assert found == n, f"{found} of {n} elements found (the settings above must be the Map's)"
+    medians = interleaved({"keys": elements.all_digests, "recall": recall}, args.repeats)
     per_key, per_recall = medians["keys"] / n * 1e6, medians["recall"] / n * 1e6
     print(f"3. lookup of {n} stored elements (medians of {args.repeats}): key computation {per_key:.2f} µs, "
-          f"recall {per_recall:.2f} µs, together {per_key + per_recall:.2f} µs per element")
+          f"recall (found and read as blocks) {per_recall:.2f} µs, together {per_key + per_recall:.2f} µs "
+          "per element")
 
 
 def main() -> None:

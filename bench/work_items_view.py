@@ -1,6 +1,5 @@
 """The Work items view on big Map runs: time to open the dock on a run of N elements and to scroll to its
-end, in index order and sorted by a column, and to filter it; with the page query at the end of the run
-side by side against the query the store used before (every element joined up to the page).
+end, in index order and sorted by a column, and to filter it; and the last page read alone (`run_items`).
 
     .venv/bin/python bench/work_items_view.py [--elements 100000,1000000] [--repeats 5]
 
@@ -31,12 +30,6 @@ from pflow_studio.app.work_items.background import StoreWorker
 from pflow_studio.app.work_items.panel import WorkItemsPanel
 from pflow_studio.runtime.element_store.store import ElementStore
 from tests.support.work_items import big_run
-
-OLD_PAGE = ("SELECT i.idx, i.key, i.status, coalesce(e.input_text, ''), coalesce(e.preview, ''), "
-            "coalesce(e.error, ''), e.engine, coalesce(e.host, ''), coalesce(e.started, 0), coalesce(e.finished, 0), "
-            "e.key IS NOT NULL FROM run_items i LEFT JOIN elements e ON e.key = i.key WHERE i.run = ? "
-            "ORDER BY i.idx ASC, i.idx LIMIT ? OFFSET ?")
-"""The page query of the store before `item_queries` (every element joined up to the page)."""
 
 
 def painted(panel: WorkItemsPanel) -> None:
@@ -79,18 +72,15 @@ def measure(panel: WorkItemsPanel, worker: StoreWorker, store: ElementStore, pat
     return times, facts
 
 
-def page_queries(store: ElementStore, run: int, count: int, repeats: int) -> tuple[float, float]:
-    """Median seconds of the last page by the old query and by `run_items`, interleaved."""
-    db = store._db()
-    old, new = [], []
+def last_page(store: ElementStore, run: int, count: int, repeats: int) -> float:
+    """Median seconds of the run's last page by `run_items` (the store's caches dropped before each)."""
+    times = []
     for _ in range(repeats):
-        start = time.perf_counter()
-        db.execute(OLD_PAGE, (run, 256, count - 256)).fetchall()
-        old.append(time.perf_counter() - start)
+        store._forget_views()
         start = time.perf_counter()
         store.run_items(run, offset=count - 256, limit=256)
-        new.append(time.perf_counter() - start)
-    return statistics.median(old), statistics.median(new)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def bench(count: int, repeats: int, scratch: pathlib.Path) -> None:
@@ -105,15 +95,14 @@ def bench(count: int, repeats: int, scratch: pathlib.Path) -> None:
     memory = psutil.Process().memory_info().rss
     times, facts = measure(panel, worker, store, ("big",), repeats)
     grown = psutil.Process().memory_info().rss - memory
-    old, new = page_queries(store, run, count, repeats)
+    page = last_page(store, run, count, repeats)
     print(f"{count:,} elements (written in {made:.1f} s; store {store.stored_bytes() / 2**20:.0f} MB), "
           f"median of {repeats}")
     for name, label in (("open", "open the view (last run, count, first page, paint)"),
                         ("end", "scroll to the end"), ("sort", "sort by Inputs (whole order, worker)"),
                         ("sorted end", "scroll to the end, sorted"), ("filter", "filter: hide ok")):
         print(f"  {label:52} {statistics.median(times[name]) * 1e3:8.1f} ms   (max {max(times[name]) * 1e3:.1f})")
-    print(f"  last page, old query / run_items                     {old * 1e3:8.1f} / {new * 1e3:.1f} ms "
-          f"= {old / new:.0f}x")
+    print(f"  last page alone (run_items, nothing read before)     {page * 1e3:8.1f} ms")
     print(f"  pages read to open and scroll to the end: {facts['pages read']}; pages kept at most "
           f"{facts['pages kept']}; whole order when sorted {facts['order bytes'] / 2**20:.1f} MB; resident "
           f"memory +{grown / 2**20:.0f} MB")

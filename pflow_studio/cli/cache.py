@@ -55,7 +55,8 @@ def cache_command(args: argparse.Namespace) -> int:
         print(json.dumps(dataclasses.asdict(info), indent=2))
     else:
         print(f"store:     {info.path}\nsize:      {_mb(info.bytes)} of {_mb(info.max_bytes)}\n"
-              f"elements:  {info.elements} ({info.ok} ok, {info.failed} failed)\nMap runs:  {info.runs}")
+              f"elements:  {info.elements} ({info.ok} ok, {info.failed} failed) in {info.blocks} "
+              f"block(s)\nMap runs:  {info.runs}")
     return EXIT_OK
 
 

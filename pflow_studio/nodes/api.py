@@ -258,11 +258,12 @@ class ElementRunner(Protocol):
 
 @runtime_checkable
 class MapMemory(Protocol):
-    """One Map run's elements in the element store: the `served` ones (by index) need not run; the others
-    are `record`ed as they finish, a block at a time (element i of `block` is the Map's element `at[i]`);
-    `finish(state, not_run)` ends the run."""
+    """One Map run's elements in the element store: the `served` ones need not run (`served.blocks`: blocks
+    with the Map indices they serve, `len(served)`, `served.pending(total)`: the indices left to run); the
+    others are `record`ed as they finish, a block at a time (element i of `block` is the Map's element
+    `at[i]`); `finish(state, not_run)` ends the run."""
 
-    served: Mapping[int, ElementOutcome]
+    served: Any
 
     def record(self, block: Any, at: Sequence[int]) -> None: ...
 

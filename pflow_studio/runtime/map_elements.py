@@ -1,76 +1,115 @@
-"""One Map run's elements against the element store: recording the finished ones in batches, ending the run.
+"""One Map run's elements against the element store: what it serves, recording the rest by block, the end.
 
-`MapElements` is what `stored_elements.StoreBinding.open_map` returns. Finished elements are handed to the
-store's writer thread (`ElementStore.later`) every `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS` and at the
-end; the writer makes their rows (keys, pickles, previews) and writes each hand-over in one transaction, while
-the Map goes on. Element keys (`runtime.keys`) are computed when needed, a batch at a time, never all kept.
-Elements whose inputs cannot be pickled have no key: they are not stored.
+`MapElements` is what `stored_elements.StoreBinding.open_map` returns. `recall()` finds the stored elements
+(their digests computed in bulk, `runtime.keys.element_digests`) and reads them as blocks (`served`: a
+`Served`). Finished elements are handed to the store's writer thread (`ElementStore.later`) every
+`FLUSH_ELEMENTS` elements or `FLUSH_SECONDS` and at the end; the writer merges a hand-over into blocks of at
+most `BLOCK_ELEMENTS`, computes their digests, pickles each block's outputs and inputs once
+(`element_store.blocks.block_row`) and writes the hand-over in one transaction, while the Map goes on. Nothing
+is kept per element beyond the hand-over in flight. Elements whose inputs cannot be pickled have no key: they
+are stored for inspection, never served.
 """
 
 from __future__ import annotations
 
-import pickle
-import reprlib
 import time
+from array import array
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-import cloudpickle
-
 from pflow_studio.runtime import keys as cache_keys
-from pflow_studio.runtime.element_store.records import FAILED, OK, ElementRow, StoredElement
+from pflow_studio.runtime.element_store.blocks import block_row
+from pflow_studio.runtime.element_store.recall import Found
+from pflow_studio.runtime.element_store.records import FAILED, OK
 from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.element_table import OutcomeBlock
-from pflow_studio.runtime.outcomes import ItemOutcome
 
-FLUSH_ELEMENTS = 256
+FLUSH_ELEMENTS = 4096
 FLUSH_SECONDS = 0.5
-ROWS_AT_ONCE = 16
-YIELD_AFTER = 100e-6  # seconds of row making (while the Map runs) between two chances for other threads to run
-_SHORT = reprlib.Repr()  # (Python 3.11's Repr takes no keyword arguments)
-_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 8, 8, 6, 3
-PREVIEW_CHARS = 120
-_PLAIN = frozenset({int, float, bool, type(None)})
+GIVE_WAY_SECONDS = 0.5
+"""The writer starts on a hand-over only this long after it was handed over, unless a reader (or the store's
+`close`) waits for it: meanwhile the Map's thread, the cluster client's thread and what the run does next have
+the interpreter to themselves."""
+BLOCK_ELEMENTS = 4096
+"""At most this many elements per stored block (a hand-over of more is written as several blocks)."""
+POLL_SECONDS = 0.002
+KEY_SLICE = 1 << 16  # elements whose digests are computed at once when recalling
 
-InputSide = tuple[bytes | None, bytes | None, str]
-"""What an element's row takes from its inputs alone: its key, its pickled inputs, their preview."""
+
+class Served:
+    """The elements of a Map served from the store: `blocks` pairs a block with the Map indices it serves."""
+
+    def __init__(self, blocks: Sequence[tuple[OutcomeBlock, Sequence[int]]] = (), found: Sequence[Found] = ()):
+        self.blocks = list(blocks)
+        self.found = list(found)
+        self.count = sum(len(block) for block, _ in self.blocks)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def pending(self, total: int) -> Sequence[int]:
+        """The indices of the `total` elements not served, in order."""
+        if not self.count:
+            return range(total)
+        served = bytearray(total)
+        for _, at in self.blocks:
+            if isinstance(at, range):
+                served[at.start:at.stop] = b"\x01" * len(at)
+            else:
+                for index in at:
+                    served[index] = 1
+        return [index for index, done in enumerate(served) if not done]
 
 
 class MapElements:
-    """One Map run's elements against the store (see the module docstring)."""
+    """One Map run's elements against the store (see the module docstring). `items`: the Map's elements
+    (an `ElementRows`, or one bindings mapping per element); `fed`: the ports they feed."""
 
     def __init__(self, store: ElementStore, prefix: bytes, items: Sequence[Mapping[str, Any]], fed: list[str]) -> None:
         self.store = store
         self.prefix = prefix
-        self.items = items
+        self.group = prefix  # (the store files the Map's blocks and runs under its whole key prefix)
+        self.total = len(items)
         self.fed = fed
+        self.columns = _columns(items, fed)
         self.run: int | None = None  # set on the store's writer thread
         self.body = ""
-        self.served: dict[int, ItemOutcome] = {}
+        self.served = Served()
         self._finished: list[tuple[OutcomeBlock, Sequence[int]]] = []  # recorded, not handed to the writer yet
         self._count = 0  # elements in `_finished`
         self._handed = time.monotonic()
-        self._running = True  # the Map has not finished yet
 
-    def keys_of(self, indices: Sequence[int]) -> list[bytes | None]:
-        """The keys of the elements at `indices`."""
-        return cache_keys.element_keys(self.prefix, self.fed, [self.items[index] for index in indices])
+    def digests(self, indices: Sequence[int] | None = None) -> tuple[bytes, list[int]]:
+        """The digests of the elements at `indices` (all by default) and the positions of those without one."""
+        return cache_keys.element_digests(self.prefix, self.columns, indices if self.columns else
+                                          (indices if indices is not None else range(self.total)))
 
-    def begin(self, scope: str, path: Sequence[str], label: str, body: str, broadcast: bytes | None,
-              served: dict[int, ItemOutcome], served_keys: Sequence[bytes | None]) -> None:
-        """Start the run in the store with the `served` elements (by index; their keys in index order) marked
-        as served from it (written by the store's writer thread, as everything below)."""
-        self.body, self.served = body, served
-        pairs = list(zip(sorted(served), served_keys, strict=True))
+    def all_digests(self) -> bytes:
+        """Every element's digest in order, computed `KEY_SLICE` at a time."""
+        return b"".join(self.digests(range(start, min(self.total, start + KEY_SLICE)))[0]
+                        for start in range(0, self.total, KEY_SLICE))
+
+    def recall(self, forced: Collection[int] = ()) -> None:
+        """Find the stored elements (but those `forced` to run again) and read them into `served`."""
+        found = self.store.find(self.group, self.all_digests(), forced)
+        if found:
+            self.served = Served(self.store.serve(found), found)
+
+    def begin(self, scope: str, path: Sequence[str], label: str, body: str, broadcast: bytes | None) -> None:
+        """Start the run in the store with the `served` elements marked as served from it (written by the store's
+        writer thread, as everything below)."""
+        self.body = body
+        found = list(self.served.found)
+        begun = time.monotonic()
 
         def begin_run() -> None:
-            self.run = self.store.begin_run(scope, path, label, body, len(self.items), broadcast, pairs)
+            self._give_way(begun)  # (making a new store file is as much work as a few hand-overs)
+            self.run = self.store.begin_run(scope, path, label, body, self.group, self.total, broadcast, found)
         self.store.later(begin_run)
 
     def record(self, block: OutcomeBlock, at: Sequence[int]) -> None:
         """Take in a block of finished elements (element i of it is the Map's element `at[i]`): handed to the
-        store's writer every `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS`, which writes each hand-over in one
-        transaction."""
+        store's writer every `FLUSH_ELEMENTS` elements or `FLUSH_SECONDS`."""
         self._finished.append((block, at))
         self._count += len(block)
         if self._count >= FLUSH_ELEMENTS or time.monotonic() - self._handed >= FLUSH_SECONDS:
@@ -78,116 +117,94 @@ class MapElements:
 
     def flush(self) -> None:
         """Hand what was recorded since the last flush to the writer."""
+        self._handed = time.monotonic()
         if self._finished:
             batch, self._finished, self._count = self._finished, [], 0
-            self.store.later(lambda: self._write([block.outcome(offset, index) for block, at in batch
-                                                  for offset, index in enumerate(at)]))
-        self._handed = time.monotonic()
+            handed = self._handed
+            self.store.later(lambda: self._write(batch, handed))
 
     def finish(self, state: str, not_run: Sequence[int]) -> None:
         """End the run: write what is left, mark the elements that did not run, note the run's state."""
-        self._running = False
         self.flush()
         missed = list(not_run)
-        self.store.later(lambda: self.store.finish_run(self.run, state, list(zip(missed, self.keys_of(missed),
-                                                                                    strict=True))))
+        self.store.later(lambda: self.store.finish_run(self.run, state, missed))
 
-    def _write(self, outcomes: Sequence[ItemOutcome]) -> None:
-        """Make the rows of finished elements and write them in one transaction (on the writer thread). While
-        the Map runs, rows are made `ROWS_AT_ONCE` at a time, letting the Map's thread in after each
-        `YIELD_AFTER` seconds of it: the Map should hardly notice the writer."""
+    def _write(self, batch: Sequence[tuple[OutcomeBlock, Sequence[int]]], handed: float = 0.0) -> None:
+        """Write one hand-over (made at `handed`, monotonic) as blocks of at most `BLOCK_ELEMENTS`, in one
+        transaction, on the writer thread, not before `GIVE_WAY_SECONDS` after `handed` unless awaited."""
+        self._give_way(handed)
         now = time.time()
-        rows: list[ElementRow] = []
-        statuses: list[tuple[int, bytes | None, int]] = []
-        clock = time.perf_counter
-        yielded = clock()
-        for start in range(0, len(outcomes), ROWS_AT_ONCE):
-            part = outcomes[start:start + ROWS_AT_ONCE]
-            sides = self._input_sides([outcome.index for outcome in part])
-            for outcome, (key, inputs, input_text) in zip(part, sides, strict=True):
-                statuses.append((outcome.index, key, OK if outcome.ok else FAILED))
-                if key is not None:
-                    rows.append(outcome_row(outcome, key, self.body, inputs, input_text, now))
-            if self._running and clock() - yielded >= YIELD_AFTER:
-                time.sleep(0)  # (a thread waiting for the interpreter lock takes it now, not 5 ms later)
-                yielded = clock()
-        self.store.record(self.run, rows, statuses)
+        rows = []
+        block, at = merged(batch)
+        for start in range(0, len(block), BLOCK_ELEMENTS):
+            part = sliced(block, start, start + BLOCK_ELEMENTS) if len(block) > BLOCK_ELEMENTS else block
+            where = at[start:start + BLOCK_ELEMENTS]
+            digests, keyless = self.digests(where)
+            inputs = (tuple(self.fed), [cache_keys.picked(column, where) for column in self.columns])
+            row = block_row(self.group, self.body, part, digests, keyless, inputs, now)
+            status = bytearray([OK]) * len(part)
+            for offset in part.failures:
+                status[offset] = FAILED
+            rows.append((row, where, bytes(status)))
+        self.store.write_blocks(self.run, rows)
 
-    def _input_sides(self, indices: Sequence[int]) -> list[InputSide]:
-        """What the rows of the elements at `indices` take from their inputs alone."""
-        sides = []
-        for index, key in zip(indices, self.keys_of(indices), strict=True):
-            if key is None:
-                sides.append((None, None, ""))
-                continue
-            bindings = self.items[index]
-            inputs = {name: bindings[name] for name in self.fed}
-            sides.append((key, pickled(inputs), short_text(inputs)))
-        return sides
+    def _give_way(self, handed: float) -> None:
+        """Wait until `GIVE_WAY_SECONDS` after `handed`, or until a reader waits for the writer (looked at every
+        `POLL_SECONDS`)."""
+        while not self.store.awaited():
+            left = handed + GIVE_WAY_SECONDS - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, POLL_SECONDS))
 
 
-def element_row(outcome: ItemOutcome, key: bytes, body: str, inputs: dict[str, Any], now: float) -> ElementRow:
-    """The `elements` row of a finished element whose inputs were `inputs` (see `records.ElementRow`)."""
-    return outcome_row(outcome, key, body, pickled(inputs), short_text(inputs), now)
+def _columns(items: Sequence[Mapping[str, Any]], fed: Sequence[str]) -> list[Sequence[Any]]:
+    """The fed ports' values as columns (an `ElementRows`' own, when `items` is one)."""
+    names, columns = getattr(items, "names", None), getattr(items, "columns", None)
+    if names is not None and columns is not None and list(names) == list(fed):
+        return list(columns)
+    return [[bindings[name] for bindings in items] for name in fed]
 
 
-def outcome_row(outcome: ItemOutcome, key: bytes, body: str, inputs: bytes | None, input_text: str,
-                now: float) -> ElementRow:
-    """The `elements` row of a finished element, its inputs already pickled and previewed."""
-    value = pickled(outcome.value) if outcome.ok else None
-    size = (len(value or b"") + len(inputs or b"") + len(outcome.traceback) + len(outcome.stdout)
-            + len(outcome.stderr) + 128)
-    return (key, body, OK if outcome.ok else FAILED, value, inputs, input_text,
-            short_text(outcome.value) if outcome.ok else "", outcome.error, outcome.traceback, outcome.stdout,
-            outcome.stderr, outcome.engine, outcome.host, outcome.started, outcome.finished, size, now)
+def merged(batch: Sequence[tuple[OutcomeBlock, Sequence[int]]]) -> tuple[OutcomeBlock, Sequence[int]]:
+    """One block of every element of a hand-over, with their Map indices (a range when contiguous)."""
+    if len(batch) == 1:
+        return batch[0]
+    names = batch[0][0].names
+    same = names is not None and all(block.names == names for block, _ in batch)
+    columns: list[list[Any]] = [[] for _ in names] if same and names is not None else [[]]
+    started, finished, failures, printed = array("d"), array("d"), {}, {}
+    engines: list[int | None] = []
+    hosts: list[str] = []
+    at: list[int] = []
+    for block, where in batch:
+        offset = len(started)
+        if same:
+            for column, part in zip(columns, block.columns, strict=True):
+                column.extend(part)
+        else:
+            columns[0].extend(block.value(i) for i in range(len(block)))
+        started.extend(block.started)
+        finished.extend(block.finished)
+        failures.update({offset + i: failure for i, failure in block.failures.items()})
+        printed.update({offset + i: text for i, text in block.printed.items()})
+        engines.extend(block.engines if block.engines is not None else [block.engine] * len(block))
+        hosts.extend(block.hosts if block.hosts is not None else [block.host] * len(block))
+        at.extend(where)
+    uniform = len(set(engines)) <= 1 and len(set(hosts)) <= 1
+    block = OutcomeBlock(0, names if same else None, columns, started, finished, failures, printed,
+                         engines[0] if engines else None, hosts[0] if hosts else "", False,
+                         None if uniform else engines, None if uniform else hosts)
+    contiguous = bool(at) and at == list(range(at[0], at[0] + len(at)))
+    return block, range(at[0], at[0] + len(at)) if contiguous else at
 
 
-def short_text(value: Any) -> str:
-    """A one-line preview of a value (at most `PREVIEW_CHARS` characters); a dict of one entry by its value."""
-    if isinstance(value, dict) and len(value) == 1:
-        value = next(iter(value.values()))
-    if type(value) in _PLAIN:  # what reprlib would give, only quicker
-        text = repr(value)
-        if len(text) <= _SHORT.maxlong:
-            return text
-    try:
-        text = _SHORT.repr(value)
-    except Exception:
-        text = f"<{type(value).__name__}>"
-    text = " ".join(text.split())
-    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 3] + "..."
-
-
-def served_outcome(index: int, element: StoredElement) -> ItemOutcome:
-    """The outcome of element `index` served from the store."""
-    return ItemOutcome(index, True, element.value, engine=element.engine, host=element.host,
-                       started=element.started, finished=element.finished, stdout=element.stdout,
-                       stderr=element.stderr, cached=True)
-
-
-def recall_served(store: ElementStore, elements: MapElements, forced: Collection[int],
-                  slice_size: int = 10_000) -> tuple[dict[int, ItemOutcome], list[bytes | None]]:
-    """The elements of a Map served from `store` (by index, not those in `forced`) and their keys in index
-    order; keys are computed and looked up `slice_size` at a time."""
-    served: dict[int, ItemOutcome] = {}
-    keys: list[bytes | None] = []
-    total = len(elements.items)
-    for start in range(0, total, slice_size):
-        chunk = elements.keys_of(range(start, min(total, start + slice_size)))
-        for position, element in sorted(store.recall(chunk).items()):
-            if start + position not in forced:
-                served[start + position] = served_outcome(start + position, element)
-                keys.append(chunk[position])
-    return served, keys
-
-
-def pickled(value: Any) -> bytes | None:
-    """The value pickled (cloudpickle for what plain pickle refuses), or None when it cannot be."""
-    try:
-        return pickle.dumps(value, protocol=5)
-    except Exception:
-        pass
-    try:
-        return cloudpickle.dumps(value, protocol=5)
-    except Exception:
-        return None
+def sliced(block: OutcomeBlock, start: int, stop: int) -> OutcomeBlock:
+    """Elements `start` to `stop` of `block`, as a block of their own."""
+    stop = min(stop, len(block))
+    return OutcomeBlock(0, block.names, [column[start:stop] for column in block.columns], block.started[start:stop],
+                        block.finished[start:stop],
+                        {o - start: f for o, f in block.failures.items() if start <= o < stop},
+                        {o - start: t for o, t in block.printed.items() if start <= o < stop}, block.engine,
+                        block.host, block.cached, None if block.engines is None else block.engines[start:stop],
+                        None if block.hosts is None else block.hosts[start:stop])

@@ -104,9 +104,9 @@ def _run_elements(container: FunctionContainer, rows: ElementRows, context: Exec
     task = task_of(container, context)
     table = ElementTable(total, task.output_names)
     memory = _open_memory(container, rows, context)
-    served = memory.served if memory is not None else {}
+    served = memory.served if memory is not None else None
     stored = _take_served(table, served)
-    pending = range(total) if not stored else [index for index in range(total) if index not in served]
+    pending = range(total) if not stored else served.pending(total)
     todo = rows if not stored else _subset(rows, pending)
 
     def take(block: OutcomeBlock) -> None:
@@ -134,13 +134,13 @@ def _run_elements(container: FunctionContainer, rows: ElementRows, context: Exec
     return table
 
 
-def _take_served(table: ElementTable, served: dict[int, Any]) -> int:
-    """Put the elements served from the store in the table (as one block); how many there were."""
+def _take_served(table: ElementTable, served: Any) -> int:
+    """Put the blocks served from the store in the table (each with the indices it serves); how many there were."""
     if not served:
         return 0
-    indices = sorted(served)
-    table.add(OutcomeBlock.of_outcomes([served[index] for index in indices], 0), indices)
-    return len(indices)
+    for block, at in served.blocks:
+        table.add(block, at)
+    return len(served)
 
 
 def _subset(rows: ElementRows, indices: list[int]) -> ElementRows:
@@ -169,7 +169,8 @@ def _settle(context: ExecutionContext, memory: MapMemory | None, state: str, row
             table: ElementTable) -> None:
     """End the Map's run in the store and report every element (`not_run` for those that did not run)."""
     if memory is not None:
-        memory.finish(state, [index for index, status in enumerate(table.status) if status == NOT_RUN])
+        missed = table.count(NOT_RUN) and [index for index, status in enumerate(table.status) if status == NOT_RUN]
+        memory.finish(state, missed or [])
     context.emit(ev.ITEMS, done=table.ok, total=table.total,
                  details={"runner": context.runner.name, "table": table, "failures": _failure_details(table, rows)})
 

@@ -3,11 +3,11 @@ others as they finish.
 
 `StoreBinding(store, scope)` is what a run carries (`Executor.run(..., elements=...)`): the store and the
 project the run belongs to (`scope`: its path, "" when unsaved). For each Map, `open_map` recalls the stored
-elements by key (`runtime.keys`; none are looked up when the store holds nothing of the Map's key group) and
-starts a run record in the store; the `map_elements.MapElements` it returns holds the `served` outcomes (marked
-`cached`), takes the finished ones through `record` and ends with `finish`. Elements whose inputs cannot be
-pickled have no key: they always run and are not stored. Failed elements are stored for inspection but never
-served. `PlanBinding` only counts what each Map would serve.
+elements by key (`runtime.keys`; none are looked up when the store holds no block of the Map's key prefix) and
+starts a run record in the store; the `map_elements.MapElements` it returns holds the `served` blocks (marked
+`cached`, with the Map indices they serve), takes the finished ones through `record` and ends with `finish`.
+Elements whose inputs cannot be pickled have no key: they always run and are never served. Failed elements
+are stored for inspection but never served. `PlanBinding` only counts what each Map would serve.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import Any
 
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import keys as cache_keys
+from pflow_studio.runtime.element_store.blocks import pickled
 from pflow_studio.runtime.element_store.store import ElementStore
-from pflow_studio.runtime.map_elements import MapElements, pickled, recall_served
+from pflow_studio.runtime.map_elements import MapElements
 from pflow_studio.runtime.model import Workflow
 
 
@@ -38,11 +39,10 @@ class StoreBinding:
         """Look the Map's elements up and start recording its run (see the module docstring)."""
         prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
         elements = MapElements(self.store, prefix, items, list(fed))
-        served, served_keys = {}, []
-        if self.store.holds_group(cache_keys.element_group(prefix)):
-            served, served_keys = recall_served(self.store, elements, set(self.recompute.get(tuple(path), ())))
+        if self.store.holds_group(elements.group):
+            elements.recall(set(self.recompute.get(tuple(path), ())))
         body_key = cache_keys.body_signature(body, registry) or ""
-        elements.begin(self.scope, path, label, body_key, pickled(dict(broadcast)), served, served_keys)
+        elements.begin(self.scope, path, label, body_key, pickled(dict(broadcast)))
         return elements
 
 
@@ -78,7 +78,8 @@ class PlanBinding(StoreBinding):
         stored = 0
         if self.store is not None:
             prefix = cache_keys.element_key_prefix(body, function_id, settings, broadcast, registry)
-            if self.store.holds_group(cache_keys.element_group(prefix)):
-                stored = self.store.count_stored(cache_keys.element_keys(prefix, fed, items))
+            elements = MapElements(self.store, prefix, items, list(fed))
+            if self.store.holds_group(elements.group):
+                stored = sum(len(found.at) for found in self.store.find(elements.group, elements.all_digests()))
         self.plans[tuple(path)] = MapPlan(tuple(path), label, len(items), stored)
         raise PlanOnly(f"planned: {stored} of {len(items)} elements stored")

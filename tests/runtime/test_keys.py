@@ -76,3 +76,24 @@ def test_element_keys_follow_the_values_not_their_origin():
     first, second, again, unpicklable = element_keys(prefix, ["x"], items)
     assert first == again != second and unpicklable is None
     assert element_keys(other_broadcast, ["x"], items[:1]) != [first]
+
+
+def test_element_digests_tell_apart_every_value_and_type():
+    from pflow_studio.runtime.keys import KEY_BYTES, element_digests
+
+    prefix = bytes(range(32))
+
+    def split(digests: bytes) -> list[bytes]:
+        return [digests[i:i + KEY_BYTES] for i in range(0, len(digests), KEY_BYTES)]
+
+    ints = split(element_digests(prefix, [[1, 2, -3, 2**63 - 1, 1]])[0])
+    floats = split(element_digests(prefix, [[1.0, 2.0, -0.0, 0.0]])[0])
+    mixed = split(element_digests(prefix, [[1, 1.0, True, "1", 2**70, None]])[0])
+    pairs = split(element_digests(prefix, [[1, 1, 2], [1.0, 2.0, 1.0]])[0])
+    assert ints[0] == ints[4] and len(set(ints)) == 4 and len(set(floats)) == 4
+    assert len(set(mixed)) == 6 and len(set(pairs)) == 3 and not set(ints) & set(floats)
+    assert ints[0] == mixed[0] and floats[0] == mixed[1]  # a column of one type or of several: the same key
+    assert split(element_digests(prefix, [[1, 2, 3]], [2, 0])[0]) == [split(element_digests(prefix, [[3]])[0])[0],
+                                                                      ints[0]]
+    assert split(element_digests(bytes(32), [[1, "1"]])[0])[0] == ints[0]  # its own digest: no prefix in it
+    assert split(element_digests(bytes(32), [[1, "1"]])[0])[1] != mixed[3]  # a hashed one: salted by the prefix

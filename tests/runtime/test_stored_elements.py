@@ -146,8 +146,8 @@ def test_what_an_element_prints_is_kept_with_it(binding):
     run_id = binding.store.last_run(binding.scope, ("map",)).id
     [second] = binding.store.run_items(run_id, offset=1, limit=1)
     assert binding.store.element(second.key).stdout == "element 1\n"
-    served = binding.store.recall([second.key])
-    assert served[0].stdout == "element 1\n"
+    _, again, _ = run(workflow, registry, binding)
+    assert statuses(again) == ["cached", "cached"] and again.details["table"][1].stdout == "element 1\n"
 
 
 def test_a_body_that_must_not_be_reused_never_touches_the_store(binding):

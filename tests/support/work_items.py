@@ -4,10 +4,14 @@ written with the store API, and the table read back as text."""
 from __future__ import annotations
 
 import pickle
+from array import array
 
 from pflow_studio.app.work_items.item_model import COLUMNS
+from pflow_studio.runtime.element_store.blocks import block_row
 from pflow_studio.runtime.element_store.records import FAILED, OK
 from pflow_studio.runtime.element_store.store import ElementStore
+from pflow_studio.runtime.element_table import OutcomeBlock
+from pflow_studio.runtime.keys import KEY_BYTES
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import collapse, wrap_in_map
 from pflow_studio.runtime.registry import default_registry
@@ -69,18 +73,19 @@ def big_run(store: ElementStore, scope: str, path: tuple[str, ...], count: int, 
             label: str = "Big") -> int:
     """A finished run of `count` elements of the Map at `path`, written with the store API (not run): element i
     has input i and output {"y": i * 2}, every `failed_every`-th one failed. Returns the run's id."""
-    run = store.begin_run(scope, path, label, "big-body", count, pickle.dumps({}), [])
-    batch = 20_000
-    for start in range(0, count, batch):
-        rows, items = [], []
-        for index in range(start, min(count, start + batch)):
-            key = b"big" + index.to_bytes(8, "big")
-            ok = not failed_every or index % failed_every != failed_every - 1
-            rows.append((key, "big-body", OK if ok else FAILED, pickle.dumps({"y": index * 2}) if ok else None,
-                         pickle.dumps({"x": index}), str(index), str(index * 2) if ok else "",
-                         "" if ok else f"ValueError: bad {index}", "" if ok else "Traceback ...", "", "",
-                         index % 4, "node-a", 1000.0 + index, 1000.5 + index + (index % 7) / 100, 200, 1.0))
-            items.append((index, key, OK if ok else FAILED))
-        store.record(run, rows, items)
+    group = b"big-grp-"
+    run = store.begin_run(scope, path, label, "big-body", group, count, pickle.dumps({}), [])
+    for start in range(0, count, 4096):
+        indices = range(start, min(count, start + 4096))
+        failed = {i - start: (f"ValueError: bad {i}", "Traceback ...") for i in indices
+                  if failed_every and i % failed_every == failed_every - 1}
+        block = OutcomeBlock(0, ("y",), [[None if i - start in failed else i * 2 for i in indices]],
+                             array("d", [1000.0 + i for i in indices]),
+                             array("d", [1000.5 + i + (i % 7) / 100 for i in indices]), failed, {},
+                             engines=[i % 4 for i in indices], hosts=["node-a"] * len(indices))
+        digests = b"".join((i + 1).to_bytes(KEY_BYTES, "big") for i in indices)
+        row = block_row(group, "big-body", block, digests, [], (("x",), [list(indices)]), 1.0)
+        status = bytes(FAILED if i - start in failed else OK for i in indices)
+        store.write_blocks(run, [(row, indices, status)])
     store.finish_run(run, "failed" if failed_every else "ok", [])
     return run

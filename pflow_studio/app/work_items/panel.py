@@ -269,7 +269,7 @@ class WorkItemsPanel(QWidget):
         if item is None or self.store is None or self.run is None:
             self.detail.show_nothing()
             return
-        detail = self.store.element(item.key) if item.key is not None else None
+        detail = self.store.element(item) if item.stored else None
         self.detail.show_element(item, detail, self._run_broadcast())
 
     def _run_broadcast(self) -> dict[str, Any] | None:

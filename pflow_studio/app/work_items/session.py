@@ -244,7 +244,7 @@ class WorkItemsSession(QObject):
             return False
         task = local_task(self.canvas.workflow(), path, self.window.registry)
         run = self.panel.run
-        bindings = element_bindings(self.store, run.id, self.store.element(item.key) if item.key else None) \
+        bindings = element_bindings(self.store, run.id, self.store.element(item) if item.stored else None) \
             if run is not None else "the Map has no run in the element store"
         problem = task if isinstance(task, str) else bindings if isinstance(bindings, str) else ""
         if problem:

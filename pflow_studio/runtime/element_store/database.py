@@ -3,20 +3,21 @@
 `open_database(path)` makes the directory (0700) and the file (0600; SQLite gives its -wal/-shm files the
 same mode), sets WAL (readers never wait for the writer, several processes may share the file) and a busy
 timeout (two runs at once queue their short write transactions), and creates the schema. A file that is
-not a store of this schema (garbage, truncated, damaged, an unknown version) is set aside as
+not a store (garbage, truncated, damaged, an unknown version) is set aside as
 `NAME.damaged-<time>` with a warning and a new, empty store is made in its place.
 
-Schema (version 2; a version 1 store is brought to it in place, see `_MIGRATIONS`):
-- `elements`: one row per element key: status (1 ok, 2 failed), pickled outputs and inputs, their short
-  previews, error, traceback, captured stdout/stderr, engine, host, start and end times, size in bytes and
-  the time it was last used (for least-recently-used eviction, the one index besides the key). The keys of
-  one Map's elements begin alike (`runtime.keys.element_group`), so they sit together in the table.
-- `runs` / `run_items`: the Map runs that used elements: per run its scope (the project), Map path and label,
-  body signature, total, state; per element its index, key and status (1 ok, 2 failed, 3 from the store,
-  4 not run).
-- `meta`: the schema version and the running total of element bytes: whoever writes elements adds their
-  sizes (`element_rows.write`, one update per batch); a trigger takes off the size of every row deleted,
-  also of those a write replaces (recursive triggers are on, so REPLACE fires it).
+Schema (version 3; a store of an older version is set aside as `NAME.schema-<version>-<time>`, with a warning,
+and a new one made: its elements run again once):
+- `blocks`: elements stored by block, one row per hand-over of a Map run (the `blocks` module says what each
+  column holds: the elements' digests as one blob, a status byte each, their values and inputs pickled once,
+  times as packed arrays, failures and printed output sparse), with its Map's whole key prefix (`grp`,
+  `runtime.keys.element_key_prefix`, indexed: a Map's blocks are found by it; digests mean nothing without
+  it), body signature, size in bytes and the time it was last used (least-recently-used eviction, indexed).
+- `runs` / `run_parts`: the Map runs: per run its scope (the project), Map path and label, key prefix, body
+  signature, total, state; per run, its parts in order: a block it wrote or served elements from (which of
+  its elements, at which Map indices) or the elements that did not run, with their statuses (`run_parts`).
+- `meta`: the schema version and the running total of block bytes: whoever writes blocks adds their sizes (one
+  update per transaction); a trigger takes off the size of every block deleted.
 """
 
 from __future__ import annotations
@@ -28,38 +29,41 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 BUSY_TIMEOUT_S = 30.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS elements (
-    key BLOB PRIMARY KEY, body TEXT NOT NULL, status INTEGER NOT NULL,
-    value BLOB, inputs BLOB, input_text TEXT NOT NULL DEFAULT '', preview TEXT NOT NULL DEFAULT '',
-    error TEXT NOT NULL DEFAULT '', traceback TEXT NOT NULL DEFAULT '',
-    stdout TEXT NOT NULL DEFAULT '', stderr TEXT NOT NULL DEFAULT '',
-    engine INTEGER, host TEXT NOT NULL DEFAULT '', started REAL NOT NULL DEFAULT 0, finished REAL NOT NULL DEFAULT 0,
-    size INTEGER NOT NULL, used REAL NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS elements_by_use ON elements (used);
+CREATE TABLE IF NOT EXISTS blocks (
+    id INTEGER PRIMARY KEY, grp BLOB NOT NULL, body TEXT NOT NULL, count INTEGER NOT NULL, ok INTEGER NOT NULL,
+    digests BLOB NOT NULL, status BLOB NOT NULL, base REAL NOT NULL, started BLOB NOT NULL, took BLOB NOT NULL,
+    engines BLOB, hosts BLOB, outputs BLOB, inputs BLOB, sparse BLOB, size INTEGER NOT NULL, used REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS blocks_by_group ON blocks (grp);
+CREATE INDEX IF NOT EXISTS blocks_by_use ON blocks (used);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, scope TEXT NOT NULL, path TEXT NOT NULL, label TEXT NOT NULL, body TEXT NOT NULL,
-    broadcast BLOB, total INTEGER NOT NULL, state TEXT NOT NULL, started REAL NOT NULL, finished REAL
+    grp BLOB NOT NULL, broadcast BLOB, total INTEGER NOT NULL, state TEXT NOT NULL, started REAL NOT NULL,
+    finished REAL
 );
 CREATE INDEX IF NOT EXISTS runs_by_map ON runs (scope, path, id);
-CREATE TABLE IF NOT EXISTS run_items (
-    run INTEGER NOT NULL, idx INTEGER NOT NULL, key BLOB, status INTEGER NOT NULL, PRIMARY KEY (run, idx)
+CREATE INDEX IF NOT EXISTS runs_by_group ON runs (grp, id);
+CREATE TABLE IF NOT EXISTS run_parts (
+    run INTEGER NOT NULL, seq INTEGER NOT NULL, block INTEGER, count INTEGER NOT NULL, at BLOB NOT NULL,
+    offsets BLOB, status BLOB NOT NULL, PRIMARY KEY (run, seq)
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('bytes', 0);
-CREATE TRIGGER IF NOT EXISTS elements_removed AFTER DELETE ON elements
+CREATE TRIGGER IF NOT EXISTS blocks_removed AFTER DELETE ON blocks
     BEGIN UPDATE meta SET value = value - OLD.size WHERE key = 'bytes'; END;
 """
-_MIGRATIONS = {
-    # 1 -> 2: sizes are added per batch by the writer, not per row by a trigger (a third of a write's cost);
-    # no index by body (only `cache info|clear FILE` looks elements up by body: a scan is fine there)
-    "1": """DROP TRIGGER IF EXISTS elements_added; DROP TRIGGER IF EXISTS elements_resized;
-DROP INDEX IF EXISTS elements_by_body; UPDATE meta SET value = '2' WHERE key = 'schema';""",
-}
+
+
+class OldSchema(sqlite3.DatabaseError):
+    """A store made by an older version of pflow-studio (its schema version is in `version`)."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__(f"made by an older version (schema {version})")
+        self.version = version
 
 
 class StoreUnavailable(RuntimeError):
@@ -73,6 +77,10 @@ def open_database(path: pathlib.Path, warn: Callable[[str], None]) -> sqlite3.Co
         return _connect(path)
     except sqlite3.OperationalError as exc:  # locked past the timeout, I/O error: not damage, keep the file
         raise StoreUnavailable(f"cannot open the element store {path}: {exc}") from exc
+    except OldSchema as exc:
+        aside = set_aside(path, f"schema-{exc.version}")
+        warn(f"the element store {path} was {exc}; it was set aside as {aside.name} and a new one was made: "
+             "elements stored before will run again")
     except sqlite3.DatabaseError as exc:
         aside = set_aside(path)
         warn(f"the element store {path} was damaged ({exc}); it was set aside as {aside.name} and a new one "
@@ -89,13 +97,12 @@ def _connect(path: pathlib.Path) -> sqlite3.Connection:
     try:
         _use_wal(connection)
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA recursive_triggers=ON")  # a REPLACE fires the delete trigger (byte total)
         version = _schema_version(connection)
         if version is None:  # a new file (another process may be making it too: IF NOT EXISTS, OR IGNORE)
             connection.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} INSERT OR IGNORE INTO meta (key, value) "
                                      f"VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;")
-        elif version in _MIGRATIONS:
-            _migrate(connection)
+        elif version in ("1", "2"):
+            raise OldSchema(version)
         elif version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"unknown element store schema {version!r}")
         connection.execute("SELECT count(*) FROM meta").fetchone()
@@ -103,13 +110,6 @@ def _connect(path: pathlib.Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
-
-
-def _migrate(connection: sqlite3.Connection) -> None:
-    """Bring an older schema to `SCHEMA_VERSION`, step by step, each in one transaction (each step may run
-    twice when two processes open the store at once: its statements are written so that this is harmless)."""
-    while (version := _schema_version(connection)) in _MIGRATIONS:
-        connection.executescript(f"BEGIN IMMEDIATE; {_MIGRATIONS[str(version)]} COMMIT;")
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
@@ -154,10 +154,10 @@ def transaction(connection: sqlite3.Connection):
         connection.execute("COMMIT")
 
 
-def set_aside(path: pathlib.Path) -> pathlib.Path:
-    """Rename a damaged store (and its -wal/-shm files) out of the way; returns its new name."""
+def set_aside(path: pathlib.Path, why: str = "damaged") -> pathlib.Path:
+    """Rename a damaged (or old) store and its -wal/-shm files out of the way; returns its new name."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    aside = path.with_name(f"{path.name}.{why}-{stamp}")
     for suffix in ("", "-wal", "-shm"):
         source = path.with_name(path.name + suffix)
         with contextlib.suppress(FileNotFoundError):

@@ -10,24 +10,6 @@ OK, FAILED, CACHED, NOT_RUN = 1, 2, 3, 4
 STATUS_NAMES = {OK: "ok", FAILED: "failed", CACHED: "cached", NOT_RUN: "not_run"}
 STATUS_CODES = {name: code for code, name in STATUS_NAMES.items()}
 
-ElementRow = tuple
-"""A row of `elements`, its columns in order: key, body, status, value (pickled outputs), inputs (pickled),
-input_text, preview, error, traceback, stdout, stderr, engine, host, started, finished, size, used."""
-
-
-@dataclasses.dataclass(slots=True)
-class StoredElement:
-    """A stored successful element, as a Map run serves it."""
-
-    value: Any
-    engine: int | None
-    host: str
-    started: float
-    finished: float
-    stdout: str
-    stderr: str
-
-
 @dataclasses.dataclass
 class RunInfo:
     """One Map run in the store."""
@@ -46,7 +28,8 @@ class RunInfo:
 
 @dataclasses.dataclass
 class StoreInfo:
-    """What the store holds (for `pflow-studio cache info`)."""
+    """What the store holds (for `pflow-studio cache info`): `ok` elements can be served, `failed` ones (failed,
+    or without a key) cannot; `blocks` rows hold them."""
 
     path: str
     bytes: int
@@ -55,12 +38,14 @@ class StoreInfo:
     ok: int
     failed: int
     runs: int
+    blocks: int = 0
 
 
 @dataclasses.dataclass
 class ItemRow:
-    """One element of a Map run, as the work-item view lists it (`key` None: its inputs could not be keyed;
-    `stored` False: no longer in the store, or never stored)."""
+    """One element of a Map run, as the work-item view lists it (`key` None: its inputs could not be keyed, or
+    it is not stored; `stored` False: no longer in the store, or never stored; `where`: its block and offset
+    there, for `ElementStore.element`)."""
 
     index: int
     key: bytes | None
@@ -73,6 +58,7 @@ class ItemRow:
     started: float
     finished: float
     stored: bool
+    where: tuple[int, int] | None = None
 
     @property
     def duration(self) -> float:

@@ -1,11 +1,11 @@
-"""`ElementStore`: Map elements' outcomes by key, the Map runs that used them, a size cap.
+"""`ElementStore`: Map elements' outcomes by block, the Map runs that used them, a size cap.
 
-Reading: `recall(keys)` gives the stored successful outcomes among `keys` (failed elements are kept for
-inspection but never served). Writing, per Map run: `begin_run` (a `runs` row), `record` (one transaction
-per batch: the elements and their `run_items` rows), `finish_run` (the elements that did not run, the run's
-state). Inspection: `last_run`, `run_items` (and `count_items`, `item_order`, `items_at`: see `item_queries`),
-`element`, `info`. Upkeep: `evict` (least recently used first,
-down to 90% of `max_bytes`), `clear`.
+Reading: `find(group, digests)` says which of a Map's elements are stored and servable (`recall`: failed
+elements are kept for inspection but never served), `serve(found)` reads them as `OutcomeBlock`s. Writing, per
+Map run: `begin_run` (a `runs` row and the parts served from the store), `write_blocks` (one transaction per
+hand-over: its blocks and their run parts), `finish_run` (the elements that did not run, the run's state).
+Inspection: `last_run`, `run_items` (and `count_items`, `item_order`, `items_at`: see `run_view`), `element`,
+`info`. Upkeep: `evict` (least recently used blocks first, down to 90% of `max_bytes`), `clear`.
 
 Every call is safe to make from any thread (one SQLite connection per thread) and from several processes at
 once. `later(job)` runs a job (calls of these methods) on the store's writer thread (`writer.StoreWriter`) in
@@ -17,39 +17,41 @@ it, never crashes.
 
 from __future__ import annotations
 
-import array
+import collections
 import contextlib
 import logging
 import pathlib
-import pickle
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
-from pflow_studio.runtime.element_store import element_rows, item_queries
+from pflow_studio.runtime.element_store import recall
+from pflow_studio.runtime.element_store.blocks import ROW_COLUMNS, StoredBlock
 from pflow_studio.runtime.element_store.database import StoreUnavailable, open_database, transaction
+from pflow_studio.runtime.element_store.inspection import RunInspection
 from pflow_studio.runtime.element_store.location import DEFAULT_MAX_BYTES, FILE_NAME, store_directory
-from pflow_studio.runtime.element_store.records import (
-    STATUS_NAMES,
-    ElementDetail,
-    ElementRow,
-    ItemRow,
-    RunInfo,
-    StoredElement,
-    StoreInfo,
-)
+from pflow_studio.runtime.element_store.packing import pack_indices, pack_status
+from pflow_studio.runtime.element_store.records import CACHED, NOT_RUN, StoreInfo
+from pflow_studio.runtime.element_store.run_view import RunView
 from pflow_studio.runtime.element_store.writer import StoreWriter
+from pflow_studio.runtime.element_table import OutcomeBlock
 
 log = logging.getLogger(__name__)
 
-BATCH = element_rows.BATCH  # elements evicted per transaction
-KEPT_RUNS = 3  # runs remembered per Map (older ones are forgotten, their elements stay)
+EVICT_BATCH = 64  # blocks evicted per transaction at most
+KEPT_RUNS = 3  # runs remembered per Map (older ones are forgotten, their blocks stay)
+TOUCH_AFTER = 600.0
+"""Seconds after which a use of a block is noted again (eviction needs no finer order; a Map run again soon
+after does not rewrite the rows it reads)."""
+_WRITE = f"INSERT INTO blocks ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' * len(ROW_COLUMNS))})"
+SIZE = ROW_COLUMNS.index("size")
+Part = tuple[int | None, Sequence[int], Sequence[int] | None, bytes]
+"""A run part: its block (None: elements not run), the Map indices, the offsets in the block (None: all, in
+order) and the statuses (`records` codes, a byte per element or one for all)."""
 
 
-
-class ElementStore:
+class ElementStore(RunInspection):
     """See the module docstring. `directory`: see `location.store_directory`."""
 
     def __init__(self, directory: str | pathlib.Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -62,6 +64,8 @@ class ElementStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._writer = StoreWriter(f"element store writer {self.path}", self._job_failed)
+        self._views: collections.OrderedDict[int, tuple[tuple, RunView]] = collections.OrderedDict()
+        self._blocks: collections.OrderedDict[int, StoredBlock] = collections.OrderedDict()
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -106,6 +110,10 @@ class ElementStore:
         if not self.disabled:
             self._writer.submit(job)
 
+    def awaited(self) -> bool:
+        """Is a thread waiting for the writer's jobs (a job that gives way to others should not now)?"""
+        return self._writer.waiting > 0
+
     def sync(self) -> None:
         """Wait until every job handed to `later` so far has run."""
         self._writer.wait()
@@ -133,68 +141,75 @@ class ElementStore:
         with contextlib.suppress(sqlite3.Error):
             connection.close()
 
+
     # -- reading -------------------------------------------------------------------------------
 
-    def recall(self, keys: Sequence[bytes | None]) -> dict[int, StoredElement]:
-        """The stored successful elements among `keys`, by position in `keys` (their last use is noted)."""
-        positions: dict[bytes, list[int]] = {}
-        for position, key in enumerate(keys):
-            if key is not None:
-                positions.setdefault(key, []).append(position)
-        found: dict[int, StoredElement] = {}
-        with self._using("reading stored elements") as db:
-            if db is None or not positions:
-                return found
-            now = time.time()
-            stale = []  # uses are noted when the last one is older than TOUCH_AFTER (eviction needs no finer order)
-            for key, element, used in element_rows.stored(db, list(positions)):
-                if used < now - element_rows.TOUCH_AFTER:
-                    stale.append(key)
-                for position in positions[key]:
-                    found[position] = element
-            if stale:
-                with transaction(db):
-                    element_rows.touch(db, stale, now)
-        return found  # also when the store failed while reading: what was found so far
-
-    def count_stored(self, keys: Sequence[bytes | None]) -> int:
-        """How many of `keys` (by position, repeats counted) have a stored successful element; reads only."""
-        positions: dict[bytes, int] = {}
-        for key in keys:
-            if key is not None:
-                positions[key] = positions.get(key, 0) + 1
-        with self._using("reading stored elements") as db:
-            if db is None:
-                return 0
-            return sum(positions[key] for key in element_rows.stored_keys(db, list(positions)))
-        return 0
-
     def holds_group(self, group: bytes) -> bool:
-        """Does the store hold any element whose key begins with `group` (`runtime.keys.element_group`)? When it
-        does not, none of a Map's elements needs looking up."""
+        """Does the store hold any block filed under `group` (a Map's key prefix, `MapElements.group`)? When it
+        does not, none of the Map's elements needs looking up."""
         if self._writer.idle() and not self.path.exists():
             return False  # a store not made yet holds nothing (its first write makes it, on the writer thread)
         with self._using("reading stored elements") as db:
-            return db is not None and element_rows.holds_group(db, group)
+            return db is not None and db.execute("SELECT 1 FROM blocks WHERE grp = ? LIMIT 1",
+                                                 (group,)).fetchone() is not None
         return False
+
+    def find(self, group: bytes, digests: bytes, skip: Collection[int] = ()) -> list[recall.Found]:
+        """Which of a Map's elements (their digests in order, see `runtime.keys.element_digests`) are stored and
+        servable, but those in `skip` (see `recall.find`); reads only."""
+        with self._using("reading stored elements") as db:
+            return [] if db is None else recall.find(db, group, digests, skip)
+        return []
+
+    def serve(self, found: Sequence[recall.Found]) -> list[tuple[OutcomeBlock, Sequence[int]]]:
+        """The elements `find` found, read as blocks served from the store, each with the Map indices it
+        serves (elements whose outputs cannot be read any more are left out: they run again); their blocks'
+        use is noted."""
+        served: list[tuple[OutcomeBlock, Sequence[int]]] = []
+        with self._using("reading stored elements") as db:
+            if db is None:
+                return served
+            now, stale = time.time(), []
+            by_block: dict[int, StoredBlock | None] = {}
+            for part in found:
+                if part.block not in by_block:
+                    by_block[part.block], used = self._read_block(db, part.block)
+                    if used < now - TOUCH_AFTER:
+                        stale.append(part.block)
+                stored = by_block[part.block]
+                block = stored.served(part.offsets) if stored is not None else None
+                if block is not None:
+                    served.append((block, part.at))
+            if stale:
+                with transaction(db):
+                    db.executemany("UPDATE blocks SET used = ? WHERE id = ?", ((now, b) for b in stale))
+        return served  # also when the store failed while reading: what was read so far
+
+    def _read_block(self, db: sqlite3.Connection, block: int) -> tuple[StoredBlock | None, float]:
+        row = db.execute(f"SELECT {StoredBlock.READ_COLUMNS}, used FROM blocks WHERE id = ?", (block,)).fetchone()
+        if row is None:
+            return None, float("inf")
+        try:
+            return StoredBlock(row[:-1]), row[-1]
+        except Exception:  # written by a version that packed it differently: as if evicted
+            return None, float("inf")
 
     # -- writing one Map run -------------------------------------------------------------------
 
-    def begin_run(self, scope: str, path: Sequence[str], label: str, body: str, total: int,
-                  broadcast: bytes | None, served: Sequence[tuple[int, bytes | None]]) -> int | None:
-        """Start a run of the Map at `path` in `scope` (the project); `served` lists (index, key) of the
-        elements served from the store. Returns the run's id (None when the store is off)."""
+    def begin_run(self, scope: str, path: Sequence[str], label: str, body: str, group: bytes, total: int,
+                  broadcast: bytes | None, served: Sequence[recall.Found]) -> int | None:
+        """Start a run of the Map at `path` in `scope` (the project) with the elements `served` from the store.
+        Returns the run's id (None when the store is off)."""
         with self._using("starting a Map run") as db:
             if db is None:
                 return None
             joined = "/".join(path)
             with transaction(db):
                 run = db.execute(
-                    "INSERT INTO runs (scope, path, label, body, broadcast, total, state, started) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 'running', ?)",
-                    (scope, joined, label, body, broadcast, total, time.time())).lastrowid
-                db.executemany("INSERT INTO run_items (run, idx, key, status) VALUES (?, ?, ?, 3)",
-                               ((run, index, key) for index, key in served))
+                    "INSERT INTO runs (scope, path, label, body, grp, broadcast, total, state, started) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+                    (scope, joined, label, body, group, broadcast, total, time.time())).lastrowid
+                self._add_parts(db, run, [(f.block, f.at, f.offsets, bytes([CACHED])) for f in served])
                 self._forget_old_runs(db, scope, joined)
             return run
         return None
@@ -204,108 +219,41 @@ class ElementStore:
             "SELECT id FROM runs WHERE scope = ? AND path = ? ORDER BY id DESC LIMIT -1 OFFSET ?",
             (scope, path, KEPT_RUNS))]
         for run in old:
-            db.execute("DELETE FROM run_items WHERE run = ?", (run,))
+            db.execute("DELETE FROM run_parts WHERE run = ?", (run,))
             db.execute("DELETE FROM runs WHERE id = ?", (run,))
 
-    def record(self, run: int | None, rows: Sequence[ElementRow], items: Sequence[tuple[int, bytes | None, int]]
-               ) -> None:
-        """Store finished elements (`rows`, see `ElementRow`) and their run items (index, key, status), in
-        one transaction: after a crash either all of them are there or none."""
+    def _add_parts(self, db: sqlite3.Connection, run: int | None, parts: Sequence[Part]) -> None:
+        if run is None or not parts:
+            return
+        seq = db.execute("SELECT coalesce(max(seq), -1) + 1 FROM run_parts WHERE run = ?", (run,)).fetchone()[0]
+        db.executemany("INSERT INTO run_parts (run, seq, block, count, at, offsets, status) VALUES (?,?,?,?,?,?,?)",
+                       ((run, seq + i, block, len(at), pack_indices(at),
+                         None if offsets is None or offsets == range(len(at)) else pack_indices(offsets),
+                         pack_status(status)) for i, (block, at, offsets, status) in enumerate(parts)))
+
+    def write_blocks(self, run: int | None, blocks: Sequence[tuple[tuple, Sequence[int], bytes]]) -> None:
+        """Store blocks (`blocks.block_row` rows, each with the Map indices of its elements and their statuses)
+        and their run parts in one transaction: after a crash either all of them are there or none."""
         with self._using("storing elements") as db:
-            if db is None:
+            if db is None or not blocks:
                 return
             with transaction(db):
-                element_rows.write(db, rows)
-                if run is not None:
-                    db.executemany("INSERT OR REPLACE INTO run_items (run, idx, key, status) VALUES (?, ?, ?, ?)",
-                                   ((run, index, key, status) for index, key, status in items))
+                parts: list[Part] = []
+                for row, at, status in blocks:
+                    parts.append((db.execute(_WRITE, row).lastrowid, at, None, status))
+                db.execute("UPDATE meta SET value = value + ? WHERE key = 'bytes'",
+                           (sum(row[SIZE] for row, _, _ in blocks),))
+                self._add_parts(db, run, parts)
 
-    def finish_run(self, run: int | None, state: str, not_run: Sequence[tuple[int, bytes | None]]) -> None:
+    def finish_run(self, run: int | None, state: str, not_run: Sequence[int]) -> None:
         """End a run: its state ("ok", "failed", "cancelled", "error") and the elements that did not run."""
         with self._using("ending a Map run") as db:
             if db is None or run is None:
                 return
             with transaction(db):
-                db.executemany("INSERT OR REPLACE INTO run_items (run, idx, key, status) VALUES (?, ?, ?, 4)",
-                               ((run, index, key) for index, key in not_run))
+                self._add_parts(db, run, [(None, not_run, None, bytes([NOT_RUN]))] if len(not_run) else [])
                 db.execute("UPDATE runs SET state = ?, finished = ? WHERE id = ?", (state, time.time(), run))
         self.evict()
-
-    # -- inspection ----------------------------------------------------------------------------
-
-    def last_run(self, scope: str, path: Sequence[str]) -> RunInfo | None:
-        """The latest run of the Map at `path` in `scope`, with its element counts by status."""
-        with self._using("reading Map runs") as db:
-            if db is None:
-                return None
-            row = db.execute("SELECT id, scope, path, label, body, total, state, started, finished FROM runs "
-                             "WHERE scope = ? AND path = ? ORDER BY id DESC LIMIT 1",
-                             (scope, "/".join(path))).fetchone()
-            if row is None:
-                return None
-            counts = dict.fromkeys(STATUS_NAMES.values(), 0)
-            for status, count in db.execute("SELECT status, count(*) FROM run_items WHERE run = ? GROUP BY status",
-                                            (row[0],)):
-                counts[STATUS_NAMES[status]] = count
-            return RunInfo(row[0], row[1], tuple(filter(None, row[2].split("/"))), *row[3:], counts)
-        return None
-
-    def run_items(self, run: int, *, statuses: Sequence[int] = (), search: str = "", order: str = "idx",
-                  descending: bool = False, offset: int = 0, limit: int = 200) -> list[ItemRow]:
-        """A page of a run's elements, filtered by status codes and a text (in inputs, outputs or error),
-        sorted by `order` (one of `item_queries.ITEM_ORDERS`); `item_queries` says which pages are quick."""
-        with self._using("reading a Map run") as db:
-            if db is None:
-                return []
-            return item_queries.page(db, run, statuses, search, order, descending, offset, limit)
-        return []
-
-    def count_items(self, run: int, *, statuses: Sequence[int] = (), search: str = "") -> int:
-        """How many of a run's elements `run_items` would list with these filters."""
-        with self._using("reading a Map run") as db:
-            if db is None:
-                return 0
-            return item_queries.count(db, run, statuses, search)
-        return 0
-
-    def item_order(self, run: int, *, statuses: Sequence[int] = (), search: str = "", order: str = "idx",
-                   descending: bool = False) -> array.array:
-        """The indices of the elements `run_items` would list, all of them, in its order (int64 array)."""
-        with self._using("reading a Map run") as db:
-            if db is None:
-                return array.array("q")
-            return item_queries.ordered_indices(db, run, statuses, search, order, descending)
-        return array.array("q")
-
-    def items_at(self, run: int, indices: Sequence[int]) -> list[ItemRow]:
-        """A run's elements by index, in the order given (a page of an `item_order`)."""
-        with self._using("reading a Map run") as db:
-            if db is None:
-                return []
-            return item_queries.at(db, run, indices)
-        return []
-
-    def run_broadcast(self, run: int) -> dict[str, Any] | None:
-        """The broadcast input values of a Map run (what every element shared), or None."""
-        with self._using("reading a Map run") as db:
-            if db is None:
-                return None
-            row = db.execute("SELECT broadcast FROM runs WHERE id = ?", (run,)).fetchone()
-            return _unpickled(row[0]) if row is not None else None
-        return None
-
-    def element(self, key: bytes) -> ElementDetail | None:
-        """All that is stored about the element `key` (None when it is not stored)."""
-        with self._using("reading an element") as db:
-            if db is None:
-                return None
-            row = db.execute("SELECT status, inputs, value, error, traceback, stdout, stderr, engine, host, started, "
-                             "finished FROM elements WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                return None
-            status, inputs, value, *rest = row
-            return ElementDetail(key, STATUS_NAMES[status], _unpickled(inputs), _unpickled(value), *rest)
-        return None
 
     # -- upkeep --------------------------------------------------------------------------------
 
@@ -317,8 +265,8 @@ class ElementStore:
         return 0
 
     def evict(self) -> int:
-        """When the store is over `max_bytes`, drop the least recently used elements until it is at most 90%
-        of it; returns how many were dropped."""
+        """When the store is over `max_bytes`, drop the least recently used blocks until it is at most 90% of
+        it; returns how many elements were dropped."""
         dropped = 0
         with self._using("evicting old elements") as db:
             if db is None or self.stored_bytes() <= self.max_bytes:
@@ -327,15 +275,17 @@ class ElementStore:
             while (excess := self.stored_bytes() - goal) > 0:
                 with transaction(db):
                     chosen, freed = [], 0
-                    for key, size in db.execute("SELECT key, size FROM elements ORDER BY used LIMIT ?", (BATCH,)):
-                        chosen.append(key)
+                    for block, size, count in db.execute("SELECT id, size, count FROM blocks ORDER BY used LIMIT ?",
+                                                         (EVICT_BATCH,)):
+                        chosen.append((block,))
                         freed += size
+                        dropped += count
                         if freed >= excess:
                             break
                     if not chosen:
                         break
-                    db.executemany("DELETE FROM elements WHERE key = ?", ((key,) for key in chosen))
-                dropped += len(chosen)
+                    db.executemany("DELETE FROM blocks WHERE id = ?", chosen)
+            self._forget_views()
         return dropped
 
     def clear(self, bodies: Iterable[str] | None = None) -> int:
@@ -346,18 +296,22 @@ class ElementStore:
             chosen = None if bodies is None else list(bodies)
             with transaction(db):
                 if chosen is None:
-                    count = db.execute("DELETE FROM elements").rowcount
-                    db.execute("DELETE FROM run_items")
+                    count = db.execute("SELECT coalesce(sum(count), 0) FROM blocks").fetchone()[0]
+                    db.execute("DELETE FROM blocks")
+                    db.execute("DELETE FROM run_parts")
                     db.execute("DELETE FROM runs")
                 else:
                     count = 0
                     for body in chosen:
-                        count += db.execute("DELETE FROM elements WHERE body = ?", (body,)).rowcount
-                        db.execute("DELETE FROM run_items WHERE run IN (SELECT id FROM runs WHERE body = ?)", (body,))
+                        count += db.execute("SELECT coalesce(sum(count), 0) FROM blocks WHERE body = ?",
+                                            (body,)).fetchone()[0]
+                        db.execute("DELETE FROM blocks WHERE body = ?", (body,))
+                        db.execute("DELETE FROM run_parts WHERE run IN (SELECT id FROM runs WHERE body = ?)", (body,))
                         db.execute("DELETE FROM runs WHERE body = ?", (body,))
+            self._forget_views()
             if chosen is None:
                 db.execute("VACUUM")
-            return count
+            return int(count)
         return 0
 
     def info(self, bodies: Iterable[str] | None = None) -> StoreInfo:
@@ -368,19 +322,10 @@ class ElementStore:
             chosen = None if bodies is None else list(bodies)
             where, params = ("", []) if chosen is None else (
                 f"WHERE body IN ({','.join('?' * len(chosen))})", chosen)
-            total, size, ok = db.execute(
-                f"SELECT count(*), coalesce(sum(size), 0), coalesce(sum(status = 1), 0) FROM elements {where}",
-                params).fetchone()
+            blocks, total, size, ok = db.execute(
+                "SELECT count(*), coalesce(sum(count), 0), coalesce(sum(size), 0), coalesce(sum(ok), 0) "
+                f"FROM blocks {where}", params).fetchone()
             runs = db.execute(f"SELECT count(*) FROM runs {where}", params).fetchone()[0]
             return StoreInfo(str(self.path), int(size), self.max_bytes, int(total), int(ok), int(total - ok),
-                             int(runs))
+                             int(runs), int(blocks))
         return StoreInfo(str(self.path), 0, self.max_bytes, 0, 0, 0, 0)
-
-
-def _unpickled(blob: bytes | None) -> Any:
-    if blob is None:
-        return None
-    try:
-        return pickle.loads(blob)
-    except Exception:
-        return None

@@ -33,6 +33,7 @@ class StoreWriter:
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self.waiting = 0  # threads in `wait`: a job that may take its time (gives way to others) should not
 
     def submit(self, job: Job) -> None:
         """Run `job` on the writer thread after the jobs submitted before it (the thread starts when needed)."""
@@ -59,8 +60,12 @@ class StoreWriter:
         if self._pending == 0 or self.on_thread():
             return
         with self._changed:
-            while self._pending:
-                self._changed.wait()
+            self.waiting += 1
+            try:
+                while self._pending:
+                    self._changed.wait()
+            finally:
+                self.waiting -= 1
 
     def stop(self, last: Job | None = None) -> None:
         """Run the jobs left, then `last` (on the writer thread), and end the thread."""
@@ -72,9 +77,14 @@ class StoreWriter:
                 self._jobs.append(last)
                 self._pending += 1
             self._stopping = True
+            self.waiting += 1
             self._changed.notify_all()
-        if thread is not threading.current_thread():
-            thread.join()
+        try:
+            if thread is not threading.current_thread():
+                thread.join()
+        finally:
+            with self._changed:
+                self.waiting -= 1
 
     def _loop(self) -> None:
         while True:

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from pflow_studio.runtime.element_store.item_queries import ITEM_ORDERS
 from pflow_studio.runtime.element_store.records import FAILED, NOT_RUN, OK
+from pflow_studio.runtime.element_store.run_view import ITEM_ORDERS
 from pflow_studio.runtime.element_store.store import ElementStore
-from tests.support.elements import row
+from tests.support.elements import GROUP, write
 
 
 @pytest.fixture
@@ -22,13 +22,12 @@ def store(tmp_path) -> ElementStore:
 
 @pytest.fixture
 def run(store) -> int:
-    """Six elements: 0-3 ok (values 30, 20, 10, 0: reversed), 4 failed ('50%_off' in its error), 5 not run."""
-    run = store.begin_run("s", ("m",), "Map", "body", 6, None, [])
-    rows = [row(bytes([index]), index, value=30 - 10 * index) for index in range(4)]
-    failed = list(row(b"\x04", 4, ok=False))
-    failed[7] = "ValueError: 50%_off"
-    store.record(run, [*rows, tuple(failed)], [*((i, bytes([i]), OK) for i in range(4)), (4, b"\x04", FAILED)])
-    store.finish_run(run, "cancelled", [(5, b"\x05")])
+    """Six elements: 0-3 ok (values 30, 20, 10, 0: reversed), 4 failed ('50%_off' in its error), 5 not run;
+    written in two blocks."""
+    run = store.begin_run("s", ("m",), "Map", "body", GROUP, 6, None, [])
+    write(store, [2, 3], run=run, values={2: 10, 3: 0})
+    write(store, [0, 1, 4], run=run, failed=[4], values={0: 30, 1: 20}, errors={4: "ValueError: 50%_off"})
+    store.finish_run(run, "cancelled", [5])
     return run
 
 

@@ -9,10 +9,9 @@ import sys
 import threading
 import time
 
-from pflow_studio.runtime.element_store.records import OK
 from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.element_store.writer import StoreWriter
-from tests.support.elements import row
+from tests.support.elements import GROUP, served, write
 from tests.support.paths import ROOT
 
 
@@ -24,11 +23,11 @@ def test_jobs_run_in_order_on_another_thread_and_reads_wait_for_them(tmp_path):
         time.sleep(0.05)  # the caller's read below comes long before this ends
         threads.add(threading.current_thread())
         order.append(index)
-        store.record(None, [row(bytes([index]), index)], [])
+        write(store, [index])
 
     for index in range(3):
         store.later(lambda index=index: slow_write(index))
-    assert sorted(store.recall([b"\x00", b"\x01", b"\x02"])) == [0, 1, 2]
+    assert sorted(served(store, [0, 1, 2])) == [0, 1, 2]
     assert order == [0, 1, 2] and threading.current_thread() not in threads and len(threads) == 1
     store.close()
 
@@ -38,10 +37,10 @@ def test_a_run_written_later_is_complete_for_every_reader(tmp_path):
     made: dict[str, int | None] = {}
 
     def begin() -> None:
-        made["run"] = store.begin_run("s", ("m",), "Map", "body", 2, None, [])
+        made["run"] = store.begin_run("s", ("m",), "Map", "body", GROUP, 2, None, [])
 
     store.later(begin)
-    store.later(lambda: store.record(made["run"], [row(b"a", 0), row(b"b", 1)], [(0, b"a", OK), (1, b"b", OK)]))
+    store.later(lambda: write(store, [0, 1], run=made["run"]))
     store.later(lambda: store.finish_run(made["run"], "ok", []))
     last = store.last_run("s", ("m",))
     assert last is not None and last.state == "ok" and last.counts["ok"] == 2
@@ -51,13 +50,13 @@ def test_a_run_written_later_is_complete_for_every_reader(tmp_path):
 
 def test_close_finishes_the_jobs_handed_over_and_the_store_can_be_used_again(tmp_path):
     store = ElementStore(tmp_path)
-    store.later(lambda: (time.sleep(0.05), store.record(None, [row(b"late")], [])))
+    store.later(lambda: (time.sleep(0.05), write(store, [7])))
     store.close()
     again = ElementStore(tmp_path)
-    assert 0 in again.recall([b"late"])
+    assert 0 in served(again, [7])
     again.close()
-    store.later(lambda: store.record(None, [row(b"after")], []))
-    assert 0 in store.recall([b"after"])
+    store.later(lambda: write(store, [8]))
+    assert 0 in served(store, [8])
     store.close()
 
 
@@ -72,8 +71,8 @@ def test_a_failing_job_switches_the_store_off_with_one_warning(tmp_path):
     store.later(broken)
     store.sync()
     assert store.disabled and len(warnings) == 1 and "a bug in making rows" in warnings[0]
-    store.later(lambda: store.record(None, [row(b"a")], []))  # dropped: the store is off
-    assert store.recall([b"a"]) == {}
+    store.later(lambda: write(store, [0]))  # dropped: the store is off
+    assert served(store, [0]) == {}
     store.close()
 
 
@@ -82,15 +81,15 @@ def test_the_end_of_the_process_finishes_the_jobs_handed_over(tmp_path):
 import sys, time
 sys.path.insert(0, {str(ROOT)!r})
 from pflow_studio.runtime.element_store.store import ElementStore
-from tests.support.elements import row
+from tests.support.elements import GROUP, served, write
 store = ElementStore({str(tmp_path)!r})
-store.later(lambda: (time.sleep(0.2), store.record(None, [row(b"k", 0)], [])))
+store.later(lambda: (time.sleep(0.2), write(store, [3])))
 raise SystemExit(3)  # as SIGTERM ends `pflow-studio run`, without closing the store
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 3, done.stderr
     store = ElementStore(tmp_path)
-    assert 0 in store.recall([b"k"])
+    assert 0 in served(store, [3])
     store.close()
 
 

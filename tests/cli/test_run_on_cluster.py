@@ -109,7 +109,7 @@ def test_a_headless_machine_without_qt_runs_the_example_on_a_cluster(ipython_dir
 @pytest.mark.timeout(240)
 def test_ctrl_c_mid_map_on_a_cluster_keeps_the_chunks_that_finished(ipython_dir, tmp_path):
     body = Workflow()
-    body.add_node("py.expression", {"expression": "__import__('time').sleep(0.05) or x", "inputs": ["x"]}, id="f")
+    body.add_node("py.expression", {"expression": "__import__('time').sleep(0.1) or x", "inputs": ["x"]}, id="f")
     wf = Workflow()
     wf.add_node("const.list", {"value": list(range(80))}, id="numbers")
     wf.add_node("core.map", {"mapped": ["x"]}, id="map", label="Slow", body=body)

@@ -14,25 +14,19 @@ from __future__ import annotations
 
 import argparse
 
-from map_workflows import mapped
+from map_workflows import mapped, square_half_group
 from timing import interleaved, load_average
 
 from pflow_studio.project.file_format import Project, save
 from pflow_studio.runtime.body_task import BodyTask
-from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
+from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.registry import default_registry
 
 
 def group_body() -> Workflow:
     """A Map body: the Group x -> x*x -> +0.5 -> y."""
-    inner = Workflow()
-    inner.add_node("math.multiply", id="square")
-    inner.add_node("math.add", id="shift", inputs={"b": 0.5})
-    inner.connect("square", "result", "shift", "a")
-    inner.inputs.append(BoundaryInput("x", [PortRef("square", "a"), PortRef("square", "b")]))
-    inner.outputs.append(BoundaryOutput("y", PortRef("shift", "result")))
     body = Workflow()
-    body.add_node("core.group", id="f", body=inner)
+    body.add_node("core.group", id="f", body=square_half_group())
     return body
 
 

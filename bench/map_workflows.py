@@ -37,14 +37,19 @@ def work_map(n: int, seconds: float, offset: int = 1) -> Workflow:
     return mapped(n, body, "x")
 
 
-def square_half_map(n: int) -> Workflow:
-    """A Map over range(n) of a Group of two math nodes, `y = x * x + 0.5` (`math.multiply`, then `math.add`)."""
+def square_half_group() -> Workflow:
+    """The body of a Group of two math nodes over its input x: `y = x * x + 0.5` (`math.multiply`, then `math.add`)."""
     group = Workflow()
     group.add_node("math.multiply", id="square")
     group.add_node("math.add", id="half", inputs={"b": 0.5})
     group.connect("square", "result", "half", "a")
     group.inputs.append(BoundaryInput("x", [PortRef("square", "a"), PortRef("square", "b")]))
     group.outputs.append(BoundaryOutput("y", PortRef("half", "result")))
+    return group
+
+
+def square_half_map(n: int) -> Workflow:
+    """A Map over range(n) of the Group `square_half_group`."""
     body = Workflow()
-    body.add_node("core.group", id="fn", label="Square plus half", body=group)
+    body.add_node("core.group", id="fn", label="Square plus half", body=square_half_group())
     return mapped(n, body, "x")

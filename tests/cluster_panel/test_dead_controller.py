@@ -11,6 +11,8 @@ import pytest
 from pflow_studio.cluster_panel.manager import ClusterManager
 from tests.support.processes import processes_under, wait_until
 
+pytestmark = pytest.mark.fault
+
 
 @pytest.mark.timeout(120)
 def test_sigkilled_controller_is_reported(manager, ipython_dir):

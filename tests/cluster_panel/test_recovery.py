@@ -14,6 +14,8 @@ from tests.support.processes import processes_under, wait_until
 OWNER = """
 import sys, time
 from pflow_studio.cluster_panel.manager import ClusterManager
+
+pytestmark = pytest.mark.fault
 m = ClusterManager("default")
 {setup}
 info = m.start_engines(1, detach={detach}, timeout=90)

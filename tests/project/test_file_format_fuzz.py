@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from pflow_studio.project.file_format import Project, ProjectFileError, dumps, load, loads
 from tests.support.projects import sample_project, sample_registry
 
+pytestmark = pytest.mark.fault
+
 REGISTRY = sample_registry()
 VALID_TEXT = dumps(sample_project())
 VALID = json.loads(VALID_TEXT)

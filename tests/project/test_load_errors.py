@@ -11,6 +11,8 @@ import pytest
 from pflow_studio.project.file_format import ProjectFileError, load, loads
 from tests.support.projects import REGISTRY, const, document, file_error, group
 
+pytestmark = pytest.mark.fault
+
 # -- load errors ---------------------------------------------------------------------------------
 
 

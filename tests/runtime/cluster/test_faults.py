@@ -20,6 +20,8 @@ from tests.support.nodes import make_registry
 from tests.support.processes import kill
 from tests.support.workflows import map_over
 
+pytestmark = pytest.mark.fault
+
 
 def slow_double(bindings: dict[str, Any]) -> dict[str, Any]:
     time.sleep(0.3)

@@ -100,7 +100,8 @@ class TrustStore:
             with self._connection() as connection:
                 row = connection.execute("SELECT trusted FROM answers WHERE digest = ?", (digest,)).fetchone()
                 if row is not None:
-                    connection.execute("UPDATE answers SET used = ? WHERE digest = ?", (time.time(), digest))
+                    with contextlib.suppress(sqlite3.Error):  # only the age: a store busy elsewhere still answers
+                        connection.execute("UPDATE answers SET used = ? WHERE digest = ?", (time.time(), digest))
         except (OSError, sqlite3.Error):
             return None
         return None if row is None else bool(row[0])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from pflow_studio.cli import gc_pause, stop_signals
@@ -80,7 +81,7 @@ def _run(args: argparse.Namespace, workflow: Workflow, elements: StoreBinding | 
     say = (lambda text: None) if args.quiet else (lambda text: bar.say(f"pflow-studio: {text}"))
     recorder = RunRecorder(labels=labels)
     token = CancelToken()
-    cluster = _RunCluster(args.profile or "default")
+    cluster = _RunCluster(args.profile or "default", _warn if args.quiet else say)
     stopped: int | None = None
     try:
         runner: Runner = SerialRunner() if args.serial else _cluster_runner(args, cluster, say)
@@ -114,17 +115,23 @@ def _warn(text: str) -> None:
 
 
 class _RunCluster:
-    """The run's cluster manager, made only when a Map first needs it."""
+    """The run's cluster manager, made only when a Map first needs it. Then, before a cluster is used or
+    started, the processes that an earlier run or app of ours left when it died are ended (`tell` says so);
+    detached clusters, those of a live owner and others' are not touched (`cluster_panel.orphans`)."""
 
-    def __init__(self, profile: str) -> None:
+    def __init__(self, profile: str, tell: Callable[[str], None]) -> None:
         self.profile = profile
+        self.tell = tell
         self.manager: Any = None
 
     def get(self) -> Any:
         if self.manager is None:
             from pflow_studio.cluster_panel.manager import ClusterManager
+            from pflow_studio.cluster_panel.orphans import end_orphans
 
             self.manager = ClusterManager(self.profile)
+            for line in end_orphans(self.manager.profile_dir):
+                self.tell(line)
         return self.manager
 
     def shutdown(self) -> None:

@@ -105,9 +105,11 @@ def _run(args: argparse.Namespace, workflow: Workflow, elements: StoreBinding | 
     with stop_signals.deferred():
         if recorder.record.maps:
             _write_record(recorder, args.record or args.file.with_suffix(".run.json"), say)
-        code = report(args, workflow, labels, result) if stopped is None else stopped
-    stopped = stopped or stop_signals.received()
-    return code if stopped is None else stop_signals.report(stopped, "the run was ended; what finished is kept")
+        if stopped is not None:
+            return stop_signals.report(stopped, "the run was ended; what finished is kept")
+        code = report(args, workflow, labels, result)
+    late = stop_signals.received()  # it came after the run had finished: the results are complete
+    return code if late is None else stop_signals.report(late, "the run had finished; its results are complete")
 
 
 def _warn(text: str) -> None:

@@ -137,9 +137,11 @@ class MapRun:
             if bad:
                 self.progress(self.done, self.total)
 
-    def _submit(self, chunk: _Chunk) -> None:
-        """Send a chunk (with the body while some engine may lack it), straight to its target or load-balanced."""
-        carry = self.blob if len(self.blob) <= CARRY_MAX and not self.memory.all_hold(self.ids, self.digest) else None
+    def _submit(self, chunk: _Chunk, carry_body: bool = False) -> None:
+        """Send a chunk (with the body if `carry_body` or while some engine may lack it), straight to its
+        target or load-balanced."""
+        small = len(self.blob) <= CARRY_MAX
+        carry = self.blob if small and (carry_body or not self.memory.all_hold(self.ids, self.digest)) else None
         if carry is not None and not self._carried:
             self._carried = True
             self.runner.notify(RunnerNotice(NoticeKind.PUSHED, f"Map body ({len(self.blob)} bytes) sent with "
@@ -191,7 +193,10 @@ class MapRun:
             return
         if engine is not None:
             self.memory.body_held(engine, self.digest)
+            if engine not in self.ids:  # it joined after the last look: chunks carry the body until all hold it
+                self._refresh_ids()
         decoded = engine_side.decode_result(value, chunk.start, engine)
+        self.memory.host_seen(engine, decoded.block.host)
         ran = len(decoded.block)
         if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
             self.returned.append((chunk.start + ran, chunk.start + chunk.size))
@@ -202,16 +207,25 @@ class MapRun:
                                         self.done, self.total))
 
     def _missing(self, chunk: _Chunk, engine: int | None) -> None:
-        """The engine lacked the body: send the chunk again with it (pushed first if big), at most 5 times."""
+        """The engine lacked the body (it joined mid-Map, or restarted): send the chunk again with the body
+        (a big one pushed first to every engine lacking it), at most 5 times."""
         chunk.misses += 1
         if engine is not None:
             self.memory.body_missing(engine, self.digest)
         if chunk.misses > 5:
             self._fail_rows(chunk, engine, "the Map body could not be delivered to the engines", "")
             return
-        if engine is not None and len(self.blob) > CARRY_MAX:
-            self._push([engine])
-        self._submit(chunk)
+        self._refresh_ids()
+        if len(self.blob) > CARRY_MAX:
+            lacking = {e for e in self.ids if not self.memory.holds(e, self.digest)}
+            self._push(sorted(lacking | ({engine} if engine is not None else set())))
+        self._submit(chunk, carry_body=True)
+
+    def _refresh_ids(self) -> None:
+        """Look at the engines now (engines that joined are included; the window grows with them)."""
+        ids = sorted(self.client.ids)
+        if ids:
+            self.ids, self.engines = ids, len(ids)
 
     def _fail_elements(self, start: int, size: int, engine: int | None, message: str, trace: str) -> None:
         """Fail elements on this side (they could not be sent, their chunk failed as a whole); an element
@@ -225,7 +239,8 @@ class MapRun:
             stop = offset
             while stop < start + size and not settled[stop]:
                 stop += 1
-            self._deliver(failed_block(offset, stop - offset, message, trace, engine, time.time()))
+            self._deliver(failed_block(offset, stop - offset, message, trace, engine, time.time(),
+                                       self.memory.host(engine)))
             offset = stop
 
     def _deliver(self, block: OutcomeBlock) -> None:

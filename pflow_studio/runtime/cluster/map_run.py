@@ -1,7 +1,8 @@
 """One map of a `ClusterRunner` over the cluster: chunks in flight, their results, lost engines and
 cancel (the behaviour is described in `runner`'s docstring). What is known of the engines and the body
 across maps lives in the runner's `memory` (`memory.RunnerMemory`), used here only through its methods;
-the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`.
+the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`;
+what becomes of a chunk lost with its engine, and of the engine, is decided by `losses`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import cloudpickle
 
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
-from pflow_studio.runtime.cluster import engine_side
+from pflow_studio.runtime.cluster import engine_side, losses
 from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_limit
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
@@ -86,6 +87,8 @@ class MapRun:
         self.client = self.runner.client()
         self.watch = ClusterWatch(self.client, self.runner.engine_grace)
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
+        self.ids, self.engines = ids, len(ids)
+        self.gone = losses.LostEngines(self.runner.keeper, len(ids))
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
         try:
@@ -96,7 +99,6 @@ class MapRun:
         if len(self.blob) > CARRY_MAX:
             self._push([engine for engine in ids if not self.memory.holds(engine, self.digest)])
         self.view = self.runner.view()
-        self.ids, self.engines = ids, len(ids)
         self.first_round = list(reversed(ids))
         cost = self.memory.cost(self.digest)
         probing = cost is None and self.runner.chunksize is None
@@ -254,17 +256,45 @@ class MapRun:
             self.on_outcomes(block)
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
-        """A chunk lost with its engine: resubmit it load-balanced, at most `max_losses` times."""
+        """A chunk lost with its engine: sent again whole, split in halves, or its one element failed
+        (`losses.judge`); the engine is reported lost (replaced when the cluster is ours)."""
+        engine = engine if engine is not None else losses.engine_named(reason)
         chunk.losses += 1
-        chunk.target = None  # resubmitted through the load balancer
+        chunk.target = None  # sent again through the load balancer
         if engine is not None:
             self.memory.forget_engine(engine)
+        self._engine_gone(engine)
+        alone = chunk.size == 1 and chunk.losses >= losses.SPLIT_AFTER
+        verdict = losses.judge(chunk.start, chunk.size, chunk.losses, engine,
+                               self.gone.status(engine) if alone else None)
+        if verdict.message:
+            self.runner.notify(RunnerNotice(NoticeKind.LOST, verdict.message, engine))
+            self._fail_rows(chunk, engine, verdict.message, "")
+            return
+        if verdict.parts:
+            self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}), the second "
+                                            f"time with elements {chunk.start}-{chunk.start + chunk.size - 1}: "
+                                            "sending them again in halves", engine))
+            for start, stop in verdict.parts:
+                self._send_part(start, stop, chunk.budget)
+            return
         self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}); "
                                                 f"resubmitting {chunk.size} element(s)", engine))
-        if chunk.losses > self.runner.max_losses:
-            self._fail_rows(chunk, engine, f"lost with its engine {chunk.losses} times; last: {reason}", "")
-            return
         self._submit(chunk)
+
+    def _send_part(self, start: int, stop: int, budget: float | None) -> None:
+        """Send elements `start`..`stop` of a split chunk as a chunk of their own, still suspect."""
+        runs, bad = encode_chunk(self.items, start, stop)
+        for item in bad:
+            self._fail_elements(item.index, 1, None, item.error, "")
+        for run_start, payload, size in runs:
+            self._submit(_Chunk(run_start, payload, size, budget, losses=losses.SPLIT_AFTER - 1))
+
+    def _engine_gone(self, engine: int | None) -> None:
+        """Report a lost engine (once per engine; the keeper replaces it when the cluster is ours)."""
+        line = self.gone.lost_engine(engine)
+        if line:
+            self.runner.notify(RunnerNotice(NoticeKind.LOST, line, engine))
 
     def _fail_chunk(self, chunk: _Chunk, engine: int | None, exc: BaseException) -> None:
         name, value = getattr(exc, "ename", None) or type(exc).__name__, getattr(exc, "evalue", None) or str(exc)
@@ -316,6 +346,8 @@ class MapRun:
         ids = self.watch.poll(self.total - self.done, self.total)
         if ids is None:
             return
+        for engine in set(self.ids) - ids:
+            self._engine_gone(engine)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
         for ar, chunk in list(self.pending.items()):
             engine = _engine_of(ar, chunk.target)

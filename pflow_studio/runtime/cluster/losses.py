@@ -1,0 +1,97 @@
+"""What the Map runner does when a chunk is lost with its engine (the engine died or left the cluster).
+
+Dask's allowed-failures, per chunk: an engine can die for reasons of its own (killed from outside, out
+of memory because of a neighbour), so a chunk lost once is sent again whole. A chunk lost a second time
+is suspected of holding an element that kills engines: it is split in halves, each still suspect, and a
+suspect half lost again is split again, down to single elements. A single element lost twice killed its
+engine when it ran alone; it fails with "engine N died while running element K (exit code 3)" (or the
+signal's name) and the others run on. A poison element run alone thus kills at most one engine more.
+
+Engines lost during the Map are reported to the runner's `EngineKeeper` (when it has one), which tells
+how an engine ended and starts engines in place of lost ones on a cluster this session owns; at most
+`replace_limit(engines)` are replaced per Map, so elements that keep killing engines cannot start
+engines for ever.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Protocol
+
+SPLIT_AFTER = 2  # losses after which a chunk is split (or, a single element, failed)
+_ENGINE_IN_TEXT = re.compile(r"[Ee]ngine (\d+) (?:died|left)")
+
+
+class EngineKeeper(Protocol):
+    """What the runner asks about lost engines of the cluster it runs on (see the module docstring)."""
+
+    def exit_status(self, engine: int) -> str | None:
+        """How engine `engine` ended ("exit code 3", "signal SIGKILL"), or None when it is not known."""
+        ...
+
+    def replace(self, engine: int) -> None:
+        """Engine `engine` was lost: start one in its place if it was ours (without waiting), else say so."""
+        ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """What to do with a lost chunk: send it again whole, send `parts` (ranges of Map elements) as
+    chunks of their own, or fail its one element with `message`."""
+
+    resend: bool = False
+    parts: tuple[tuple[int, int], ...] = ()
+    message: str = ""
+
+
+def judge(start: int, size: int, losses: int, engine: int | None, status: str | None) -> Verdict:
+    """The verdict on a chunk of `size` elements from Map element `start`, lost for the `losses`-th time
+    with `engine`, which ended with `status` (None: unknown)."""
+    if losses < SPLIT_AFTER:
+        return Verdict(resend=True)
+    if size > 1:
+        middle = start + size // 2
+        return Verdict(parts=((start, middle), (middle, start + size)))
+    name = "?" if engine is None else str(engine)
+    return Verdict(message=f"engine {name} died while running element {start} ({status or 'exit status unknown'})")
+
+
+def engine_named(reason: str) -> int | None:
+    """The engine id in ipyparallel's "Engine 3 died while running task ..." (None when not there)."""
+    found = _ENGINE_IN_TEXT.search(reason)
+    return int(found.group(1)) if found else None
+
+
+def replace_limit(engines: int) -> int:
+    """How many lost engines are replaced during one Map of `engines` engines at most."""
+    return max(16, 4 * engines)
+
+
+class LostEngines:
+    """The engines lost during one Map, each reported once to the keeper (up to `replace_limit`)."""
+
+    def __init__(self, keeper: EngineKeeper | None, engines: int) -> None:
+        self.keeper = keeper
+        self.limit = replace_limit(engines)
+        self.lost: set[int] = set()
+
+    def lost_engine(self, engine: int | None) -> str:
+        """Note that `engine` was lost; the first time, ask the keeper to replace it. Returns a line to
+        tell the user when the limit stops the replacement, else ""."""
+        if engine is None or engine in self.lost:
+            return ""
+        self.lost.add(engine)
+        if self.keeper is None:
+            return ""
+        if len(self.lost) > self.limit:
+            return (f"engine {engine} is not replaced: {self.limit} engines were already replaced during this "
+                    "Map (its elements keep killing engines)")
+        self.keeper.replace(engine)
+        return ""
+
+    def status(self, engine: int | None) -> str | None:
+        """How `engine` ended, as far as the keeper knows."""
+        if engine is None or self.keeper is None:
+            return None
+        return self.keeper.exit_status(engine)

@@ -7,8 +7,8 @@ engine through its psutil `Process`, and psutil keeps the exit code it reaped (n
 - An engine id is matched with its launcher through the engine's log file ("Completed registration with
   id N"); a dead engine whose log names no id stands for the first lost engine asked about.
 - `replace(engine)`: an engine our launchers started is replaced with `start(1)` on a worker thread (one
-  at a time; the Map goes on meanwhile), and `say` tells it ("engine 0 died (exit code 3); started an
-  engine in its place"). Any other engine belongs to someone else and is never touched: `say` only
+  at a time; the Map goes on meanwhile; `wait` waits for them), and `say` tells it ("engine 0 died (exit
+  code 3); started an engine in its place"). Any other engine belongs to someone else and is never touched: `say` only
   tells that it was lost.
 `manager_keeper(get_manager, say)` is the keeper of the engines a `ClusterManager` owns.
 """
@@ -67,6 +67,13 @@ class LauncherKeeper:
             if self._worker is None:
                 self._worker = threading.Thread(target=self._work, name="engine-keeper", daemon=True)
                 self._worker.start()
+
+    def wait(self, timeout: float) -> None:
+        """Return once the replacements asked for so far are done (started or failed), at most `timeout` s."""
+        with self._lock:
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
 
     def launcher_of(self, engine: int) -> Any | None:
         """The launcher that started engine `engine`, or None (not ours, or not found)."""

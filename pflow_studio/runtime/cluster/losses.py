@@ -10,17 +10,20 @@ signal's name) and the others run on. A poison element run alone thus kills at m
 Engines lost during the Map are reported to the runner's `EngineKeeper` (when it has one), which tells
 how an engine ended and starts engines in place of lost ones on a cluster this session owns; at most
 `replace_limit(engines)` are replaced per Map, so elements that keep killing engines cannot start
-engines for ever.
+engines for ever. A Map that lost engines waits at its end (at most `SETTLE` s) for their replacements,
+so it hands back a whole cluster, and none is being started while the session stops its cluster.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 SPLIT_AFTER = 2  # losses after which a chunk is split (or, a single element, failed)
-_ENGINE_IN_TEXT = re.compile(r"[Ee]ngine (\d+) (?:died|left)")
+SETTLE = 30.0  # seconds a Map that lost engines waits at its end for their replacements
+_ENGINE_IN_TEXT = re.compile(r"[Ee]ngine (\d+|b'[^']+') (?:died|left)")
 
 
 class EngineKeeper(Protocol):
@@ -34,33 +37,45 @@ class EngineKeeper(Protocol):
         """Engine `engine` was lost: start one in its place if it was ours (without waiting), else say so."""
         ...
 
+    def wait(self, timeout: float) -> None:
+        """Return once the engines asked for so far are started (or failed to start), at most `timeout` s."""
+        ...
+
 
 @dataclasses.dataclass(frozen=True)
 class Verdict:
-    """What to do with a lost chunk: send it again whole, send `parts` (ranges of Map elements) as
-    chunks of their own, or fail its one element with `message`."""
+    """What to do with a lost chunk: send it again whole (`resend`), send `parts` (ranges of Map elements)
+    as chunks of their own, or fail its one element with `failure`; `note` tells the user in one line."""
 
+    note: str
     resend: bool = False
     parts: tuple[tuple[int, int], ...] = ()
-    message: str = ""
+    failure: str = ""
 
 
-def judge(start: int, size: int, losses: int, engine: int | None, status: str | None) -> Verdict:
+def judge(start: int, size: int, losses: int, engine: int | None, reason: str,
+          status_of: Callable[[int | None], str | None] = lambda engine: None) -> Verdict:
     """The verdict on a chunk of `size` elements from Map element `start`, lost for the `losses`-th time
-    with `engine`, which ended with `status` (None: unknown)."""
+    with `engine` (`reason`: what ipyparallel said); `status_of(engine)`: how the engine ended, if known."""
     if losses < SPLIT_AFTER:
-        return Verdict(resend=True)
+        return Verdict(f"engine {engine} was lost ({reason}); resubmitting {size} element(s)", resend=True)
     if size > 1:
         middle = start + size // 2
-        return Verdict(parts=((start, middle), (middle, start + size)))
+        return Verdict(f"engine {engine} was lost ({reason}) with elements {start}-{start + size - 1} again: "
+                       "sending them in halves", parts=((start, middle), (middle, start + size)))
     name = "?" if engine is None else str(engine)
-    return Verdict(message=f"engine {name} died while running element {start} ({status or 'exit status unknown'})")
+    failure = f"engine {name} died while running element {start} ({status_of(engine) or 'exit status unknown'})"
+    return Verdict(failure, failure=failure)
 
 
-def engine_named(reason: str) -> int | None:
-    """The engine id in ipyparallel's "Engine 3 died while running task ..." (None when not there)."""
+def engine_named(reason: str, uuids: Mapping[str, int] | None = None) -> int | None:
+    """The engine in ipyparallel's "Engine 3 died while running task ..." (the client's words) or
+    "Engine b'<uuid>' died ..." (the scheduler's, read with `uuids`: uuid -> engine id); None if not there."""
     found = _ENGINE_IN_TEXT.search(reason)
-    return int(found.group(1)) if found else None
+    if not found:
+        return None
+    name = found.group(1)
+    return int(name) if name.isdigit() else (uuids or {}).get(name[2:-1])
 
 
 def replace_limit(engines: int) -> int:
@@ -75,6 +90,16 @@ class LostEngines:
         self.keeper = keeper
         self.limit = replace_limit(engines)
         self.lost: set[int] = set()
+        self.uuids: dict[str, int] = {}  # engine uuid -> id, for the engines seen registered
+
+    def learn(self, client: Any) -> None:
+        """Remember the uuids of the client's engines (a lost engine is named by its uuid only, at times)."""
+        engines = getattr(client, "_engines", {})  # ipyparallel's id <-> uuid map
+        self.uuids.update({uuid: eid for eid, uuid in list(engines.items()) if isinstance(eid, int)})
+
+    def engine_of(self, engine: int | None, reason: str) -> int | None:
+        """`engine` if known, else the engine the loss `reason` names."""
+        return engine if engine is not None else engine_named(reason, self.uuids)
 
     def lost_engine(self, engine: int | None) -> str:
         """Note that `engine` was lost; the first time, ask the keeper to replace it. Returns a line to
@@ -89,6 +114,11 @@ class LostEngines:
                     "Map (its elements keep killing engines)")
         self.keeper.replace(engine)
         return ""
+
+    def settle(self) -> None:
+        """Wait (at most `SETTLE` s) for the replacements asked for, so the Map ends with its engines back."""
+        if self.lost and self.keeper is not None:
+            self.keeper.wait(SETTLE)
 
     def status(self, engine: int | None) -> str | None:
         """How `engine` ended, as far as the keeper knows."""

@@ -89,6 +89,7 @@ class MapRun:
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
         self.ids, self.engines = ids, len(ids)
         self.gone = losses.LostEngines(self.runner.keeper, len(ids))
+        self.gone.learn(self.client)
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
         try:
@@ -106,6 +107,7 @@ class MapRun:
         try:
             self._fill()
             self._collect()
+            self.gone.settle()
         except (KeyboardInterrupt, SystemExit):  # Ctrl+C / SIGTERM of the process: leave the engines free
             self._stop_chunks()
             raise
@@ -258,29 +260,20 @@ class MapRun:
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
         """A chunk lost with its engine: sent again whole, split in halves, or its one element failed
         (`losses.judge`); the engine is reported lost (replaced when the cluster is ours)."""
-        engine = engine if engine is not None else losses.engine_named(reason)
+        engine = self.gone.engine_of(engine, reason)
         chunk.losses += 1
         chunk.target = None  # sent again through the load balancer
         if engine is not None:
             self.memory.forget_engine(engine)
         self._engine_gone(engine)
-        alone = chunk.size == 1 and chunk.losses >= losses.SPLIT_AFTER
-        verdict = losses.judge(chunk.start, chunk.size, chunk.losses, engine,
-                               self.gone.status(engine) if alone else None)
-        if verdict.message:
-            self.runner.notify(RunnerNotice(NoticeKind.LOST, verdict.message, engine))
-            self._fail_rows(chunk, engine, verdict.message, "")
-            return
-        if verdict.parts:
-            self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}), the second "
-                                            f"time with elements {chunk.start}-{chunk.start + chunk.size - 1}: "
-                                            "sending them again in halves", engine))
-            for start, stop in verdict.parts:
-                self._send_part(start, stop, chunk.budget)
-            return
-        self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}); "
-                                                f"resubmitting {chunk.size} element(s)", engine))
-        self._submit(chunk)
+        verdict = losses.judge(chunk.start, chunk.size, chunk.losses, engine, reason, self.gone.status)
+        self.runner.notify(RunnerNotice(NoticeKind.LOST, verdict.note, engine))
+        if verdict.failure:
+            self._fail_rows(chunk, engine, verdict.failure, "")
+        for start, stop in verdict.parts:
+            self._send_part(start, stop, chunk.budget)
+        if verdict.resend:
+            self._submit(chunk)
 
     def _send_part(self, start: int, stop: int, budget: float | None) -> None:
         """Send elements `start`..`stop` of a split chunk as a chunk of their own, still suspect."""
@@ -348,6 +341,7 @@ class MapRun:
             return
         for engine in set(self.ids) - ids:
             self._engine_gone(engine)
+        self.gone.learn(self.client)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
         for ar, chunk in list(self.pending.items()):
             engine = _engine_of(ar, chunk.target)

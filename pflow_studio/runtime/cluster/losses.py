@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol
 
 SPLIT_AFTER = 2  # losses after which a chunk is split (or, a single element, failed)
@@ -84,10 +84,12 @@ def replace_limit(engines: int) -> int:
 
 
 class LostEngines:
-    """The engines lost during one Map, each reported once to the keeper (up to `replace_limit`)."""
+    """The engines lost during one Map of `engines` engines, each reported once to the keeper (up to
+    `replace_limit`); `tell(line, engine)` hears it when the limit stops a replacement."""
 
-    def __init__(self, keeper: EngineKeeper | None, engines: int) -> None:
+    def __init__(self, keeper: EngineKeeper | None, engines: int, tell: Callable[[str, int], None]) -> None:
         self.keeper = keeper
+        self.tell = tell
         self.limit = replace_limit(engines)
         self.lost: set[int] = set()
         self.uuids: dict[str, int] = {}  # engine uuid -> id, for the engines seen registered
@@ -97,23 +99,27 @@ class LostEngines:
         engines = getattr(client, "_engines", {})  # ipyparallel's id <-> uuid map
         self.uuids.update({uuid: eid for eid, uuid in list(engines.items()) if isinstance(eid, int)})
 
+    def seen(self, before: Collection[int], now: Collection[int]) -> None:
+        """The engines were `before` and are `now`: those that left are lost."""
+        for engine in set(before) - set(now):
+            self.lost_engine(engine)
+
     def engine_of(self, engine: int | None, reason: str) -> int | None:
         """`engine` if known, else the engine the loss `reason` names."""
         return engine if engine is not None else engine_named(reason, self.uuids)
 
-    def lost_engine(self, engine: int | None) -> str:
-        """Note that `engine` was lost; the first time, ask the keeper to replace it. Returns a line to
-        tell the user when the limit stops the replacement, else ""."""
+    def lost_engine(self, engine: int | None) -> None:
+        """Note that `engine` was lost; the first time, ask the keeper to replace it (within the limit)."""
         if engine is None or engine in self.lost:
-            return ""
+            return
         self.lost.add(engine)
         if self.keeper is None:
-            return ""
+            return
         if len(self.lost) > self.limit:
-            return (f"engine {engine} is not replaced: {self.limit} engines were already replaced during this "
-                    "Map (its elements keep killing engines)")
+            self.tell(f"engine {engine} is not replaced: {self.limit} engines were already replaced during this "
+                      "Map (its elements keep killing engines)", engine)
+            return
         self.keeper.replace(engine)
-        return ""
 
     def settle(self) -> None:
         """Wait (at most `SETTLE` s) for the replacements asked for, so the Map ends with its engines back."""

@@ -88,7 +88,7 @@ class MapRun:
         self.watch = ClusterWatch(self.client, self.runner.engine_grace)
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
         self.ids, self.engines = ids, len(ids)
-        self.gone = losses.LostEngines(self.runner.keeper, len(ids))
+        self.gone = losses.LostEngines(self.runner.keeper, len(ids), self._tell_lost)
         self.gone.learn(self.client)
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
@@ -265,29 +265,19 @@ class MapRun:
         chunk.target = None  # sent again through the load balancer
         if engine is not None:
             self.memory.forget_engine(engine)
-        self._engine_gone(engine)
+        self.gone.lost_engine(engine)
         verdict = losses.judge(chunk.start, chunk.size, chunk.losses, engine, reason, self.gone.status)
-        self.runner.notify(RunnerNotice(NoticeKind.LOST, verdict.note, engine))
+        self._tell_lost(verdict.note, engine)
         if verdict.failure:
             self._fail_rows(chunk, engine, verdict.failure, "")
-        for start, stop in verdict.parts:
-            self._send_part(start, stop, chunk.budget)
+        for start, stop in verdict.parts:  # its elements were sent before: each can be sent
+            for run_start, payload, size in encode_chunk(self.items, start, stop)[0]:
+                self._submit(_Chunk(run_start, payload, size, chunk.budget, losses=losses.SPLIT_AFTER - 1))
         if verdict.resend:
             self._submit(chunk)
 
-    def _send_part(self, start: int, stop: int, budget: float | None) -> None:
-        """Send elements `start`..`stop` of a split chunk as a chunk of their own, still suspect."""
-        runs, bad = encode_chunk(self.items, start, stop)
-        for item in bad:
-            self._fail_elements(item.index, 1, None, item.error, "")
-        for run_start, payload, size in runs:
-            self._submit(_Chunk(run_start, payload, size, budget, losses=losses.SPLIT_AFTER - 1))
-
-    def _engine_gone(self, engine: int | None) -> None:
-        """Report a lost engine (once per engine; the keeper replaces it when the cluster is ours)."""
-        line = self.gone.lost_engine(engine)
-        if line:
-            self.runner.notify(RunnerNotice(NoticeKind.LOST, line, engine))
+    def _tell_lost(self, message: str, engine: int | None) -> None:
+        self.runner.notify(RunnerNotice(NoticeKind.LOST, message, engine))
 
     def _fail_chunk(self, chunk: _Chunk, engine: int | None, exc: BaseException) -> None:
         name, value = getattr(exc, "ename", None) or type(exc).__name__, getattr(exc, "evalue", None) or str(exc)
@@ -339,8 +329,7 @@ class MapRun:
         ids = self.watch.poll(self.total - self.done, self.total)
         if ids is None:
             return
-        for engine in set(self.ids) - ids:
-            self._engine_gone(engine)
+        self.gone.seen(self.ids, ids)
         self.gone.learn(self.client)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
         for ar, chunk in list(self.pending.items()):

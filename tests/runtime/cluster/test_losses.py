@@ -49,23 +49,26 @@ class Keeper:
 
 
 def test_each_lost_engine_is_replaced_once_and_at_most_the_limit_per_map():
-    keeper = Keeper()
-    gone = losses.LostEngines(keeper, 2)
-    assert gone.lost_engine(0) == "" and gone.lost_engine(0) == "" and gone.lost_engine(None) == ""
-    assert keeper.replaced == [0] and gone.status(0) == "signal SIGSEGV"
+    keeper, told = Keeper(), []
+    gone = losses.LostEngines(keeper, 2, lambda line, engine: told.append(line))
+    gone.lost_engine(0)
+    gone.lost_engine(0)
+    gone.lost_engine(None)
+    assert keeper.replaced == [0] and gone.status(0) == "signal SIGSEGV" and told == []
     gone.settle()
     assert keeper.waited == [losses.SETTLE]
-    lines = [gone.lost_engine(engine) for engine in range(1, 40)]
+    gone.seen(range(40), [0])  # 39 more left
     assert len(keeper.replaced) == losses.replace_limit(2) == 16
-    assert lines[15].startswith("engine 16 is not replaced: 16 engines were already replaced")
+    assert len(told) == 40 - 16 and told[0].startswith("engine 16 is not replaced: 16 engines were already replaced")
 
 
 def test_without_a_keeper_lost_engines_are_only_noted():
-    gone = losses.LostEngines(None, 2)
-    assert gone.lost_engine(3) == "" and gone.status(3) is None and gone.lost == {3}
+    gone = losses.LostEngines(None, 2, lambda line, engine: None)
+    gone.seen([2, 3], [2])
+    assert gone.status(3) is None and gone.lost == {3}
 
 
 def test_a_map_that_lost_no_engine_does_not_wait_for_replacements():
     keeper = Keeper()
-    losses.LostEngines(keeper, 2).settle()
+    losses.LostEngines(keeper, 2, lambda line, engine: None).settle()
     assert keeper.waited == []

@@ -87,22 +87,25 @@ class LostEngines:
     """The engines lost during one Map of `engines` engines, each reported once to the keeper (up to
     `replace_limit`); `tell(line, engine)` hears it when the limit stops a replacement."""
 
-    def __init__(self, keeper: EngineKeeper | None, engines: int, tell: Callable[[str, int], None]) -> None:
+    def __init__(self, keeper: EngineKeeper | None, engines: int, tell: Callable[[str, int], None],
+                 client: Any = None) -> None:
         self.keeper = keeper
         self.tell = tell
         self.limit = replace_limit(engines)
         self.lost: set[int] = set()
         self.uuids: dict[str, int] = {}  # engine uuid -> id, for the engines seen registered
+        self.learn(client)
 
     def learn(self, client: Any) -> None:
         """Remember the uuids of the client's engines (a lost engine is named by its uuid only, at times)."""
         engines = getattr(client, "_engines", {})  # ipyparallel's id <-> uuid map
         self.uuids.update({uuid: eid for eid, uuid in list(engines.items()) if isinstance(eid, int)})
 
-    def seen(self, before: Collection[int], now: Collection[int]) -> None:
-        """The engines were `before` and are `now`: those that left are lost."""
+    def seen(self, before: Collection[int], now: Collection[int], client: Any = None) -> None:
+        """The engines were `before` and are `now`: those that left are lost (the client's are learnt)."""
         for engine in set(before) - set(now):
             self.lost_engine(engine)
+        self.learn(client)
 
     def engine_of(self, engine: int | None, reason: str) -> int | None:
         """`engine` if known, else the engine the loss `reason` names."""

@@ -88,8 +88,7 @@ class MapRun:
         self.watch = ClusterWatch(self.client, self.runner.engine_grace)
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
         self.ids, self.engines = ids, len(ids)
-        self.gone = losses.LostEngines(self.runner.keeper, len(ids), self._tell_lost)
-        self.gone.learn(self.client)
+        self.gone = losses.LostEngines(self.runner.keeper, len(ids), self._tell_lost, self.client)
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
         try:
@@ -258,8 +257,7 @@ class MapRun:
             self.on_outcomes(block)
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
-        """A chunk lost with its engine: sent again whole, split in halves, or its one element failed
-        (`losses.judge`); the engine is reported lost (replaced when the cluster is ours)."""
+        """A chunk lost with its engine: sent again, split in halves or its one element failed (`losses`)."""
         engine = self.gone.engine_of(engine, reason)
         chunk.losses += 1
         chunk.target = None  # sent again through the load balancer
@@ -329,8 +327,7 @@ class MapRun:
         ids = self.watch.poll(self.total - self.done, self.total)
         if ids is None:
             return
-        self.gone.seen(self.ids, ids)
-        self.gone.learn(self.client)
+        self.gone.seen(self.ids, ids, self.client)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
         for ar, chunk in list(self.pending.items()):
             engine = _engine_of(ar, chunk.target)

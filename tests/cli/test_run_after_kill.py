@@ -11,7 +11,7 @@ import pytest
 from tests.support.cli import pflow_process
 from tests.support.paths import EXAMPLES
 from tests.support.processes import processes_under, wait_until
-from tests.support.projects import expression_map_project
+from tests.support.projects import expression_map_file
 
 pytestmark = pytest.mark.fault
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.fault
 def test_the_next_run_ends_what_a_sigkilled_run_left_and_says_so(ipython_dir, tmp_path):
     started = tmp_path / "started"  # each element touches it: the Map is running on the engines
     touch = f"__import__('pathlib').Path({str(started)!r}).touch()"
-    project = expression_map_project(tmp_path / "slow.pflow", list(range(2000)),
+    project = expression_map_file(tmp_path / "slow.pflow", list(range(2000)),
                                      f"{touch} or __import__('time').sleep(0.05) or x")
     killed = pflow_process(ipython_dir, "run", "--engines", "2", str(project))
     try:

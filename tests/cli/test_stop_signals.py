@@ -16,7 +16,7 @@ from pflow_studio.cluster_panel.state_file import StateFile
 from tests.support.cli import pflow_process, stray_lines
 from tests.support.paths import EXAMPLES, ROOT
 from tests.support.processes import processes_under, wait_until
-from tests.support.projects import expression_map_project
+from tests.support.projects import expression_map_file
 
 pytestmark = pytest.mark.fault
 
@@ -52,7 +52,7 @@ def test_sigterm_while_the_cluster_starts_gives_143_one_line_and_leaves_nothing(
 def test_sighup_mid_run_gives_129_and_one_line(ipython_dir, tmp_path):
     started = tmp_path / "started"  # each element touches it: the Map is running
     touch = f"__import__('pathlib').Path({str(started)!r}).touch()"
-    project = expression_map_project(tmp_path / "slow.pflow", list(range(1000)),
+    project = expression_map_file(tmp_path / "slow.pflow", list(range(1000)),
                                      f"{touch} or __import__('time').sleep(0.05) or x")
     running = pflow_process(ipython_dir, "run", "--serial", str(project))
     assert wait_until(lambda: started.exists() or running.poll() is not None, 30), running.communicate()

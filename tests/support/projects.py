@@ -104,14 +104,15 @@ def const(node_id: str, value: int = 1) -> dict:
     return {"id": node_id, "type": "const.int", "properties": {"value": value}}
 
 
-def expression_map_project(path: pathlib.Path, values: list, expression: str, label: str = "Slow") -> pathlib.Path:
-    """Save at `path` (and return it) a project: const.list 'numbers' (`values`) -> Map 'map' (`label`) of the
-    Python expression `expression` of x."""
+def expression_map_file(path: pathlib.Path, values: list, expression: str, *, on_error: str = "fail",
+                        label: str = "Map") -> pathlib.Path:
+    """Save at `path` a project: const.list `values` -> Map `label` (`on_error`) of the Python expression
+    `expression` of x (a py.expression node 'fn'); returns `path`."""
     body = Workflow()
-    body.add_node("py.expression", {"expression": expression, "inputs": ["x"]}, id="f")
+    body.add_node("py.expression", {"expression": expression, "inputs": ["x"]}, id="fn")
     wf = Workflow()
     wf.add_node("const.list", {"value": values}, id="numbers")
-    wf.add_node("core.map", {"mapped": ["x"]}, id="map", label=label, body=body)
+    wf.add_node("core.map", {"mapped": ["x"], "on_error": on_error}, id="map", label=label, body=body)
     wf.connect("numbers", "value", "map", "x")
     save(Project(wf, {}), path)
     return path

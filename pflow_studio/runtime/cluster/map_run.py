@@ -1,7 +1,8 @@
 """One map of a `ClusterRunner` over the cluster: chunks in flight, their results, lost engines and
 cancel (the behaviour is described in `runner`'s docstring). What is known of the engines and the body
 across maps lives in the runner's `memory` (`memory.RunnerMemory`), used here only through its methods;
-the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`.
+the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`;
+what becomes of a chunk lost with its engine, and of the engine, is decided by `losses`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import cloudpickle
 
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
-from pflow_studio.runtime.cluster import engine_side
+from pflow_studio.runtime.cluster import engine_side, losses
 from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_limit
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
@@ -86,6 +87,8 @@ class MapRun:
         self.client = self.runner.client()
         self.watch = ClusterWatch(self.client, self.runner.engine_grace)
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
+        self.ids, self.engines = ids, len(ids)
+        self.gone = losses.LostEngines(self.runner.keeper, len(ids), self._tell_lost, self.client)
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
         try:
@@ -96,7 +99,6 @@ class MapRun:
         if len(self.blob) > CARRY_MAX:
             self._push([engine for engine in ids if not self.memory.holds(engine, self.digest)])
         self.view = self.runner.view()
-        self.ids, self.engines = ids, len(ids)
         self.first_round = list(reversed(ids))
         cost = self.memory.cost(self.digest)
         probing = cost is None and self.runner.chunksize is None
@@ -104,6 +106,7 @@ class MapRun:
         try:
             self._fill()
             self._collect()
+            self.gone.settle()
         except (KeyboardInterrupt, SystemExit):  # Ctrl+C / SIGTERM of the process: leave the engines free
             self._stop_chunks()
             raise
@@ -137,9 +140,11 @@ class MapRun:
             if bad:
                 self.progress(self.done, self.total)
 
-    def _submit(self, chunk: _Chunk) -> None:
-        """Send a chunk (with the body while some engine may lack it), straight to its target or load-balanced."""
-        carry = self.blob if len(self.blob) <= CARRY_MAX and not self.memory.all_hold(self.ids, self.digest) else None
+    def _submit(self, chunk: _Chunk, carry_body: bool = False) -> None:
+        """Send a chunk (with the body if `carry_body` or while some engine may lack it), straight to its
+        target or load-balanced."""
+        small = len(self.blob) <= CARRY_MAX
+        carry = self.blob if small and (carry_body or not self.memory.all_hold(self.ids, self.digest)) else None
         if carry is not None and not self._carried:
             self._carried = True
             self.runner.notify(RunnerNotice(NoticeKind.PUSHED, f"Map body ({len(self.blob)} bytes) sent with "
@@ -191,7 +196,10 @@ class MapRun:
             return
         if engine is not None:
             self.memory.body_held(engine, self.digest)
+            if engine not in self.ids:  # it joined after the last look: chunks carry the body until all hold it
+                self._refresh_ids()
         decoded = engine_side.decode_result(value, chunk.start, engine)
+        self.memory.host_seen(engine, decoded.block.host)
         ran = len(decoded.block)
         if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
             self.returned.append((chunk.start + ran, chunk.start + chunk.size))
@@ -202,16 +210,25 @@ class MapRun:
                                         self.done, self.total))
 
     def _missing(self, chunk: _Chunk, engine: int | None) -> None:
-        """The engine lacked the body: send the chunk again with it (pushed first if big), at most 5 times."""
+        """The engine lacked the body (it joined mid-Map, or restarted): send the chunk again with the body
+        (a big one pushed first to every engine lacking it), at most 5 times."""
         chunk.misses += 1
         if engine is not None:
             self.memory.body_missing(engine, self.digest)
         if chunk.misses > 5:
             self._fail_rows(chunk, engine, "the Map body could not be delivered to the engines", "")
             return
-        if engine is not None and len(self.blob) > CARRY_MAX:
-            self._push([engine])
-        self._submit(chunk)
+        self._refresh_ids()
+        if len(self.blob) > CARRY_MAX:
+            lacking = {e for e in self.ids if not self.memory.holds(e, self.digest)}
+            self._push(sorted(lacking | ({engine} if engine is not None else set())))
+        self._submit(chunk, carry_body=True)
+
+    def _refresh_ids(self) -> None:
+        """Look at the engines now (engines that joined are included; the window grows with them)."""
+        ids = sorted(self.client.ids)
+        if ids:
+            self.ids, self.engines = ids, len(ids)
 
     def _fail_elements(self, start: int, size: int, engine: int | None, message: str, trace: str) -> None:
         """Fail elements on this side (they could not be sent, their chunk failed as a whole); an element
@@ -225,7 +242,8 @@ class MapRun:
             stop = offset
             while stop < start + size and not settled[stop]:
                 stop += 1
-            self._deliver(failed_block(offset, stop - offset, message, trace, engine, time.time()))
+            self._deliver(failed_block(offset, stop - offset, message, trace, engine, time.time(),
+                                       self.memory.host(engine)))
             offset = stop
 
     def _deliver(self, block: OutcomeBlock) -> None:
@@ -239,17 +257,25 @@ class MapRun:
             self.on_outcomes(block)
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
-        """A chunk lost with its engine: resubmit it load-balanced, at most `max_losses` times."""
+        """A chunk lost with its engine: sent again, split in halves or its one element failed (`losses`)."""
+        engine = self.gone.engine_of(engine, reason)
         chunk.losses += 1
-        chunk.target = None  # resubmitted through the load balancer
+        chunk.target = None  # sent again through the load balancer
         if engine is not None:
             self.memory.forget_engine(engine)
-        self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}); "
-                                                f"resubmitting {chunk.size} element(s)", engine))
-        if chunk.losses > self.runner.max_losses:
-            self._fail_rows(chunk, engine, f"lost with its engine {chunk.losses} times; last: {reason}", "")
-            return
-        self._submit(chunk)
+        self.gone.lost_engine(engine)
+        verdict = losses.judge(chunk.start, chunk.size, chunk.losses, engine, reason, self.gone.status)
+        self._tell_lost(verdict.note, engine)
+        if verdict.failure:
+            self._fail_rows(chunk, engine, verdict.failure, "")
+        for start, stop in verdict.parts:  # its elements were sent before: each can be sent
+            for run_start, payload, size in encode_chunk(self.items, start, stop)[0]:
+                self._submit(_Chunk(run_start, payload, size, chunk.budget, losses=losses.SPLIT_AFTER - 1))
+        if verdict.resend:
+            self._submit(chunk)
+
+    def _tell_lost(self, message: str, engine: int | None) -> None:
+        self.runner.notify(RunnerNotice(NoticeKind.LOST, message, engine))
 
     def _fail_chunk(self, chunk: _Chunk, engine: int | None, exc: BaseException) -> None:
         name, value = getattr(exc, "ename", None) or type(exc).__name__, getattr(exc, "evalue", None) or str(exc)
@@ -301,6 +327,7 @@ class MapRun:
         ids = self.watch.poll(self.total - self.done, self.total)
         if ids is None:
             return
+        self.gone.seen(self.ids, ids, self.client)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
         for ar, chunk in list(self.pending.items()):
             engine = _engine_of(ar, chunk.target)

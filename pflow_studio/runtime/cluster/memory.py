@@ -2,7 +2,8 @@
 sent again and chunks of a body measured before are sized right away.
 
 `RunnerMemory` knows which body digests each engine holds (as far as the client has seen: a chunk that
-ran there, a push that succeeded) and the seconds per element last measured for each body digest. An
+ran there, a push that succeeded), the host each engine reported (so elements that fail on this side
+still name their engine's host) and the seconds per element last measured for each body digest. An
 engine that answers "missing" or is lost is forgotten; a new client forgets every engine (its engine
 ids name other processes) but keeps the element costs, which belong to the body, not to the cluster.
 """
@@ -16,6 +17,7 @@ class RunnerMemory:
     def __init__(self) -> None:
         self._bodies: dict[int, set[str]] = {}  # engine id -> digests of the bodies it holds
         self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
+        self._hosts: dict[int, str] = {}  # engine id -> the host its results came from
 
     def holds(self, engine: int, digest: str) -> bool:
         """Is `engine` known to hold the body `digest`?"""
@@ -40,6 +42,16 @@ class RunnerMemory:
     def forget_engines(self) -> None:
         """The client changed: nothing is known about any engine (element costs are kept)."""
         self._bodies.clear()
+        self._hosts.clear()
+
+    def host_seen(self, engine: int | None, host: str) -> None:
+        """`engine` reported running on `host`."""
+        if engine is not None and host:
+            self._hosts[engine] = host
+
+    def host(self, engine: int | None) -> str:
+        """The host `engine` reported, or "" (not heard from yet, or no engine)."""
+        return "" if engine is None else self._hosts.get(engine, "")
 
     def cost(self, digest: str) -> float | None:
         """Seconds per element measured for the body `digest` in an earlier Map, or None."""

@@ -1,7 +1,8 @@
 """Validation: every problem that would stop a workflow, each naming its node and port.
 
-Checked at every level (Group, Map and Filter bodies included): unknown node types, bad
-configuration (`NodeType.check`), edges to missing nodes or ports, two edges into one input, type
+Checked at every level (Group, Map and Filter bodies included): unknown node types, property values
+that do not fit their declarations (`nodes.properties`; such a node's ports and edges are not checked
+further), bad configuration (`NodeType.check`), edges to missing nodes or ports, two edges into one input, type
 mismatches along edges and in constant input values, cycles, required inputs with no value, and
 dangling or conflicting Group boundary ports.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from pflow_studio.nodes.api import In, NodeType
+from pflow_studio.nodes.properties import property_problems
 from pflow_studio.nodes.registry import Registry, UnknownNodeType
 from pflow_studio.nodes.types import compatible, value_matches
 from pflow_studio.runtime.graph import find_cycle, instantiate
@@ -56,9 +58,11 @@ class _Validator:
         for node in workflow.nodes.values():
             path = (*prefix, node.id)
             try:
+                wrong = property_problems(self.registry.get(node.type_name).properties, node.properties)
                 instance = instantiate(node, self.registry)
-                instances[node.id] = instance
-                for message in instance.check():
+                if not wrong:  # else its ports cannot be known: it is left out of the checks of ports and edges
+                    instances[node.id] = instance
+                for message in [*wrong, *(m for m in instance.check() if m not in wrong)]:
                     self.add(path, node.label, "", message)
             except UnknownNodeType as exc:
                 self.add(path, node.label, "", str(exc))

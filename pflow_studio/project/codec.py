@@ -3,10 +3,11 @@
 `encode_workflow` turns a `Workflow` into plain JSON in a fixed key order: nodes in workflow order,
 edges sorted, free-form dicts (properties, input values, UI hints) sorted by key, optional keys left
 out when they hold their default. `decode_workflow` checks parsed JSON strictly and builds the
-model; nested bodies are checked the same way, node ids must be unique in the whole project, edges
-and boundary ports must name nodes of their own workflow, with a registry every node type must be
-known, and the properties of known node types must fit their declarations (`nodes.properties`). Both
-raise `FormatProblem`, whose message names the item at fault. No Qt, no pickle.
+model: bodies nest at most `runtime.nesting.MAX_NESTING` deep (checked first, without recursion) and
+are checked like the top, node ids must be unique in the whole project, edges and boundary ports must
+name nodes of their own workflow, with a registry every node type must be known, and the properties
+of known node types must fit their declarations (`nodes.properties`). Both raise `FormatProblem`,
+whose message names the item at fault. No Qt, no pickle.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pflow_studio.common.plain_json import NotPlainJSON, to_plain
 from pflow_studio.nodes.properties import property_problems
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, Edge, Node, PortRef, Workflow
+from pflow_studio.runtime.nesting import MAX_NESTING, too_deep
 
 WORKFLOW_KEYS = ("nodes", "edges", "inputs", "outputs")
 NODE_KEYS = ("id", "type", "properties", "input_values", "ui", "is_output", "body")
@@ -129,6 +131,9 @@ def decode_workflow(data: Any, registry: Container[str] | None = None, *,
     knows must fit that type's declarations (`nodes.properties`)."""
     if declarations is None and isinstance(registry, Registry):
         declarations = registry
+    deepest = _deepest(data)
+    if len(deepest) > MAX_NESTING:
+        raise FormatProblem(too_deep(deepest))
     decoder = _Decoder(registry, declarations)
     workflow = decoder.workflow(data, ())
     decoder.raise_unknown_types()
@@ -222,6 +227,23 @@ class _Decoder:
         tail = f" and {more_types} more type(s)" if more_types > 0 else ""
         raise FormatProblem(f"unknown node types: {', '.join(parts)}{tail} (are the plug-ins that provide them "
                             "installed?)")
+
+
+def _deepest(data: Any) -> tuple[str, ...]:
+    """The ids of the nodes from the top down to the deepest `body` of parsed JSON, found without recursion
+    (parts of the wrong shape are skipped here: the structural checks report them)."""
+    found: tuple[str, ...] = ()
+    pending: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while pending:
+        level, path = pending.pop()
+        nodes = level.get("nodes") if isinstance(level, dict) else None
+        for index, item in enumerate(nodes if isinstance(nodes, list) else []):
+            if isinstance(item, dict) and "body" in item:
+                node_id = item.get("id")
+                inner = (*path, node_id if isinstance(node_id, str) else f"#{index + 1}")
+                found = inner if len(inner) > len(found) else found
+                pending.append((item["body"], inner))
+    return found
 
 
 def _edge(data: Any, index: int, scope: tuple[str, ...], workflow: Workflow) -> Edge:

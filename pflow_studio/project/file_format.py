@@ -26,6 +26,7 @@ from pflow_studio.nodes.registry import Registry
 from pflow_studio.project.codec import FormatProblem, decode_workflow, describe, encode_values, encode_workflow
 from pflow_studio.project.layout import pretty
 from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.nesting import MAX_NESTING
 
 FORMAT_NAME = "pflow-studio"
 FORMAT_VERSION = 1
@@ -126,7 +127,8 @@ def _parse(text: str, source: str, registry: Container[str] | None) -> Project:
     except json.JSONDecodeError as exc:
         raise ProjectFileError(source, f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
-        raise ProjectFileError(source, "invalid JSON: nested too deeply") from None
+        raise ProjectFileError(source, f"invalid JSON: nested too deeply to read (Groups nest at most {MAX_NESTING} "
+                                       "levels)") from None
     except ValueError as exc:  # from the hooks, or an integer too long to convert
         raise ProjectFileError(source, f"invalid JSON: {exc}") from None
     if _SURROGATE_ESCAPE.search(text):

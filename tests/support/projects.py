@@ -102,3 +102,20 @@ def group(node_id: str, nodes: list, **extra) -> dict:
 def const(node_id: str, value: int = 1) -> dict:
     """A const.int node (file format)."""
     return {"id": node_id, "type": "const.int", "properties": {"value": value}}
+
+
+def nested_groups(depth: int) -> str:
+    """The text of a project whose Groups nest `depth` bodies deep: 'one' (1.0) feeds Group 'g{depth-1}', which
+    passes its input `x` down through 'g{depth-2}'... to 'g0', whose body adds 1 ('leaf'); each Group's output
+    `out` is its inner one's, so the top Group's `out` is 2.0."""
+    node: dict = {"id": "leaf", "type": "math.add", "input_values": {"b": 1.0}}
+    port_in, port_out = "a", "result"
+    for level in range(depth):
+        node = {"id": f"g{level}", "type": "core.group", "body": {
+            "nodes": [node], "edges": [],
+            "inputs": [{"name": "x", "targets": [{"node": node["id"], "port": port_in}]}],
+            "outputs": [{"name": "out", "source": {"node": node["id"], "port": port_out}}]}}
+        port_in, port_out = "x", "out"
+    node["is_output"] = True
+    one = {"id": "one", "type": "const.float", "properties": {"value": 1.0}}
+    return document([one, node], [{"source": "one", "source_port": "value", "target": node["id"], "target_port": "x"}])

@@ -1,6 +1,7 @@
 """Random property values on every registered node type (containers included): loading and validating the
-project, then listing ports and keys as the canvas and the run do, gives a ProjectFileError or problems, never
-another exception; and a value that does not fit its declaration is never accepted."""
+project, then listing ports and keys as the canvas and the run do (and compiling a valid Map's body, as a run
+does before any element runs), gives a ProjectFileError or problems, never another exception; and a value that
+does not fit its declaration is never accepted."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from hypothesis import strategies as st
 
 from pflow_studio.nodes.properties import fits
 from pflow_studio.project.file_format import ProjectFileError, loads
+from pflow_studio.runtime.compiled_body import CompiledBody
 from pflow_studio.runtime.container_types import GROUP_TYPE
+from pflow_studio.runtime.containers import is_function_container
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.keys import body_signature, is_cacheable, node_key
 from pflow_studio.runtime.registry import default_registry
@@ -35,10 +38,13 @@ json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
 
 def node(type_name: str, properties: dict) -> dict:
     """A node of `type_name` (file format) with `properties`; a container gets a body: a Map or Filter a
-    math.add function (inputs a, b), a Group a math.add behind boundary ports."""
+    math.add function (inputs a, b) with `a` mapped unless `properties` say otherwise, and values for `a`, `b`
+    and VisTrails' `input_list`; a Group a math.add behind boundary ports."""
     data = {"id": "n", "type": type_name, "properties": properties, "is_output": True}
     if type_name in ("core.map", "core.filter"):
         data["body"] = {"nodes": [{"id": "fn", "type": "math.add"}]}
+        data["properties"] = {"mapped": ["a"], **properties}  # valid unless the drawn values spoil it
+        data["input_values"] = {"a": [1.0, 2.0], "b": 1.0, "input_list": [1.0, 2.0]}
     elif type_name == GROUP_TYPE:
         data["body"] = {"nodes": [{"id": "fn", "type": "math.add"}],
                         "inputs": [{"name": "a", "targets": [{"node": "fn", "port": "a"}]}],
@@ -63,6 +69,9 @@ def load_and_check(type_name: str, properties: dict) -> bool:
         instance.input_ports(), instance.output_ports(), is_cacheable(instance, REGISTRY)
         node_key(model, REGISTRY, {})
         body_signature(model.body, REGISTRY)
+        if not problems and is_function_container(instance):  # what a run compiles before any element runs
+            compiled = CompiledBody.of(model.body, instance.function_node().id, REGISTRY)
+            assert compiled is not None and compiled.plan_for(tuple(instance.fed_ports()))
     return True
 
 

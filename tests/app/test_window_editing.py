@@ -3,6 +3,7 @@ Edit menu actions, title star, breadcrumb, dock layout restored from settings.""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -205,6 +206,7 @@ def test_drop_ignores_other_data(qtbot, window):
     assert root_ids(window) == []
 
 
+@pytest.mark.fault
 def test_dock_refuses_a_property_value_that_does_not_fit(qtbot, window):
     """The dock checks typed values with the check of load and validation: VisTrails-mode `input_ports` takes
     a list of input names, so `[1]` is refused (the old value stays, nothing to undo) and `["a"]` is taken."""

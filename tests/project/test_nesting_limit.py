@@ -1,4 +1,4 @@
-"""Bodies nest at most MAX_NESTING (100) deep (issue 11, point 4): a file at the limit loads, runs, saves and
+"""Bodies nest at most MAX_NESTING (50) deep (issue 11, point 4): a file at the limit loads, runs, saves and
 loads again; one level more is refused at load (and by `pflow-studio run`: one line, exit 2) and at save, naming
 the path of Groups; a file nested far too deep for the JSON reader says the limit too."""
 
@@ -25,8 +25,8 @@ TOO_DEEP = (f"Groups nest {MAX_NESTING + 1} deep at 'g{MAX_NESTING}/g{MAX_NESTIN
             f"/.../g2/g1/g0'; at most {MAX_NESTING} levels are supported")
 
 
-def test_the_limit_is_one_hundred_levels():
-    assert MAX_NESTING == 100
+def test_the_limit_is_fifty_levels():
+    assert MAX_NESTING == 50
 
 
 def test_a_file_at_the_limit_loads_runs_saves_and_loads_again(tmp_path: pathlib.Path):
@@ -66,7 +66,7 @@ def test_far_too_deep_for_the_json_reader_still_says_the_limit():
     text = f'{{"format": "pflow-studio", "version": 1, "workflow": {{"nodes": [{node}]}}}}'
     with pytest.raises(ProjectFileError) as info:
         loads(text, source="huge.pflow")
-    assert str(info.value) == "huge.pflow: invalid JSON: nested too deeply to read (Groups nest at most 100 levels)"
+    assert str(info.value) == "huge.pflow: invalid JSON: nested too deeply to read (Groups nest at most 50 levels)"
 
 
 def test_cli_run_refuses_in_one_line_and_runs_the_limit(tmp_path: pathlib.Path):

@@ -1,7 +1,8 @@
 """One nesting limit for validation and the run (issue 11, point 4): `runtime.nesting` measures depth without
-recursion; a workflow nested deeper than MAX_NESTING is one validation problem on its top container (even 5000
-levels deep, built in memory), so the executor refuses it; a Map at the limit whose function is a Group chain
-runs, in this process and on a real cluster."""
+recursion (and copies are made without it); a workflow nested deeper than MAX_NESTING is one validation problem
+on its top container (even 5000 levels deep, built in memory), so the executor refuses it; at the limit, a Map
+over a chain of Groups and a chain of Maps (the costliest nesting to run) run, in this process and on a real
+cluster."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pflow_studio.runtime.nesting import MAX_NESTING, deepest, nesting_problem, 
 from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.runners import SerialRunner
 from pflow_studio.runtime.validation import validate
-from tests.support.projects import nested_groups
+from tests.support.projects import innermost, nested_groups, nested_maps
 
 pytestmark = pytest.mark.fault
 
@@ -53,7 +54,8 @@ def test_deepest_is_measured_without_recursion():
     assert deepest(chain(5000))[:2] == ("c4999", "c4998") and len(deepest(chain(5000))) == 5000
     assert nesting_problem(chain(MAX_NESTING)) == ""
     assert nesting_problem(chain(MAX_NESTING - 1), above=("a",)) == ""
-    assert nesting_problem(chain(MAX_NESTING), above=("a",)).startswith("Groups nest 101 deep at 'a/c99/c98/...")
+    assert nesting_problem(chain(MAX_NESTING), above=("a",)).startswith(
+        f"Groups nest {MAX_NESTING + 1} deep at 'a/c{MAX_NESTING - 1}/c{MAX_NESTING - 2}/...")
     assert shown_path(("a", "b")) == "a/b"
 
 
@@ -83,16 +85,23 @@ def test_too_deep_is_one_problem_on_the_top_container(depth):
 def test_the_limit_is_valid():
     assert validate(chain(MAX_NESTING), REGISTRY) == []
     assert validate(map_over_group_chain(MAX_NESTING), REGISTRY) == []
-    assert nesting_problem(map_over_group_chain(MAX_NESTING + 1))
+    assert validate(nested_maps(MAX_NESTING), REGISTRY) == []
+    assert nesting_problem(map_over_group_chain(MAX_NESTING + 1)) and nesting_problem(nested_maps(MAX_NESTING + 1))
 
 
-def test_a_map_at_the_limit_runs_in_this_process():
+def test_a_map_over_groups_at_the_limit_runs_in_this_process():
     result = Executor(REGISTRY, runner=SerialRunner(), cache=False).run(map_over_group_chain(MAX_NESTING))
     assert result.status == "ok" and result.outputs["map"] == {"out": [2.0, 3.0, 4.0]}
 
 
+def test_maps_of_maps_at_the_limit_run_in_this_process():
+    result = Executor(REGISTRY, runner=SerialRunner(), cache=False).run(nested_maps(MAX_NESTING))
+    assert result.status == "ok"
+    assert innermost(result.outputs[f"m{MAX_NESTING - 1}"]["result"]) == (2.0, MAX_NESTING)
+
+
 @pytest.mark.timeout(300)
-def test_a_map_at_the_limit_runs_on_a_cluster(cluster):
-    result = Executor(REGISTRY, runner=ClusterRunner(cluster.client), cache=False).run(
-        map_over_group_chain(MAX_NESTING))
-    assert result.status == "ok" and result.outputs["map"] == {"out": [2.0, 3.0, 4.0]}
+@pytest.mark.parametrize("workflow", [map_over_group_chain, nested_maps])
+def test_the_limit_runs_on_a_cluster(cluster, workflow):
+    result = Executor(REGISTRY, runner=ClusterRunner(cluster.client), cache=False).run(workflow(MAX_NESTING))
+    assert result.status == "ok" and result.failures == []

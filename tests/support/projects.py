@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from typing import Any
 
 import pytest
 
@@ -119,3 +120,28 @@ def nested_groups(depth: int) -> str:
     node["is_output"] = True
     one = {"id": "one", "type": "const.float", "properties": {"value": 1.0}}
     return document([one, node], [{"source": "one", "source_port": "value", "target": node["id"], "target_port": "x"}])
+
+
+def nested_maps(depth: int) -> Workflow:
+    """Maps 'm{depth-1}' ... 'm0' nested `depth` bodies deep, each the function of the one above, 'm0' mapping a
+    math.add (+1) over its list: the costliest nesting to run. 'items' feeds [[...[1.0]...]] (`depth` lists),
+    so the top Map's `result` is the same shape around 2.0."""
+    body = Workflow()
+    body.add_node("math.add", id="leaf", inputs={"b": 1.0})
+    value: list = [1.0]
+    for level in range(depth):
+        outer = Workflow()
+        outer.add_node("core.map", {"mapped": ["a"]}, id=f"m{level}", body=body)
+        body, value = outer, [value]
+    body.add_node("const.json", {"value": value[0]}, id="items")
+    body.connect("items", "value", f"m{depth - 1}", "a")
+    body.nodes[f"m{depth - 1}"].is_output = True
+    return body
+
+
+def innermost(value: Any) -> Any:
+    """The value inside nested one-item lists, and how many lists held it."""
+    depth = 0
+    while isinstance(value, list) and len(value) == 1:
+        value, depth = value[0], depth + 1
+    return value, depth

@@ -7,6 +7,7 @@ import pytest
 
 from pflow_studio.nodes.api import Prop
 from pflow_studio.nodes.properties import expected, fits, property_problems
+from pflow_studio.runtime.registry import default_registry
 
 pytestmark = pytest.mark.fault
 
@@ -56,3 +57,9 @@ def test_long_values_are_cut_in_messages():
     assert len(problem) < 140 and problem.endswith("...")
     [problem] = property_problems([Prop("s", str, "")], {"s": 10**5000})
     assert problem == "property 's' must be text (str), got a number too long to show"
+
+
+def test_every_registered_type_declares_defaults_that_fit():
+    for node_type in default_registry():
+        assert property_problems(node_type.properties, node_type.default_values()) == [], node_type.type_name
+        assert node_type().check() == [] or node_type.type_name.startswith("core."), node_type.type_name

@@ -3,7 +3,8 @@
 `make_editor(type_name, value, commit, choices=None, hint="")` returns a widget showing `value`
 that calls `commit(new_value)` once the user has finished an edit that changes the value
 (Enter or focus out for text, a click for a checkbox, a pick for a combo). Text that does not
-parse as the type is refused: the editor shows the old value again and `commit` is not called.
+parse as the type (or that `check` refuses) is refused: the editor shows the old value again and
+`commit` is not called.
 Blank text commits `empty` when one is given (e.g. the canvas's UNSET: "no value of my own").
 """
 
@@ -22,8 +23,10 @@ REFUSE = object()  # `empty` default: blank text is not a value
 
 
 def make_editor(type_name: str, value: Any, commit: Commit, choices: Sequence[Any] | None = None,
-                hint: str = "", placeholder: str = "", empty: Any = REFUSE) -> QWidget:
-    """The editor fitting a value of port type `type_name` (see the module docstring)."""
+                hint: str = "", placeholder: str = "", empty: Any = REFUSE,
+                check: Callable[[Any], str] | None = None) -> QWidget:
+    """The editor fitting a value of port type `type_name` (see the module docstring); `check(value)`, when
+    given, says why a typed value is refused ("" accepts it)."""
     if choices is not None or hint == "combo":
         return ChoiceEditor(list(choices or []), value, commit)
     if type_name == "bool" or hint == "check":
@@ -39,6 +42,7 @@ def make_editor(type_name: str, value: Any, commit: Commit, choices: Sequence[An
     else:
         editor = JsonEditor(type_name, value, commit, placeholder)
     editor.empty = empty
+    editor.check = check
     return editor
 
 
@@ -75,6 +79,7 @@ class _LineEditor(QLineEdit):
         self._value = value
         self._commit = commit
         self.empty: Any = REFUSE
+        self.check: Callable[[Any], str] | None = None
         self.setText(self.format(value) if value is not None else "")
         self.setPlaceholderText(placeholder)
         self.editingFinished.connect(self._finished)
@@ -99,6 +104,8 @@ class _LineEditor(QLineEdit):
             return  # unchanged text (e.g. a float field showing an int value)
         try:
             value = self.parse(text)
+            if self.check is not None and self.check(value):
+                raise ValueError(self.check(value))
         except ValueError as exc:
             self.setToolTip(f"Not accepted: {exc}")
             self.setText(self.format(self._value) if self._value is not None else "")

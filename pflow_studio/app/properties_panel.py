@@ -9,6 +9,7 @@ model changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from pflow_studio.app.editors import TextEditor, make_editor
 from pflow_studio.canvas import UNSET
-from pflow_studio.nodes.api import NO_DEFAULT, NodeType
+from pflow_studio.nodes.api import NO_DEFAULT, NodeType, Prop
+from pflow_studio.nodes.properties import expected, fits
 from pflow_studio.nodes.registry import Registry, UnknownNodeType
 from pflow_studio.runtime.container_types import MAP_TYPE
 from pflow_studio.runtime.containers import is_function_container
@@ -160,7 +162,8 @@ class PropertiesPanel(QWidget):
         form = self._section(layout, "Properties", page)
         for prop in props:
             value = instance.values.get(prop.name)
-            editor = make_editor(prop.type, value, self._setter(node.id, prop.name), prop.choices, prop.widget)
+            editor = make_editor(prop.type, value, self._setter(node.id, prop.name), prop.choices, prop.widget,
+                                 check=_fits(prop))
             editor.setToolTip(prop.doc)
             self.editors[f"prop:{prop.name}"] = editor
             form.addRow(prop.name, editor)
@@ -210,3 +213,8 @@ class PropertiesPanel(QWidget):
 
     def _input_setter(self, node_id: str, name: str) -> Any:
         return lambda value: self.canvas.set_input_value(node_id, name, value)
+
+
+def _fits(prop: Prop) -> Callable[[Any], str]:
+    """The dock's check of a typed property value: the one of load and validation (`nodes.properties`)."""
+    return lambda value: "" if fits(prop, value) else f"'{prop.name}' must be {expected(prop)}"

@@ -33,6 +33,7 @@ from pflow_studio.canvas.commands import (
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.graph import find_cycle
 from pflow_studio.runtime.model import Edge, ModelError, Node, PortRef, Workflow, new_id, unique_name
+from pflow_studio.runtime.nesting import nesting_problem
 
 Path = tuple[str, ...]
 Pair = tuple[PortRef, PortRef]  # (output port, input port)
@@ -187,11 +188,15 @@ class WorkflowDocument(QObject):
 
     def edit_level(self, path: Path, text: str, edit: Callable[[Workflow], list[str]]) -> list[str] | None:
         """Run `edit` on the level at `path` as one step; it returns the ids to select. A `ModelError`
-        from it undoes its changes, is reported as a message, and gives None."""
+        from it, or bodies nested deeper than `runtime.nesting.MAX_NESTING` after it, undoes its changes,
+        is reported as a message, and gives None."""
         level = self.level(path)
         before = snapshot(level)
         try:
             select = edit(level)
+            too_deep = nesting_problem(level, tuple(path))
+            if too_deep:
+                raise ModelError(f"cannot {text}: {too_deep}")
         except ModelError as exc:
             restore(level, before)
             self.message.emit(str(exc))

@@ -14,6 +14,7 @@ from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import operations
 from pflow_studio.runtime.container_types import GROUP_TYPE, MAP_TYPE
 from pflow_studio.runtime.model import Workflow, unique_name
+from pflow_studio.runtime.nesting import nesting_problem
 
 PASTE_OFFSET = 40.0
 
@@ -41,6 +42,10 @@ def paste(document: WorkflowDocument, path: Path) -> None:
         pasted = clipboard.with_new_ids(clipboard.loads(text, document.registry), (PASTE_OFFSET, PASTE_OFFSET))
     except ValueError as exc:
         document.message.emit(f"cannot paste: {exc}")
+        return
+    too_deep = nesting_problem(pasted, path)
+    if too_deep:
+        document.message.emit(f"cannot paste: {too_deep}")
         return
     nodes = list(pasted.nodes.values())
     document.add_nodes(path, nodes, pasted.edges, f"paste {len(nodes)} node(s)")

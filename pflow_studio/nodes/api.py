@@ -31,6 +31,7 @@ import pathlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
+from pflow_studio.nodes.properties import property_problems
 from pflow_studio.nodes.types import port_type_name
 
 if TYPE_CHECKING:
@@ -92,8 +93,10 @@ class Out:
 class Prop:
     """A property that is not a port: shown in the properties panel, saved as plain JSON.
 
-    `choices` restricts the value to a list; `widget` hints the editor ("text", "code", "combo",
-    "check", "json", "list"); the canvas picks one from the type when it is empty.
+    `choices` restricts the value to a list; `items` is the type of a list's items; `minimum` and
+    `maximum` bound a number; `expects` says in words what the property takes (for messages; else one is
+    made from the rest). `nodes.properties` checks values against all of it. `widget` hints the editor
+    ("text", "code", "combo", "check", "json", "list"); the canvas picks one from the type when it is empty.
     """
 
     name: str
@@ -102,9 +105,15 @@ class Prop:
     choices: tuple[Any, ...] | None = None
     doc: str = ""
     widget: str = ""
+    items: Any = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    expects: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "type", port_type_name(self.type))
+        if self.items:
+            object.__setattr__(self, "items", port_type_name(self.items))
         if self.choices is not None:
             object.__setattr__(self, "choices", tuple(self.choices))
 
@@ -178,13 +187,9 @@ class NodeType:
         return next((p for p in self.output_ports() if p.name == name), None)
 
     def check(self) -> list[str]:
-        """Configuration problems of this instance (bad property values), as messages."""
-        problems = []
-        for prop in self.properties:
-            value = self.values.get(prop.name)
-            if prop.choices is not None and value not in prop.choices:
-                problems.append(f"property '{prop.name}' must be one of {list(prop.choices)}, not {value!r}")
-        return problems
+        """Configuration problems of this instance, as messages: property values that do not fit their
+        declarations (`nodes.properties`); subclasses add their own checks."""
+        return property_problems(self.properties, self.values)
 
     # -- execution ---------------------------------------------------------------------------
 

@@ -3,9 +3,11 @@
 `encode_workflow` turns a `Workflow` into plain JSON in a fixed key order: nodes in workflow order,
 edges sorted, free-form dicts (properties, input values, UI hints) sorted by key, optional keys left
 out when they hold their default. `decode_workflow` checks parsed JSON strictly and builds the
-model; nested bodies are checked the same way, node ids must be unique in the whole project, edges
-and boundary ports must name nodes of their own workflow, and with a registry every node type must
-be known. Both raise `FormatProblem`, whose message names the item at fault. No Qt, no pickle.
+model: bodies nest at most `runtime.nesting.MAX_NESTING` deep (checked first, without recursion) and
+are checked like the top, node ids must be unique in the whole project, edges and boundary ports must
+name nodes of their own workflow, with a registry every node type must be known, and the properties
+of known node types must fit their declarations (`nodes.properties`). Both raise `FormatProblem`,
+whose message names the item at fault. No Qt, no pickle.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from collections.abc import Callable, Container
 from typing import Any, TypeVar
 
 from pflow_studio.common.plain_json import NotPlainJSON, to_plain
+from pflow_studio.nodes.properties import property_problems
+from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, Edge, Node, PortRef, Workflow
+from pflow_studio.runtime.nesting import MAX_NESTING, too_deep
 
 WORKFLOW_KEYS = ("nodes", "edges", "inputs", "outputs")
 NODE_KEYS = ("id", "type", "properties", "input_values", "ui", "is_output", "body")
@@ -118,18 +123,27 @@ def _text(value: Any, what: str) -> str:
 # -- decoding ------------------------------------------------------------------------------------
 
 
-def decode_workflow(data: Any, registry: Container[str] | None = None) -> Workflow:
+def decode_workflow(data: Any, registry: Container[str] | None = None, *,
+                    declarations: Registry | None = None) -> Workflow:
     """The model for parsed JSON `data` (raises `FormatProblem`); with `registry`, every node type
-    at every level must be in it (one error lists the unknown types and the nodes using them)."""
-    decoder = _Decoder(registry)
+    at every level must be in it (one error lists the unknown types and the nodes using them). The
+    properties of every node whose type `declarations` (default: `registry` when it is a `Registry`)
+    knows must fit that type's declarations (`nodes.properties`)."""
+    if declarations is None and isinstance(registry, Registry):
+        declarations = registry
+    deepest = _deepest(data)
+    if len(deepest) > MAX_NESTING:
+        raise FormatProblem(too_deep(deepest))
+    decoder = _Decoder(registry, declarations)
     workflow = decoder.workflow(data, ())
     decoder.raise_unknown_types()
     return workflow
 
 
 class _Decoder:
-    def __init__(self, registry: Container[str] | None) -> None:
+    def __init__(self, registry: Container[str] | None, declarations: Registry | None) -> None:
         self.registry = registry
+        self.declarations = declarations
         self.ids: dict[str, tuple[str, ...]] = {}  # node id -> scope where it was first seen
         self.unknown: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # type -> [(node id, scope)]
 
@@ -173,18 +187,28 @@ class _Decoder:
         is_output = data.get("is_output", False)
         if not isinstance(is_output, bool):
             raise FormatProblem(f"{where}: 'is_output' must be true or false, not {describe(is_output)}")
+        properties = _object(data.get("properties", {}), f"{where}: 'properties'")
+        self.check_properties(type_name, properties, where)
         body = None
         if "body" in data:
             body = self.workflow(data["body"], (*scope, node_id))
         return Node(
             id=node_id,
             type_name=type_name,
-            properties=_object(data.get("properties", {}), f"{where}: 'properties'"),
+            properties=properties,
             input_values=_object(data.get("input_values", {}), f"{where}: 'input_values'"),
             ui=_object(data.get("ui", {}), f"{where}: 'ui'"),
             is_output=is_output,
             body=body,
         )
+
+    def check_properties(self, type_name: str, properties: dict[str, Any], where: str) -> None:
+        """Refuse property values that do not fit the declarations of a known node type."""
+        if self.declarations is None or type_name not in self.declarations:
+            return
+        problems = property_problems(self.declarations.get(type_name).properties, properties)
+        if problems:
+            raise FormatProblem(f"{where}: {problems[0]}")
 
     def raise_unknown_types(self) -> None:
         if not self.unknown:
@@ -203,6 +227,23 @@ class _Decoder:
         tail = f" and {more_types} more type(s)" if more_types > 0 else ""
         raise FormatProblem(f"unknown node types: {', '.join(parts)}{tail} (are the plug-ins that provide them "
                             "installed?)")
+
+
+def _deepest(data: Any) -> tuple[str, ...]:
+    """The ids of the nodes from the top down to the deepest `body` of parsed JSON, found without recursion
+    (parts of the wrong shape are skipped here: the structural checks report them)."""
+    found: tuple[str, ...] = ()
+    pending: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while pending:
+        level, path = pending.pop()
+        nodes = level.get("nodes") if isinstance(level, dict) else None
+        for index, item in enumerate(nodes if isinstance(nodes, list) else []):
+            if isinstance(item, dict) and "body" in item:
+                node_id = item.get("id")
+                inner = (*path, node_id if isinstance(node_id, str) else f"#{index + 1}")
+                found = inner if len(inner) > len(found) else found
+                pending.append((item["body"], inner))
+    return found
 
 
 def _edge(data: Any, index: int, scope: tuple[str, ...], workflow: Workflow) -> Edge:

@@ -22,9 +22,11 @@ from typing import Any
 
 from pflow_studio.common.atomic_file import write_atomic
 from pflow_studio.common.plain_json import NotPlainJSON, to_plain
+from pflow_studio.nodes.registry import Registry
 from pflow_studio.project.codec import FormatProblem, decode_workflow, describe, encode_values, encode_workflow
 from pflow_studio.project.layout import pretty
 from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.nesting import MAX_NESTING
 
 FORMAT_NAME = "pflow-studio"
 FORMAT_VERSION = 1
@@ -76,7 +78,8 @@ def save(project: Project, path: str | os.PathLike[str]) -> None:
 def _dumps(project: Project, source: str) -> str:
     try:
         workflow = encode_workflow(project.workflow)
-        decode_workflow(workflow)  # the same structural checks as load: never write an unreadable file
+        # The same checks as load (structure, property values): never write an unreadable file.
+        decode_workflow(workflow, declarations=_default_registry())
         meta = encode_values(project.meta, "project", "meta")
         document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "meta": meta, "workflow": workflow}
         return pretty(document) + "\n"
@@ -124,15 +127,14 @@ def _parse(text: str, source: str, registry: Container[str] | None) -> Project:
     except json.JSONDecodeError as exc:
         raise ProjectFileError(source, f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
-        raise ProjectFileError(source, "invalid JSON: nested too deeply") from None
+        raise ProjectFileError(source, f"invalid JSON: nested too deeply to read (Groups nest at most {MAX_NESTING} "
+                                       "levels)") from None
     except ValueError as exc:  # from the hooks, or an integer too long to convert
         raise ProjectFileError(source, f"invalid JSON: {exc}") from None
     if _SURROGATE_ESCAPE.search(text):
         _refuse_broken_text(document, source)
     if registry is None:
-        from pflow_studio.runtime.registry import default_registry
-
-        registry = default_registry()
+        registry = _default_registry()
     try:
         return _from_document(document, registry)
     except FormatProblem as exc:
@@ -223,6 +225,12 @@ def _refuse_broken_text(document: Any, source: str) -> None:
         raise ProjectFileError(source, f"invalid text: {exc}") from None
     except RecursionError:
         raise ProjectFileError(source, "nested too deeply") from None
+
+
+def _default_registry() -> Registry:
+    from pflow_studio.runtime.registry import default_registry  # imports every node type: only when needed
+
+    return default_registry()
 
 
 def _shown(path: str | os.PathLike[str]) -> str:

@@ -97,10 +97,13 @@ class _FunctionContainer(NodeType):
     properties = [
         Prop("mode", str, "ports", choices=MAP_MODES,
              doc="'ports': mapped/broadcast inputs; 'vistrails': InputList + InputPort"),
-        Prop("mapped", list, [], doc="function inputs that take one list element per task (ports mode)"),
+        Prop("mapped", list, [], doc="function inputs that take one list element per task (ports mode)",
+             items=str, expects="a list of input names"),
         Prop("combine", str, "zip", choices=COMBINE_MODES, doc="how several mapped lists combine"),
-        Prop("input_ports", list, [], doc="vistrails mode: the function inputs each element feeds"),
-        Prop("output_port", str, "", doc="vistrails mode (Map) / predicate (Filter): the function output used"),
+        Prop("input_ports", list, [], doc="vistrails mode: the function inputs each element feeds",
+             items=str, expects="a list of input names"),
+        Prop("output_port", str, "", doc="vistrails mode (Map) / predicate (Filter): the function output used",
+             expects="an output name (text; empty: the first output)"),
     ]
 
     def function_node(self) -> Node | None:
@@ -114,9 +117,10 @@ class _FunctionContainer(NodeType):
         return instantiate(node, self.registry) if node is not None else None
 
     def fed_ports(self) -> list[str]:
-        """Function inputs fed per element: `mapped` (ports mode) or `input_ports` (vistrails)."""
-        key = "input_ports" if self.values["mode"] == "vistrails" else "mapped"
-        return [str(name) for name in self.values[key] or []]
+        """Function inputs fed per element: `mapped` (ports mode) or `input_ports` (vistrails); a value that is
+        not a list of names (which `check` reports) feeds none."""
+        names = self.values["input_ports" if self.values["mode"] == "vistrails" else "mapped"]
+        return list(names) if isinstance(names, list) and all(isinstance(n, str) for n in names) else []
 
     def input_ports(self) -> list[In]:
         function = self.function()

@@ -205,6 +205,29 @@ class Workflow:
     def copy(self) -> Workflow:
         return copy.deepcopy(self)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Workflow:
+        """A deep copy whose nested bodies are copied level by level, not recursively: the default deep copy
+        uses about nine Python frames per level (it failed at about 99 levels), so how deep a workflow can be
+        copied (undo snapshots, the clipboard, the app's run) no longer depends on the stack. Edges and port
+        references are immutable and shared."""
+        root = memo[id(self)] = Workflow()
+        pending: list[tuple[Workflow, Workflow]] = [(self, root)]
+        while pending:
+            source, target = pending.pop()
+            for key, node in source.nodes.items():
+                copied = Node(node.id, node.type_name, copy.deepcopy(node.properties, memo),
+                              copy.deepcopy(node.input_values, memo), copy.deepcopy(node.ui, memo), node.is_output)
+                if node.body is not None and id(node.body) in memo:  # a body met before (shared): shared again
+                    copied.body = memo[id(node.body)]
+                elif node.body is not None:
+                    copied.body = memo[id(node.body)] = Workflow()
+                    pending.append((node.body, copied.body))
+                target.nodes[key] = copied
+            target.edges = list(source.edges)
+            target.inputs = [BoundaryInput(b.name, list(b.targets)) for b in source.inputs]
+            target.outputs = [BoundaryOutput(b.name, b.source) for b in source.outputs]
+        return root
+
     def canonical(self) -> dict[str, Any]:
         """An order-insensitive description for equality checks of what executes: node order,
         edge order and UI hints (positions, labels' placement, colours) do not matter."""

@@ -1,9 +1,10 @@
 """Validation: every problem that would stop a workflow, each naming its node and port.
 
-Checked at every level (Group, Map and Filter bodies included): unknown node types, bad
-configuration (`NodeType.check`), edges to missing nodes or ports, two edges into one input, type
-mismatches along edges and in constant input values, cycles, required inputs with no value, and
-dangling or conflicting Group boundary ports.
+Checked at every level (Group, Map and Filter bodies included): unknown node types, property values
+that do not fit their declarations (`nodes.properties`; such a node's ports and edges are not checked
+further), bad configuration (`NodeType.check`), edges to missing nodes or ports, two edges into one input, type
+mismatches along edges and in constant input values, cycles, required inputs with no value,
+dangling or conflicting Group boundary ports, and bodies nested too deeply (`runtime.nesting`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import dataclasses
 
 from pflow_studio.nodes.api import In, NodeType
+from pflow_studio.nodes.properties import property_problems
 from pflow_studio.nodes.registry import Registry, UnknownNodeType
 from pflow_studio.nodes.types import compatible, value_matches
 from pflow_studio.runtime.graph import find_cycle, instantiate
 from pflow_studio.runtime.model import Node, PortRef, Workflow
+from pflow_studio.runtime.nesting import deepest, nesting_problem
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,7 +42,12 @@ class Problem:
 
 
 def validate(workflow: Workflow, registry: Registry) -> list[Problem]:
-    """All problems of `workflow` and its nested bodies; empty when it can run."""
+    """All problems of `workflow` and its nested bodies; empty when it can run. Bodies nested deeper than
+    `runtime.nesting.MAX_NESTING` are the one problem then reported (on the top-level container)."""
+    too_deep = nesting_problem(workflow)
+    if too_deep:
+        top = workflow.nodes[deepest(workflow)[0]]
+        return [Problem((top.id,), top.label, "", too_deep)]
     return _Validator(registry).check(workflow, (), frozenset())
 
 
@@ -56,9 +64,11 @@ class _Validator:
         for node in workflow.nodes.values():
             path = (*prefix, node.id)
             try:
+                wrong = property_problems(self.registry.get(node.type_name).properties, node.properties)
                 instance = instantiate(node, self.registry)
-                instances[node.id] = instance
-                for message in instance.check():
+                if not wrong:  # else its ports cannot be known: it is left out of the checks of ports and edges
+                    instances[node.id] = instance
+                for message in [*wrong, *(m for m in instance.check() if m not in wrong)]:
                     self.add(path, node.label, "", message)
             except UnknownNodeType as exc:
                 self.add(path, node.label, "", str(exc))

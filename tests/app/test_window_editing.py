@@ -3,6 +3,7 @@ Edit menu actions, title star, breadcrumb, dock layout restored from settings.""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -203,3 +204,24 @@ def test_drop_ignores_other_data(qtbot, window):
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(viewport, drop)
     assert root_ids(window) == []
+
+
+@pytest.mark.fault
+def test_dock_refuses_a_property_value_that_does_not_fit(qtbot, window):
+    """The dock checks typed values with the check of load and validation: VisTrails-mode `input_ports` takes
+    a list of input names, so `[1]` is refused (the old value stays, nothing to undo) and `["a"]` is taken."""
+    from pflow_studio.runtime.model import Workflow
+
+    body = Workflow()
+    body.add_node("math.add", id="fn")
+    wf = Workflow()
+    wf.add_node("core.map", {"mode": "vistrails", "input_ports": ["b"]}, id="map", body=body)
+    window.canvas.set_workflow(wf)
+    select(qtbot, window, "map")
+    editor = window.properties.editors["prop:input_ports"]
+    type_into(qtbot, editor, "[1]")
+    assert node(window, "map").properties["input_ports"] == ["b"]
+    assert editor.toolTip() == "Not accepted: 'input_ports' must be a list of input names"
+    assert not window.canvas.undo_stack.canUndo()
+    type_into(qtbot, window.properties.editors["prop:input_ports"], '["a"]')
+    assert node(window, "map").properties["input_ports"] == ["a"]

@@ -101,8 +101,8 @@ def test_expression_bad_property_types():
     node = Expression({"expression": 3, "inputs": "x"})
     assert node.input_ports() == []
     problems = node.check()
-    assert "property 'inputs' must be a list of names, not str" in problems
-    assert "property 'expression' must be text, not int" in problems
+    assert problems == ["property 'expression' must be text (str), got 3",
+                        """property 'inputs' must be a list of names like "x" or "n:int", got 'x'"""]
 
 
 def test_expression_recompiles_when_the_property_changes():

@@ -69,7 +69,7 @@ def test_format_reports_every_bad_field_but_keeps_good_ones():
 def test_format_template_that_is_not_text():
     node = Format({"template": 5})
     assert node.input_ports() == []
-    assert node.check() == ["property 'template' must be text, not int"]
+    assert node.check() == ["property 'template' must be text (str), got 5"]
 
 
 def test_format_field_named_self_works():

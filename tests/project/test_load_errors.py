@@ -74,7 +74,7 @@ def test_invalid_json_names_line_and_column(tmp_path):
         ('{"a": 1, "a": 2}', "invalid JSON: the key 'a' appears twice in one object"),
         ('{"a": "\\udc00"}', "invalid text: text '\\udc00' holds an unpaired surrogate '\\udc00', "
                              "not valid Unicode at ['a']"),
-        ("[" * 100_000, "invalid JSON: nested too deeply"),
+        ("[" * 100_000, "invalid JSON: nested too deeply to read (Groups nest at most 50 levels)"),
     ],
 )
 def test_bad_documents(tmp_path, content, problem):

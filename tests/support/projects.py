@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from typing import Any
 
 import pytest
 
@@ -116,3 +117,45 @@ def expression_map_file(path: pathlib.Path, values: list, expression: str, *, on
     wf.connect("numbers", "value", "map", "x")
     save(Project(wf, {}), path)
     return path
+
+
+def nested_groups(depth: int) -> str:
+    """The text of a project whose Groups nest `depth` bodies deep: 'one' (1.0) feeds Group 'g{depth-1}', which
+    passes its input `x` down through 'g{depth-2}'... to 'g0', whose body adds 1 ('leaf'); each Group's output
+    `out` is its inner one's, so the top Group's `out` is 2.0."""
+    node: dict = {"id": "leaf", "type": "math.add", "input_values": {"b": 1.0}}
+    port_in, port_out = "a", "result"
+    for level in range(depth):
+        node = {"id": f"g{level}", "type": "core.group", "body": {
+            "nodes": [node], "edges": [],
+            "inputs": [{"name": "x", "targets": [{"node": node["id"], "port": port_in}]}],
+            "outputs": [{"name": "out", "source": {"node": node["id"], "port": port_out}}]}}
+        port_in, port_out = "x", "out"
+    node["is_output"] = True
+    one = {"id": "one", "type": "const.float", "properties": {"value": 1.0}}
+    return document([one, node], [{"source": "one", "source_port": "value", "target": node["id"], "target_port": "x"}])
+
+
+def nested_maps(depth: int) -> Workflow:
+    """Maps 'm{depth-1}' ... 'm0' nested `depth` bodies deep, each the function of the one above, 'm0' mapping a
+    math.add (+1) over its list: the costliest nesting to run. 'items' feeds [[...[1.0]...]] (`depth` lists),
+    so the top Map's `result` is the same shape around 2.0."""
+    body = Workflow()
+    body.add_node("math.add", id="leaf", inputs={"b": 1.0})
+    value: list = [1.0]
+    for level in range(depth):
+        outer = Workflow()
+        outer.add_node("core.map", {"mapped": ["a"]}, id=f"m{level}", body=body)
+        body, value = outer, [value]
+    body.add_node("const.json", {"value": value[0]}, id="items")
+    body.connect("items", "value", f"m{depth - 1}", "a")
+    body.nodes[f"m{depth - 1}"].is_output = True
+    return body
+
+
+def innermost(value: Any) -> Any:
+    """The value inside nested one-item lists, and how many lists held it."""
+    depth = 0
+    while isinstance(value, list) and len(value) == 1:
+        value, depth = value[0], depth + 1
+    return value, depth

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from pflow_studio.nodes.api import NodeType, Out, Prop
-from pflow_studio.nodes.types import value_matches
 
 
 class _Constant(NodeType):
@@ -16,14 +15,6 @@ class _Constant(NodeType):
 
     def compute(self) -> dict[str, Any]:
         return {"value": self.values["value"]}
-
-    def check(self) -> list[str]:
-        problems = super().check()
-        declared = self.outputs[0].type
-        value = self.values.get("value")
-        if not value_matches(value, declared) or (declared in ("int", "float") and isinstance(value, bool)):
-            problems.append(f"property 'value' must be {declared}, not {type(value).__name__} {value!r:.60}")
-        return problems
 
 
 class Integer(_Constant):

@@ -70,12 +70,19 @@ class _PythonNode(NodeType):
         return [In(name, type_name) for name, type_name in parse_port_specs(self.values.get("inputs"), "input")[0]]
 
     def check(self) -> list[str]:
-        problems = super().check() + parse_port_specs(self.values.get("inputs"), "input")[1]
+        problems = super().check()
+        if problems:  # the property values themselves are wrong: nothing more to say
+            return problems
+        problems += self._port_problems()
         try:
             self._code()
         except NodeError as exc:
             problems.append(str(exc))
         return problems
+
+    def _port_problems(self) -> list[str]:
+        """What is wrong with the port names listed in the properties."""
+        return parse_port_specs(self.values.get("inputs"), "input")[1]
 
     def is_cacheable(self) -> bool:
         return self.cacheable and not self.values.get("never_cache")
@@ -121,7 +128,8 @@ class Expression(_PythonNode):
     mode = "eval"
     properties = [
         Prop("expression", str, "x", doc="a Python expression of the input names", widget="text"),
-        Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list"),
+        Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list",
+             items=str, expects='a list of names like "x" or "n:int"'),
         NEVER_CACHE,
     ]
     outputs = [Out("result", "any")]
@@ -138,16 +146,18 @@ class Code(_PythonNode):
     source_property = "code"
     properties = [
         Prop("code", str, "result = x", doc="Python code; assign every output variable", widget="code"),
-        Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list"),
-        Prop("outputs", list, ["result"], doc='output variable names, optionally typed: "y:float"', widget="list"),
+        Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list",
+             items=str, expects='a list of names like "x" or "n:int"'),
+        Prop("outputs", list, ["result"], doc='output variable names, optionally typed: "y:float"', widget="list",
+             items=str, expects='a list of names like "y" or "y:float"'),
         NEVER_CACHE,
     ]
 
     def output_ports(self) -> list[Out]:
         return [Out(name, type_name) for name, type_name in parse_port_specs(self.values.get("outputs"), "output")[0]]
 
-    def check(self) -> list[str]:
-        return super().check() + parse_port_specs(self.values.get("outputs"), "output")[1]
+    def _port_problems(self) -> list[str]:
+        return super()._port_problems() + parse_port_specs(self.values.get("outputs"), "output")[1]
 
     def compute(self, /, **inputs: Any) -> dict[str, Any]:
         namespace = self._namespace(inputs)

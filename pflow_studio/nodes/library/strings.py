@@ -61,7 +61,7 @@ class Format(NodeType):
         return [In(name, "any") for name in self._fields()[0]]
 
     def check(self) -> list[str]:
-        return super().check() + self._fields()[1]
+        return super().check() or self._fields()[1]
 
     def compute(self, /, **fields: Any) -> dict[str, Any]:
         template = self.values["template"]

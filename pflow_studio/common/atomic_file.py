@@ -7,6 +7,8 @@ import os
 import pathlib
 import tempfile
 
+from pflow_studio.common.temp_files import remove_stale_temps, target_of, temp_prefix
+
 
 def _current_umask() -> int:
     mask = os.umask(0o022)
@@ -21,12 +23,12 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write `text` (UTF-8, newlines as given) to `path` through a temp file in the same directory,
     fsync and `os.replace`. On any failure the old file is untouched and the temp file is removed
     (the exception propagates). A symlink is followed; the target keeps its permission bits (a new
-    file gets the usual ones, 0o666 minus the umask)."""
-    target = pathlib.Path(path)
-    if target.is_symlink():
-        target = target.resolve()
+    file gets the usual ones, 0o666 minus the umask). The temp file is named `.NAME.<pid>.<host>.<random>.tmp`;
+    those that killed writers left beside `path` are removed first (`temp_files.remove_stale_temps`)."""
+    target = target_of(path)
     directory = target.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    remove_stale_temps(target)
+    fd, temp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

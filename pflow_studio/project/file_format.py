@@ -8,6 +8,8 @@
   older format versions pass through `MIGRATIONS`; newer versions are refused. Every failure (missing
   file, not a regular file, too large, bad UTF-8, bad JSON, bad structure, unknown node types...)
   raises `ProjectFileError` naming the file and the problem; no other exception type escapes.
+- Save and load both remove the temp files that a killed save of the same file left behind
+  (`common.temp_files`).
 - `dumps` / `loads` do the same on text (copy and paste, tests).
 Anything `save` writes, `load` reads back: save refuses what load would refuse.
 """
@@ -24,6 +26,7 @@ from typing import Any
 from pflow_studio.common.atomic_file import write_atomic
 from pflow_studio.common.bounded_read import FileRefused, read_regular
 from pflow_studio.common.plain_json import NotPlainJSON, to_plain
+from pflow_studio.common.temp_files import remove_stale_temps
 from pflow_studio.project.codec import FormatProblem, decode_workflow, describe, encode_values, encode_workflow
 from pflow_studio.project.layout import pretty
 from pflow_studio.runtime.model import Workflow
@@ -100,6 +103,7 @@ def loads(text: str, *, source: str = "<string>", registry: Container[str] | Non
 def load(path: str | os.PathLike[str], registry: Container[str] | None = None) -> Project:
     """The project in the file at `path` (raises `ProjectFileError`, never another exception)."""
     shown = _shown(path)
+    remove_stale_temps(path)
     try:
         raw = read_regular(path, MAX_PROJECT_BYTES)
     except FileRefused as exc:

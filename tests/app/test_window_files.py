@@ -15,6 +15,7 @@ from pflow_studio.app.drop_target import graphics_view
 from pflow_studio.app.run_record_view import saved_entry
 from pflow_studio.app.settings import recent_files
 from pflow_studio.project import file_format as project_file
+from tests.support.files import sparse_file
 
 Button = QMessageBox.StandardButton
 
@@ -192,9 +193,7 @@ def test_a_fifo_a_device_or_a_huge_file_is_refused_and_the_app_goes_on(qtbot, wi
     before = window.canvas.workflow().canonical()
     fifo = tmp_path / "pipe.pflow"
     os.mkfifo(fifo)
-    huge = tmp_path / "huge.pflow"
-    with open(huge, "wb") as handle:
-        handle.truncate(project_file.MAX_PROJECT_BYTES + 1)  # sparse: no data written
+    huge = sparse_file(tmp_path / "huge.pflow", project_file.MAX_PROJECT_BYTES + 1)
     dialogs.answers["critical"] = Button.Ok
     dialogs.answers["question"] = Button.Discard
     for path in (fifo, "/dev/zero", huge):

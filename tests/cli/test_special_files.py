@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from pflow_studio.project.file_format import MAX_PROJECT_BYTES
+from tests.support.files import sparse_file
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(120)]
 
@@ -49,8 +50,7 @@ def test_dev_zero_exits_2_without_reading_it(tmp_path):
 
 
 def test_a_project_over_the_limit_exits_2_without_reading_it(tmp_path):
-    with open(tmp_path / "big.pflow", "wb") as handle:
-        handle.truncate(MAX_PROJECT_BYTES + (1 << 20))  # sparse: no data written
+    sparse_file(tmp_path / "big.pflow", MAX_PROJECT_BYTES + (1 << 20))
     assert_refused(cli("run", "big.pflow", cwd=tmp_path), "big.pflow: too large (65 MB; the limit is 64 MB)")
 
 

@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from pflow_studio.common.bounded_read import FileRefused, read_regular, size_text
+from tests.support.files import sparse_file
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(60)]
 
@@ -59,14 +60,11 @@ def test_a_directory_and_a_socket_are_refused(tmp_path):
 
 
 def test_a_file_over_the_limit_is_refused_before_reading(tmp_path):
-    path = tmp_path / "big"
-    with open(path, "wb") as handle:
-        handle.truncate((64 << 20) + 1)  # sparse: no data written
+    path = sparse_file(tmp_path / "big", (64 << 20) + 1)
     with pytest.raises(FileRefused) as info:
         read_regular(path, 64 << 20)
     assert info.value.problem == "too large (67108865 bytes; the limit is 67108864 bytes)"
-    with open(path, "wb") as handle:
-        handle.truncate(65 << 20)
+    sparse_file(path, 65 << 20)
     with pytest.raises(FileRefused, match=r"big: too large \(65 MB; the limit is 64 MB\)$"):
         read_regular(path, 64 << 20)
 

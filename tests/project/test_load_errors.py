@@ -10,6 +10,7 @@ import pathlib
 import pytest
 
 from pflow_studio.project.file_format import MAX_PROJECT_BYTES, ProjectFileError, load, loads
+from tests.support.files import sparse_file
 from tests.support.projects import REGISTRY, const, document, file_error, group
 
 pytestmark = pytest.mark.fault
@@ -40,9 +41,7 @@ def test_a_fifo_or_a_device_is_refused_without_reading(tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading(tmp_path):
-    path = tmp_path / "big.pflow"
-    with open(path, "wb") as handle:
-        handle.truncate(MAX_PROJECT_BYTES + 1)  # sparse: no data written
+    path = sparse_file(tmp_path / "big.pflow", MAX_PROJECT_BYTES + 1)
     with pytest.raises(ProjectFileError) as info:
         load(path, registry=REGISTRY)
     assert info.value.problem == f"too large ({MAX_PROJECT_BYTES + 1} bytes; the limit is {MAX_PROJECT_BYTES} bytes)"

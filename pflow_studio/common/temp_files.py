@@ -33,9 +33,10 @@ _CLOCK_SLACK = 2.0  # seconds: psutil's process start times are computed from th
 
 
 def target_of(path: str | os.PathLike[str]) -> pathlib.Path:
-    """The file a write of `path` replaces: a symlink is followed (the link stays, its target is written)."""
+    """The file a write of `path` replaces: a symlink is followed (the link stays, its target is written);
+    a symlink loop is the link itself."""
     target = pathlib.Path(path)
-    return target.resolve() if target.is_symlink() else target
+    return pathlib.Path(os.path.realpath(target)) if target.is_symlink() else target
 
 
 def temp_prefix(target: pathlib.Path) -> str:

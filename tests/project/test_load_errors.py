@@ -47,6 +47,12 @@ def test_a_file_over_the_size_limit_is_refused_without_reading(tmp_path):
     assert info.value.problem == f"too large ({MAX_PROJECT_BYTES + 1} bytes; the limit is {MAX_PROJECT_BYTES} bytes)"
 
 
+def test_a_symlink_loop(tmp_path):
+    (tmp_path / "loop.pflow").symlink_to(tmp_path / "loop.pflow")
+    with pytest.raises(ProjectFileError, match=r"loop\.pflow: cannot read: Too many levels of symbolic links"):
+        load(tmp_path / "loop.pflow", registry=REGISTRY)
+
+
 def test_not_utf8(tmp_path):
     error = file_error(tmp_path, b'{"format": "pflow-studio", "x": "\xff"}')
     assert error.problem == "not UTF-8 text (byte 0xff at offset 33); not a pflow-studio project"

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pflow_studio.cli.exit_codes import EXIT_OK, EXIT_USAGE, fail
+from pflow_studio.common.bounded_read import FileRefused
 from pflow_studio.runtime import run_record
 
 
@@ -35,6 +36,8 @@ def record_command(args: argparse.Namespace) -> int:
     path = args.file.with_suffix(".run.json") if args.file.suffix == ".pflow" else args.file
     try:
         data = run_record.read(path)
+    except FileRefused as exc:
+        return fail(f"cannot read the run record {exc}", EXIT_USAGE)
     except (OSError, ValueError) as exc:
         return fail(f"cannot read the run record {path}: {exc}", EXIT_USAGE)
     entries = [entry for entry in data.get("maps", []) if isinstance(entry, dict) and _chosen(entry, args.map)]

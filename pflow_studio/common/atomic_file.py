@@ -7,19 +7,29 @@ import os
 import pathlib
 import tempfile
 
-from pflow_studio.common.private_files import FILE_MODE
+from pflow_studio.common.temp_files import remove_stale_temps, target_of, temp_prefix
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once at import, when no other thread can be racing on it
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
     """Write `text` (UTF-8, newlines as given) to `path` through a temp file in the same directory,
     fsync and `os.replace`. On any failure the old file is untouched and the temp file is removed
-    (the exception propagates). A symlink is followed. Permissions: `mode` when given; else the target
-    keeps its permission bits, and a new file is private (0600, whatever the umask)."""
-    target = pathlib.Path(path)
-    if target.is_symlink():
-        target = target.resolve()
+    (the exception propagates). A symlink is followed. Permissions: `mode` when given (the app's own files
+    pass 0600); else the target keeps its permission bits, and a new file gets the usual ones (0o666 minus
+    the umask: a project is a document the user may share). The temp file is named `.NAME.<pid>.<host>.<random>.tmp`;
+    those that killed writers left beside `path` are removed first (`temp_files.remove_stale_temps`)."""
+    target = target_of(path)
     directory = target.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    remove_stale_temps(target)
+    fd, temp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -29,7 +39,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, mode: int | None = 
             try:
                 mode = target.stat().st_mode & 0o7777
             except FileNotFoundError:
-                mode = FILE_MODE
+                mode = 0o666 & ~_UMASK
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException:

@@ -3,10 +3,13 @@
 - `save(project, path)` checks that every value is plain JSON *before* touching the file, then writes
   atomically (temp file in the same directory, fsync, rename): a failing save leaves the old file.
   Output is stable: saving the same project twice gives identical bytes (layout: `json_layout`).
-- `load(path, registry=None)` checks the file strictly; files of older format versions pass through
-  `MIGRATIONS`; newer versions are refused. Every failure (missing file, bad UTF-8, bad JSON, bad
-  structure, unknown node types...) raises `ProjectFileError` naming the file and the problem;
-  no other exception type escapes.
+- `load(path, registry=None)` reads only a regular file of at most `MAX_PROJECT_BYTES` (64 MB; a FIFO
+  or a device is refused without blocking: `common.bounded_read`) and checks it strictly; files of
+  older format versions pass through `MIGRATIONS`; newer versions are refused. Every failure (missing
+  file, not a regular file, too large, bad UTF-8, bad JSON, bad structure, unknown node types...)
+  raises `ProjectFileError` naming the file and the problem; no other exception type escapes.
+- Save and load both remove the temp files that a killed save of the same file left behind
+  (`common.temp_files`).
 - `dumps` / `loads` do the same on text (copy and paste, tests).
 Anything `save` writes, `load` reads back: save refuses what load would refuse.
 """
@@ -21,7 +24,9 @@ from collections.abc import Callable, Container
 from typing import Any
 
 from pflow_studio.common.atomic_file import write_atomic
+from pflow_studio.common.bounded_read import FileRefused, read_regular
 from pflow_studio.common.plain_json import NotPlainJSON, to_plain
+from pflow_studio.common.temp_files import remove_stale_temps
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.project.codec import FormatProblem, decode_workflow, describe, encode_values, encode_workflow
 from pflow_studio.project.layout import pretty
@@ -31,6 +36,7 @@ from pflow_studio.runtime.nesting import MAX_NESTING
 FORMAT_NAME = "pflow-studio"
 FORMAT_VERSION = 1
 DOCUMENT_KEYS = ("format", "version", "meta", "workflow")
+MAX_PROJECT_BYTES = 64 << 20  # a 2,000-node project is about 2 MB
 
 # MIGRATIONS[v] turns a parsed version-v document into a version v+1 one; load chains them.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -100,13 +106,13 @@ def loads(text: str, *, source: str = "<string>", registry: Container[str] | Non
 def load(path: str | os.PathLike[str], registry: Container[str] | None = None) -> Project:
     """The project in the file at `path` (raises `ProjectFileError`, never another exception)."""
     shown = _shown(path)
+    remove_stale_temps(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, MAX_PROJECT_BYTES)
+    except FileRefused as exc:
+        raise ProjectFileError(shown, exc.problem) from None
     except FileNotFoundError:
         raise ProjectFileError(shown, "no such file") from None
-    except IsADirectoryError:
-        raise ProjectFileError(shown, "is a directory, not a project file") from None
     except OSError as exc:
         raise ProjectFileError(shown, f"cannot read: {exc.strerror or exc}") from None
     try:

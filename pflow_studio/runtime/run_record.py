@@ -44,11 +44,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pflow_studio.common.atomic_file import write_atomic
+from pflow_studio.common.bounded_read import read_regular
 from pflow_studio.common.private_files import FILE_MODE, private_directory
 from pflow_studio.runtime.element_table import CACHED, FAILED, NO_ENGINE, NOT_RUN, OK, STATUS_NAMES, ElementTable
 from pflow_studio.runtime.events import ITEMS, Event
 
 FORMAT = "pflow-studio-run-record"
+MAX_RECORD_BYTES = 256 << 20  # about 3 bytes per element: some 80 million elements
 VERSION = 2
 
 
@@ -206,8 +208,9 @@ def write_json(path: str | os.PathLike[str], data: Any) -> pathlib.Path:
 
 
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Load a record written by `write`; raises ValueError naming the problem if it is not one."""
-    data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    """Load a record written by `write`; raises ValueError naming the problem if it is not one (`FileRefused`
+    for a file that is not regular or larger than `MAX_RECORD_BYTES`), OSError if it cannot be read."""
+    data = json.loads(read_regular(path, MAX_RECORD_BYTES).decode("utf-8"))
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path}: not a pflow-studio run record")
     return data

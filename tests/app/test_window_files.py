@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import json
+import os
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pflow_studio.app.drop_target import graphics_view
+from pflow_studio.app.run_record_view import saved_entry
 from pflow_studio.app.settings import recent_files
 from pflow_studio.project import file_format as project_file
+from tests.support.files import sparse_file
 
 Button = QMessageBox.StandardButton
 
@@ -180,3 +184,32 @@ def test_main_opens_a_file_given_on_the_command_line(qtbot, workflows, monkeypat
     qtbot.addWidget(window)
     assert window.files.path.endswith("word_report.pflow")
     assert window.windowTitle().startswith("word_report.pflow —")
+
+
+@pytest.mark.fault
+@pytest.mark.timeout(60)
+def test_a_fifo_a_device_or_a_huge_file_is_refused_and_the_app_goes_on(qtbot, window, workflows, dialogs, tmp_path):
+    window.canvas.set_workflow(workflows.adding())
+    before = window.canvas.workflow().canonical()
+    fifo = tmp_path / "pipe.pflow"
+    os.mkfifo(fifo)
+    huge = sparse_file(tmp_path / "huge.pflow", project_file.MAX_PROJECT_BYTES + 1)
+    dialogs.answers["critical"] = Button.Ok
+    dialogs.answers["question"] = Button.Discard
+    for path in (fifo, "/dev/zero", huge):
+        assert not window.files.open(str(path))  # returns instead of blocking on the FIFO or reading /dev/zero
+        assert window.canvas.workflow().canonical() == before
+    messages = [args[2] for name, args in dialogs.calls if name == "critical"]
+    assert len(messages) == 3
+    assert f"Cannot open {fifo}" in messages[0] and "not a regular file (a FIFO)" in messages[0]
+    assert "Cannot open /dev/zero" in messages[1] and "not a regular file (a character device)" in messages[1]
+    assert f"Cannot open {huge}" in messages[2] and "the limit is 67108864 bytes" in messages[2]
+    assert window.files.path is None
+    window.add_node_at_centre("const.int")  # the app goes on
+
+
+@pytest.mark.fault
+@pytest.mark.timeout(60)
+def test_a_fifo_in_place_of_the_run_record_shows_no_record(tmp_path):
+    os.mkfifo(tmp_path / "p.run.json")
+    assert saved_entry(str(tmp_path / "p.pflow"), ("map",)) is None  # instead of waiting for a writer

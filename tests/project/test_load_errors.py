@@ -4,11 +4,13 @@ ports, unknown node types)."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 import pytest
 
-from pflow_studio.project.file_format import ProjectFileError, load, loads
+from pflow_studio.project.file_format import MAX_PROJECT_BYTES, ProjectFileError, load, loads
+from tests.support.files import sparse_file
 from tests.support.projects import REGISTRY, const, document, file_error, group
 
 pytestmark = pytest.mark.fault
@@ -24,8 +26,31 @@ def test_missing_file(tmp_path):
 
 def test_directory(tmp_path):
     (tmp_path / "dir.pflow").mkdir()
-    with pytest.raises(ProjectFileError, match=r"dir\.pflow: is a directory, not a project file"):
+    with pytest.raises(ProjectFileError, match=r"dir\.pflow: not a regular file \(a directory\)"):
         load(tmp_path / "dir.pflow", registry=REGISTRY)
+
+
+@pytest.mark.timeout(60)
+def test_a_fifo_or_a_device_is_refused_without_reading(tmp_path):
+    os.mkfifo(tmp_path / "pipe.pflow")
+    with pytest.raises(ProjectFileError) as info:
+        load(tmp_path / "pipe.pflow", registry=REGISTRY)
+    assert str(info.value) == f"{tmp_path / 'pipe.pflow'}: not a regular file (a FIFO)"
+    with pytest.raises(ProjectFileError, match=r"^/dev/zero: not a regular file \(a character device\)$"):
+        load("/dev/zero", registry=REGISTRY)
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading(tmp_path):
+    path = sparse_file(tmp_path / "big.pflow", MAX_PROJECT_BYTES + 1)
+    with pytest.raises(ProjectFileError) as info:
+        load(path, registry=REGISTRY)
+    assert info.value.problem == f"too large ({MAX_PROJECT_BYTES + 1} bytes; the limit is {MAX_PROJECT_BYTES} bytes)"
+
+
+def test_a_symlink_loop(tmp_path):
+    (tmp_path / "loop.pflow").symlink_to(tmp_path / "loop.pflow")
+    with pytest.raises(ProjectFileError, match=r"loop\.pflow: cannot read: Too many levels of symbolic links"):
+        load(tmp_path / "loop.pflow", registry=REGISTRY)
 
 
 def test_not_utf8(tmp_path):

@@ -6,16 +6,19 @@ import os
 
 import pytest
 
+from pflow_studio.common import atomic_file
 from pflow_studio.common.atomic_file import write_atomic
-from pflow_studio.common.private_files import private_directory, private_file
+from pflow_studio.common.private_files import FILE_MODE, private_directory, private_file
 from tests.support.private import mode_of
 
 pytestmark = [pytest.mark.fault, pytest.mark.usefixtures("umask_022")]
 
 
-def test_a_new_file_written_atomically_is_private(tmp_path):
-    write_atomic(tmp_path / "new.txt", "x")
-    assert mode_of(tmp_path / "new.txt") == 0o600
+def test_a_new_file_written_atomically_with_the_private_mode_is_0600_and_a_document_follows_the_umask(tmp_path):
+    write_atomic(tmp_path / "state.json", "x", mode=FILE_MODE)
+    assert mode_of(tmp_path / "state.json") == 0o600
+    write_atomic(tmp_path / "project.pflow", "x")  # a document the user may share: 0o666 minus the umask
+    assert mode_of(tmp_path / "project.pflow") == 0o666 & ~atomic_file._UMASK
 
 
 def test_an_existing_file_keeps_its_permissions_unless_a_mode_is_given(tmp_path):

@@ -24,6 +24,7 @@ from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+from pflow_studio.runtime.cluster.stall import StallWatch, holders, stall_message
 from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock, failed_block
 from pflow_studio.runtime.runners import Outcomes, Progress, output_names
 
@@ -101,6 +102,7 @@ class MapRun:
         cost = self.memory.cost(self.digest)
         probing = cost is None and self.runner.chunksize is None
         self.sizer = ChunkSizer(self.runner.chunksize, cost, max_probe=probe_limit(self.items, 0) if probing else 1)
+        self.stall = StallWatch()
         try:
             self._fill()
             self._collect()
@@ -167,13 +169,28 @@ class MapRun:
                 finished = []
             while not self._finished.empty():
                 finished.append(self._finished.get_nowait())
+            if finished:
+                self.stall.heard()
             for ar in finished:
                 chunk = self.pending.pop(ar, None)
                 if chunk is not None and chunk.ar is ar:
                     self._settle_chunk(chunk, ar)
                 self._forget(ar)
             self._check()
+            self._watch_stall()
             self._fill()
+
+    def _watch_stall(self) -> None:
+        """Tell the listener when no chunk came back for long while chunks are pending (see `stall`)."""
+        if not self.pending:
+            return
+        cost = self.sizer.cost or 0.0
+        quiet = self.stall.due(max((chunk.budget or chunk.size * cost) + cost for chunk in self.pending.values()))
+        if quiet is not None:
+            pending = [(_engine_of(ar, chunk.target), next(iter(getattr(ar, "msg_ids", ())), None), chunk.size)
+                       for ar, chunk in self.pending.items()]
+            message = stall_message(quiet, holders(self.client, pending))
+            self.runner.notify(RunnerNotice(NoticeKind.STALLED, message, None, self.done, self.total))
 
     # -- chunk results -------------------------------------------------------------------------
 

@@ -1,0 +1,88 @@
+"""The stall watchdog of one Map: no chunk came back for a long while although chunks are pending.
+
+A controller notices dead engines only through its heartbeat: ours ping every 0.2 s, but a hand-started
+`ipcluster` pings every 3 s and drops an engine (with its nanny) only after ~30-40 s. Meanwhile the Map
+just waits. `StallWatch.due` says when to tell the user: after `max(QUIET, FACTOR x the longest time a
+pending chunk is expected to take)` seconds without any chunk coming back, then again at most every
+`REPEAT` seconds until one does. It only tells: the Map goes on (the elements may merely be slow).
+`stall_message` words the notice, naming the engines that hold the Map's work: the client knows the
+engine of a chunk that started running; `holders` asks the controller (with a timeout, never hanging)
+where the others are queued.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+QUIET = 8.0  # seconds without a result after which a Map counts as stalled (at least)
+FACTOR = 4.0  # ... or this many times the longest time a pending chunk is expected to take
+REPEAT = 30.0  # seconds between two stall notices of one stall
+ASK_TIMEOUT = 2.0  # seconds the controller has to say where tasks are queued
+
+
+class StallWatch:
+    """When a stall notice is due (see the module docstring); `heard` whenever a chunk comes back."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last = clock()
+        self._told: float | None = None
+
+    def heard(self) -> bool:
+        """A chunk came back; returns whether a stall had been told (the Map moves again)."""
+        told = self._told is not None
+        self._last, self._told = self._clock(), None
+        return told
+
+    def due(self, expected: float) -> float | None:
+        """The seconds without a result if a stall notice is due now, else None (`expected`: the longest
+        time a pending chunk should take)."""
+        now = self._clock()
+        quiet = now - self._last
+        if quiet < max(QUIET, FACTOR * expected):
+            return None
+        if self._told is not None and now - self._told < REPEAT:
+            return None
+        self._told = now
+        return quiet
+
+
+def stall_message(quiet: float, holders: Sequence[tuple[int | None, int]]) -> str:
+    """The stall notice: `holders` are (engine or None if not known yet, elements) of each pending chunk."""
+    engines = sorted({engine for engine, _ in holders if engine is not None})
+    elements = sum(size for _, size in holders)
+    if len(engines) > 1:
+        who = f"engines {', '.join(map(str, engines))} hold"
+    elif engines:
+        who = f"engine {engines[0]} holds"
+    else:
+        who = "engines not known yet hold"
+    return (f"Map stalled: no result for {quiet:.0f} s; {who} its work ({elements} elements). Waiting: the "
+            "elements may be slow, or the engines lost (the controller will tell)")
+
+
+def holders(client: Any, pending: Sequence[tuple[int | None, str | None, int]]) -> list[tuple[int | None, int]]:
+    """(engine, elements) of each pending chunk, given as (engine if the client knows it, its task's msg id,
+    elements): engines not known are asked of the controller (left None if it does not say in time)."""
+    if all(engine is not None for engine, _, _ in pending):
+        return [(engine, size) for engine, _, size in pending]
+    assigned = _assigned(client)
+    return [(assigned.get(msg_id) if engine is None else engine, size) for engine, msg_id, size in pending]
+
+
+def _assigned(client: Any) -> dict[str, int]:
+    """msg id -> engine of every task the controller has sent to an engine and not seen finish; {} when
+    it does not answer within `ASK_TIMEOUT` s (`Client.queue_status` would wait forever)."""
+    try:
+        future = client._send(client._query_stream, "queue_request", content={"targets": None, "verbose": True})
+        content = future.result(timeout=ASK_TIMEOUT)["content"]
+    except Exception:  # no answer in time, or a client without that request: the engines stay unnamed
+        return {}
+    found: dict[str, int] = {}
+    for key, status in content.items():
+        if key.isdigit() and isinstance(status, dict):
+            for msg_id in (*status.get("queue", ()), *status.get("tasks", ())):
+                found[msg_id] = int(key)
+    return found

@@ -1,0 +1,53 @@
+"""When the stall watchdog speaks (a fake clock) and how its notice names the engines holding the work."""
+
+from __future__ import annotations
+
+import pytest
+
+from pflow_studio.runtime.cluster.stall import FACTOR, QUIET, REPEAT, StallWatch, holders, stall_message
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_due_after_quiet_seconds_then_at_most_every_repeat_seconds_until_a_result_comes():
+    clock = Clock()
+    watch = StallWatch(clock)
+    clock.now += QUIET - 0.1
+    assert watch.due(0.5) is None
+    clock.now += 0.2
+    assert watch.due(0.5) == pytest.approx(QUIET + 0.1)
+    clock.now += REPEAT - 1
+    assert watch.due(0.5) is None
+    clock.now += 1
+    assert watch.due(0.5) is not None
+    assert watch.heard() is True
+    assert watch.heard() is False
+    clock.now += QUIET - 0.1
+    assert watch.due(0.5) is None
+
+
+def test_long_chunks_wait_several_times_their_expected_time():
+    clock = Clock()
+    watch = StallWatch(clock)
+    clock.now += QUIET + 1
+    assert watch.due(10.0) is None
+    clock.now += FACTOR * 10.0
+    assert watch.due(10.0) is not None
+
+
+def test_message_names_each_engine_once_and_counts_every_pending_element():
+    message = stall_message(12.4, [(1, 3), (0, 2), (1, 1), (None, 4)])
+    assert message.startswith("Map stalled: no result for 12 s; engines 0, 1 hold its work (10 elements)")
+    assert "engine 3 holds its work (2 elements)" in stall_message(9, [(3, 2)])
+    assert "engines not known yet hold its work (5 elements)" in stall_message(9, [(None, 5)])
+
+
+def test_holders_keep_known_engines_and_leave_the_rest_unnamed_when_the_controller_cannot_say():
+    assert holders(object(), [(2, "a", 3), (0, "b", 1)]) == [(2, 3), (0, 1)]
+    assert holders(object(), [(2, "a", 3), (None, "b", 1)]) == [(2, 3), (None, 1)]

@@ -24,7 +24,7 @@ from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
-from pflow_studio.runtime.cluster.stall import StallWatch, holders, stall_message
+from pflow_studio.runtime.cluster.stall import StallWatch, check_gone, holders, stall_message
 from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock, failed_block
 from pflow_studio.runtime.runners import Outcomes, Progress, output_names
 
@@ -184,13 +184,15 @@ class MapRun:
         """Tell the listener when no chunk came back for long while chunks are pending (see `stall`)."""
         if not self.pending:
             return
-        cost = self.sizer.cost or 0.0
-        quiet = self.stall.due(max((chunk.budget or chunk.size * cost) + cost for chunk in self.pending.values()))
+        cost = self.sizer.cost or 0.0  # a chunk should take its elements' time (one more for slack)
+        quiet = self.stall.due(cost * (1 + max(chunk.size for chunk in self.pending.values())))
         if quiet is not None:
             pending = [(_engine_of(ar, chunk.target), next(iter(getattr(ar, "msg_ids", ())), None), chunk.size)
                        for ar, chunk in self.pending.items()]
             message = stall_message(quiet, holders(self.client, pending))
             self.runner.notify(RunnerNotice(NoticeKind.STALLED, message, None, self.done, self.total))
+        if self.stall.stalled:
+            check_gone([self.memory.process(engine) for engine in self.client.ids], self.total - self.done, self.total)
 
     # -- chunk results -------------------------------------------------------------------------
 
@@ -213,7 +215,7 @@ class MapRun:
             if engine not in self.ids:  # it joined after the last look: chunks carry the body until all hold it
                 self._refresh_ids()
         decoded = engine_side.decode_result(value, chunk.start, engine)
-        self.memory.host_seen(engine, decoded.block.host)
+        self.memory.engine_seen(engine, decoded.block.host, decoded.process)
         ran = len(decoded.block)
         if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
             self.returned.append((chunk.start + ran, chunk.start + chunk.size))

@@ -8,6 +8,10 @@ pending chunk is expected to take)` seconds without any chunk coming back, then 
 `stall_message` words the notice, naming the engines that hold the Map's work: the client knows the
 engine of a chunk that started running; `holders` asks the controller (with a timeout, never hanging)
 where the others are queued.
+
+While a Map is stalled, `check_gone` ends it with `NoEngines` when every engine of the cluster is known
+for sure to be gone: each reported its process (`process_id`), runs on this machine, and that process
+has ended. Engines elsewhere, or not heard from, cannot be judged: then the Map waits for the controller.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from pflow_studio.runtime.cluster.errors import NoEngines
+from pflow_studio.runtime.cluster.process_id import ProcessId, surely_gone
 
 QUIET = 8.0  # seconds without a result after which a Map counts as stalled (at least)
 FACTOR = 4.0  # ... or this many times the longest time a pending chunk is expected to take
@@ -29,11 +36,12 @@ class StallWatch:
         self._clock = clock
         self._last = clock()
         self._told: float | None = None
+        self.stalled = False  # as of the last `due`: no result for the stall time
 
     def heard(self) -> bool:
         """A chunk came back; returns whether a stall had been told (the Map moves again)."""
         told = self._told is not None
-        self._last, self._told = self._clock(), None
+        self._last, self._told, self.stalled = self._clock(), None, False
         return told
 
     def due(self, expected: float) -> float | None:
@@ -41,9 +49,8 @@ class StallWatch:
         time a pending chunk should take)."""
         now = self._clock()
         quiet = now - self._last
-        if quiet < max(QUIET, FACTOR * expected):
-            return None
-        if self._told is not None and now - self._told < REPEAT:
+        self.stalled = quiet >= max(QUIET, FACTOR * expected)
+        if not self.stalled or (self._told is not None and now - self._told < REPEAT):
             return None
         self._told = now
         return quiet
@@ -86,3 +93,10 @@ def _assigned(client: Any) -> dict[str, int]:
             for msg_id in (*status.get("queue", ()), *status.get("tasks", ())):
                 found[msg_id] = int(key)
     return found
+
+
+def check_gone(processes: Sequence[ProcessId | None], left: int, total: int) -> None:
+    """Raise `NoEngines` when `processes` (one per engine of the cluster) are all known to have ended."""
+    if processes and all(surely_gone(process) for process in processes):
+        raise NoEngines(f"all engines of the cluster are gone (their processes ended; the controller has not "
+                        f"noticed yet); {left} of {total} elements did not run (start engines and run again)")

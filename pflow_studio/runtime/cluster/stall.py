@@ -38,11 +38,9 @@ class StallWatch:
         self._told: float | None = None
         self.stalled = False  # as of the last `due`: no result for the stall time
 
-    def heard(self) -> bool:
-        """A chunk came back; returns whether a stall had been told (the Map moves again)."""
-        told = self._told is not None
+    def heard(self) -> None:
+        """A chunk came back: the Map moves (again)."""
         self._last, self._told, self.stalled = self._clock(), None, False
-        return told
 
     def due(self, expected: float) -> float | None:
         """The seconds without a result if a stall notice is due now, else None (`expected`: the longest

@@ -26,10 +26,13 @@ def test_due_after_quiet_seconds_then_at_most_every_repeat_seconds_until_a_resul
     assert watch.due(0.5) is None
     clock.now += 1
     assert watch.due(0.5) is not None
-    assert watch.heard() is True
-    assert watch.heard() is False
+    assert watch.stalled
+    watch.heard()
+    assert not watch.stalled
     clock.now += QUIET - 0.1
     assert watch.due(0.5) is None
+    clock.now += 0.2
+    assert watch.due(0.5) is not None  # a new stall is told at once
 
 
 def test_long_chunks_wait_several_times_their_expected_time():

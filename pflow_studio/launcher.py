@@ -17,17 +17,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch `argv` (default: the process's arguments) to the app or the CLI; returns the exit code.
 
     Called as the process's entry (no `argv`), a command-line process starts with the garbage collector
-    paused (`cli.gc_pause`: the CLI resumes it once its imports are done)."""
+    paused (`cli.gc_pause`: the CLI resumes it once its imports are done) and its stop signals handled
+    (`cli.stop_signals`)."""
     process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and (argv[0] in CLI_WORDS or argv[0].startswith("-")):
-        if process:
-            from pflow_studio.cli import gc_pause
+        if not process:
+            return _cli_main(argv)
+        from pflow_studio.cli import gc_pause, stop_signals
 
-            gc_pause.pause()
-        from pflow_studio.cli.main import main as cli_main
-
-        return cli_main(argv)
+        gc_pause.pause()
+        stop_signals.install()  # from here on SIGTERM/SIGHUP end the command with one line (exit 128 + n)
+        return stop_signals.guard(lambda: _cli_main(argv))
     from pflow_studio.app import main as app_main
 
     return int(app_main(argv) or 0)
+
+
+def _cli_main(argv: list[str]) -> int:
+    from pflow_studio.cli.main import main as cli_main
+
+    return cli_main(argv)

@@ -15,13 +15,15 @@ import pytest
 from tests.support.processes import end_all_under, processes_under
 
 pytest_plugins = ["tests.support.clusters", "tests.support.canvas", "tests.support.window",
-                  "tests.support.qt_lifetimes"]
+                  "tests.support.qt_lifetimes", "tests.support.private"]
 
 
 @pytest.fixture(autouse=True)
 def _element_store_of_its_own(tmp_path, monkeypatch):
-    """Every test (and every process it starts) gets an empty element store of its own, never the user's."""
+    """Every test (and every process it starts) gets an empty element store and trust store of its own, never
+    the user's."""
     monkeypatch.setenv("PFLOW_STUDIO_CACHE_DIR", str(tmp_path / "element-store"))
+    monkeypatch.setenv("PFLOW_STUDIO_TRUST_DIR", str(tmp_path / "trust"))
 
 
 @pytest.fixture(scope="session", autouse=True)

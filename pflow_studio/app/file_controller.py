@@ -4,7 +4,8 @@ Dialogs go through the static `QMessageBox` / `QFileDialog` calls (tests patch t
 that does not load (damaged, newer version, unknown node types...) gives an error dialog naming
 the file and the problem; the open document stays as it was. Saving is atomic
 (`project_file.save`) and marks the undo stack clean. `write_recovery_copy()` saves unsaved changes
-beside the project as `NAME.pflow.recovered` (for a close that cannot prompt).
+beside the project as `NAME.pflow.recovered` (for a close that cannot prompt). `loaded(path, workflow)`
+follows `document_replaced` when a file was loaded, `saved(path, workflow)` every save (the trust gate's cues).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class FileController(QObject):
     document_replaced = Signal()      # a new or loaded workflow is on the canvas
     path_changed = Signal(object)     # str | None
     recent_changed = Signal(list)
+    loaded = Signal(str, object)      # path, the Workflow read from it (after document_replaced)
+    saved = Signal(str, object)       # path, the Workflow written to it
 
     def __init__(self, parent_widget: QWidget, canvas: Canvas, settings: QSettings, registry: Registry) -> None:
         super().__init__(parent_widget)
@@ -114,6 +117,7 @@ class FileController(QObject):
         self.canvas.undo_stack.setClean()
         self._set_path(path)
         self.document_replaced.emit()
+        self.loaded.emit(self.path, project.workflow)
         return True
 
     def save(self) -> bool:
@@ -159,8 +163,9 @@ class FileController(QObject):
             print(f"pflow-studio: unsaved changes written to {os.path.basename(target)}", file=sys.stderr)
 
     def _write(self, path: str) -> bool:
+        workflow = self.canvas.workflow()
         try:
-            project_file.save(Project(self.canvas.workflow(), self.meta), path)
+            project_file.save(Project(workflow, self.meta), path)
         except ProjectFileError as exc:
             QMessageBox.critical(self.widget, "Cannot save project", f"Cannot save {exc.path}:\n\n{exc.problem}")
             return False
@@ -169,6 +174,7 @@ class FileController(QObject):
             self._set_path(path)
         else:
             self.recent_changed.emit(add_recent_file(self.settings, path))
+        self.saved.emit(os.path.abspath(path), workflow)
         return True
 
     def _start_dir(self) -> str:

@@ -32,6 +32,7 @@ from pflow_studio.app.run_controller import RunController, RunnerFactory, RunOut
 from pflow_studio.app.run_record_view import RunRecordDialog, record_path, saved_entry
 from pflow_studio.app.run_view import RunView
 from pflow_studio.app.settings import make_settings
+from pflow_studio.app.trust_gate import TrustGate
 from pflow_studio.app.work_items.session import WorkItemsSession
 from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
         self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
+        self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
         self._connect()

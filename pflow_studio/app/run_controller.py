@@ -17,6 +17,9 @@ With a `store` (the app's `ElementStore`), every run keeps Map elements in it un
 (`StoreBinding`); `start(..., refresh=[paths], recompute={map path: indices})` runs those nodes again
 although cached and computes those elements again although stored. The run's thread gives its store
 connection back when it ends.
+
+`gate()` is asked before every run: a message (why the run may not start, e.g. untrusted code) refuses it,
+and `refused(message)` says so; None lets it start.
 """
 
 from __future__ import annotations
@@ -95,6 +98,7 @@ class RunController(QObject):
     started = Signal()
     event = Signal(object)
     finished = Signal(object)
+    refused = Signal(str)  # the gate's message: the run did not start
 
     def __init__(self, registry: Registry, runner_factory: RunnerFactory = make_runner,
                  parent: QObject | None = None) -> None:
@@ -111,6 +115,7 @@ class RunController(QObject):
         self._outcome: RunOutcome | None = None
         self.store: ElementStore | None = None  # where Map elements are kept (None: nowhere)
         self.scope: Callable[[], str] = lambda: ""  # the project the runs belong to in the store
+        self.gate: Callable[[], str | None] = lambda: None  # why no run may start now (None: it may)
 
     def _new_executor(self) -> Executor:
         return Executor(self.registry, runner=self.runner_factory(), cache=True)
@@ -127,9 +132,14 @@ class RunController(QObject):
 
     def start(self, workflow: Workflow, targets: list[str] | None = None, *, refresh: Iterable[tuple[str, ...]] = (),
               recompute: Mapping[tuple[str, ...], Collection[int]] | None = None) -> bool:
-        """Run a copy of `workflow` (or only `targets` and what they need); False if one is running. The nodes
-        at the `refresh` paths run again although cached, the `recompute` elements again although stored."""
+        """Run a copy of `workflow` (or only `targets` and what they need); False if one is running or the gate
+        refuses. The nodes at the `refresh` paths run again although cached, the `recompute` elements again
+        although stored."""
         if self.thread is not None:
+            return False
+        refusal = self.gate()
+        if refusal:
+            self.refused.emit(refusal)
             return False
         self.token = CancelToken()
         self._outcome = None

@@ -1,7 +1,8 @@
 """Exit codes of every `pflow-studio` command, and the one-line error message they print.
 
 0 success; 1 the workflow or the cluster action failed (the message names the node or the reason);
-2 a bad file or bad usage; 130 interrupted. Errors are one line on stderr, never a traceback.
+2 a bad file or bad usage; 130 interrupted (Ctrl+C); 128 + n stopped by signal n: 143 SIGTERM, 129
+SIGHUP (`cli.stop_signals`). Errors and stops are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations

@@ -15,15 +15,13 @@ Exit codes: see `cli.exit_codes`.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import pathlib
-import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
-from pflow_studio.cli import gc_pause
-from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, fail
+from pflow_studio.cli import gc_pause, stop_signals
+from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_USAGE, fail
 from pflow_studio.cli.plan import plan_command
 from pflow_studio.cli.progress import ProgressBar
 from pflow_studio.cli.report import report
@@ -40,6 +38,12 @@ from pflow_studio.runtime.stored_elements import StoreBinding
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """`pflow-studio run`; SIGTERM, SIGHUP and Ctrl+C end it with one line and 128 + the signal (130)."""
+    with stop_signals.installed():
+        return stop_signals.guard(lambda: _run_command(args))
+
+
+def _run_command(args: argparse.Namespace) -> int:
     problem = _usage_problem(args)
     if problem:
         return fail(problem, EXIT_USAGE)
@@ -70,53 +74,42 @@ def _usage_problem(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace, workflow: Workflow, elements: StoreBinding | None) -> int:
-    """Run the workflow; the run record is written also when Ctrl+C or SIGTERM/SIGHUP stopped it."""
+    """Run the workflow; the run record is written also when Ctrl+C or SIGTERM/SIGHUP stopped it. What
+    follows the run (stopping the cluster, the record, the report) is not cut short by a signal."""
     labels = {node.id: node.label for node, _ in workflow.walk()}
     bar = ProgressBar(labels=labels)
     say = (lambda text: None) if args.quiet else (lambda text: bar.say(f"pflow-studio: {text}"))
     recorder = RunRecorder(labels=labels)
     token = CancelToken()
-    cluster = _RunCluster(args.profile or "default")
+    cluster = _RunCluster(args.profile or "default", _warn if args.quiet else say)
     stopped: int | None = None
     try:
-        with _signals_end_the_run():
-            runner: Runner = SerialRunner() if args.serial else _cluster_runner(args, cluster, say)
-            gc_pause.resume()  # the imports are done (ipyparallel's with the cluster runner)
-            result = Executor(default_registry(), runner=runner, cache=False).run(
-                workflow, listeners=[recorder] if args.quiet else [bar, recorder], cancel=token, elements=elements)
+        runner: Runner = SerialRunner() if args.serial else _cluster_runner(args, cluster, say)
+        gc_pause.resume()  # the imports are done (ipyparallel's with the cluster runner)
+        result = Executor(default_registry(), runner=runner, cache=False).run(
+            workflow, listeners=[recorder] if args.quiet else [bar, recorder], cancel=token, elements=elements)
     except InvalidWorkflow as exc:
         for problem in exc.problems:
             print(f"pflow-studio: invalid workflow: {problem}", file=sys.stderr)
         return fail(f"{args.file}: the workflow is invalid ({len(exc.problems)} problem(s))", EXIT_FAILED)
-    except KeyboardInterrupt:
-        stopped = EXIT_INTERRUPTED
-    except SystemExit as exc:  # SIGTERM / SIGHUP
-        stopped = exc.code if isinstance(exc.code, int) else EXIT_INTERRUPTED
+    except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl+C, SIGTERM, SIGHUP
+        stopped = stop_signals.stop_code(exc)
+        if stopped is None:
+            raise
     finally:
-        token.cancel()
-        if not args.quiet:
-            bar.finish()
-        cluster.shutdown()
-    if recorder.record.maps:
-        _write_record(recorder, args.record or args.file.with_suffix(".run.json"), say)
-    if stopped is not None:
-        return fail("interrupted" if stopped == EXIT_INTERRUPTED else f"stopped by signal {stopped - 128}", stopped)
-    return report(args, workflow, labels, result)
-
-
-@contextlib.contextmanager
-def _signals_end_the_run() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the run like Ctrl+C does (SystemExit(128 + signal) raised where it runs), so
-    what finished is kept and recorded; the previous handlers come back afterwards."""
-    def end(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    previous = {signum: signal.signal(signum, end) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        with stop_signals.deferred():
+            token.cancel()
+            if not args.quiet:
+                bar.finish()
+            cluster.shutdown()
+    with stop_signals.deferred():
+        if recorder.record.maps:
+            _write_record(recorder, args.record or args.file.with_suffix(".run.json"), say)
+        if stopped is not None:
+            return stop_signals.report(stopped, "the run was ended; what finished is kept")
+        code = report(args, workflow, labels, result)
+    late = stop_signals.received()  # it came after the run had finished: the results are complete
+    return code if late is None else stop_signals.report(late, "the run had finished; its results are complete")
 
 
 def _warn(text: str) -> None:
@@ -124,18 +117,23 @@ def _warn(text: str) -> None:
 
 
 class _RunCluster:
-    """The run's cluster manager, made (with SIGTERM/SIGHUP handlers) only when a Map first needs it."""
+    """The run's cluster manager, made only when a Map first needs it. Then, before a cluster is used or
+    started, the processes that an earlier run or app of ours left when it died are ended (`tell` says so);
+    detached clusters, those of a live owner and others' are not touched (`cluster_panel.orphans`)."""
 
-    def __init__(self, profile: str) -> None:
+    def __init__(self, profile: str, tell: Callable[[str], None]) -> None:
         self.profile = profile
+        self.tell = tell
         self.manager: Any = None
 
     def get(self) -> Any:
         if self.manager is None:
             from pflow_studio.cluster_panel.manager import ClusterManager
+            from pflow_studio.cluster_panel.orphans import end_orphans
 
             self.manager = ClusterManager(self.profile)
-            self.manager.install_signal_handlers()
+            for line in end_orphans(self.manager.profile_dir):
+                self.tell(line)
         return self.manager
 
     def shutdown(self) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 import pathlib
+import time
+from collections.abc import Collection
+from typing import Any
 
 import ipyparallel as ipp
 from ipyparallel.cluster import launcher as ipp_launcher
@@ -58,6 +61,15 @@ def engine_kwargs(cluster: ipp.Cluster, tag: str, owner: str) -> dict:
             and not _configured(cluster.config, "engine_args")):
         kwargs["engine_args"] = list(ENGINE_ARGS)
     return kwargs
+
+
+def wait_for_new_engines(client: Any, before: Collection[int], n: int, timeout: float) -> None:
+    """Return once `n` engines that are not in `before` have registered; TimeoutError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while len(set(client.ids) - set(before)) < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{len(set(client.ids) - set(before))} of {n} new engines after {timeout:g} s")
+        time.sleep(0.05)
 
 
 def remove_cluster_files(profile_dir: pathlib.Path, cluster_id: str) -> None:

@@ -199,13 +199,13 @@ class ClusterManager:
         record.detached, record.owner = detach, self._me
         self._state.put(record)
         client = self.client
-        before = len(client.ids)
+        before = set(client.ids)  # engines may leave meanwhile: wait for n new ones, not a total
         try:
             cluster.start_engines_sync(n, **launch.engine_kwargs(cluster, record.tag, self._owner))
-            call_with_timeout(lambda: client.wait_for_engines(before + n, timeout=timeout), timeout + 5,
+            call_with_timeout(lambda: launch.wait_for_new_engines(client, before, n, timeout), timeout + 5,
                               "waiting for engines")
         except Exception as exc:
-            raise ClusterError(f"{len(client.ids) - before} of {n} engines registered: {exc}") from exc
+            raise ClusterError(f"{len(set(client.ids) - before)} of {n} engines registered: {exc}") from exc
         finally:
             record.processes = discovery.record_refs(self.profile_dir, record)
             self._state.put(record)
@@ -381,16 +381,14 @@ class ClusterManager:
         """The connected client (with engines); else start an owned local cluster of `n` engines (default one
         per core) and return its client."""
         with self._lock:
-            count = n or os.cpu_count() or 1
-            if self.client is not None and not self._dead:
-                if self.info().connected:
-                    if not self.client.ids:
-                        self.start_engines(count)
-                    assert self.client is not None
-                    return self.client
-            self.start_engines(count)
+            if self.client is None or self._dead or not self.info().connected or not self.client.ids:
+                self.start_engines(n or os.cpu_count() or 1)
             assert self.client is not None
             return self.client
+
+    def engine_cluster(self) -> ipp.Cluster | None:
+        """The Cluster whose launchers started the engines this session owns (None: it owns none now)."""
+        return self._cluster if self._record is not None and not self._record.detached else None
 
 
 def _exit_hook(ref: weakref.ref) -> None:

@@ -4,7 +4,8 @@
 workflow without Maps never starts one): with `connect_first`, a running cluster of the manager's
 profile is used when one answers; otherwise the manager starts a local cluster that this session owns
 (`engines` engines, one per core by default), the embedded default. `say` hears, in one line, which
-cluster the Maps run on, so the CLI and the app can tell the user.
+cluster the Maps run on, so the CLI and the app can tell the user, and what became of engines lost
+during a Map: those this session started are replaced (`keeper.manager_keeper`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 
 import ipyparallel as ipp
 
+from pflow_studio.cluster_panel.keeper import manager_keeper
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.runtime.cluster.errors import ClusterError
 from pflow_studio.runtime.cluster.notices import RunnerNotice
@@ -28,9 +30,11 @@ def cluster_runner(
     on_notice: Callable[[RunnerNotice], None] | None = None,
 ) -> ClusterRunner:
     """A ClusterRunner on the cluster of the manager `get_manager()` gives when the first Map runs."""
+    used: list[ClusterManager] = []  # the manager, once a Map asked for it
 
     def provide() -> ipp.Client:
         manager = get_manager()
+        used[:] = [manager]
         if connect_first and not manager.connected:
             try:  # only the client: no snapshot of the engines (a question to each) before the Map
                 client = manager.connect_client(timeout=manager.call_timeout)
@@ -50,4 +54,5 @@ def cluster_runner(
             say(f"Maps run on the cluster of profile '{manager.profile}' ({len(client.ids)} engines)")
         return client
 
-    return ClusterRunner(provide, on_event=on_notice)
+    keeper = manager_keeper(lambda: used[0] if used else None, say)
+    return ClusterRunner(provide, on_event=on_notice, keeper=keeper)

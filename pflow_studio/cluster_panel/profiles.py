@@ -8,6 +8,8 @@ import pathlib
 from IPython.core.profiledir import ProfileDir
 from IPython.paths import get_ipython_dir
 
+from pflow_studio.common.private_files import private_directory
+
 
 def ipython_dir(explicit: str | os.PathLike | None = None) -> pathlib.Path:
     """The IPython directory: `explicit`, else $IPYTHONDIR, else ~/.ipython."""
@@ -19,7 +21,7 @@ def profile_dir(profile: str, base: str | os.PathLike | None = None) -> pathlib.
     if not profile or os.sep in profile or profile in (".", ".."):
         raise ValueError(f"not a profile name: {profile!r}")
     root = ipython_dir(base)
-    root.mkdir(parents=True, exist_ok=True)
+    private_directory(root)
     try:
         location = ProfileDir.find_profile_dir_by_name(str(root), profile).location
     except Exception:  # ProfileDirError: not there yet

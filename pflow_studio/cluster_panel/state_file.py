@@ -2,7 +2,8 @@
 
 `<profile dir>/pflow_studio_clusters.json` holds one record per ownership tag (one tag per cluster we
 started, or per engine group we added to someone else's cluster). Every pid is stored with its create
-time. Updates are read-modify-write under an exclusive lock file and written atomically.
+time. Updates are read-modify-write under an exclusive lock file and written atomically. The file and its
+lock are private (0600, a directory we make 0700).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from pflow_studio.cluster_panel.processes import ProcessRef
 from pflow_studio.common.atomic_file import write_atomic
+from pflow_studio.common.private_files import FILE_MODE, private_directory, private_file
 
 FILE_NAME = "pflow_studio_clusters.json"
 FORMAT = "pflow-studio-cluster-state"
@@ -71,13 +73,13 @@ class StateFile:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._lock_path, "a+") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+        private_directory(self.path.parent)
+        lock = private_file(self._lock_path)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(lock)  # closing releases the lock
 
     def _read(self) -> dict[str, OwnedRecord]:
         try:
@@ -97,7 +99,7 @@ class StateFile:
 
     def _write(self, records: dict[str, OwnedRecord]) -> None:
         data = {"format": FORMAT, "version": VERSION, "records": [r.to_json() for r in records.values()]}
-        write_atomic(self.path, json.dumps(data, indent=2) + "\n")
+        write_atomic(self.path, json.dumps(data, indent=2) + "\n", mode=FILE_MODE)
 
     def load(self) -> dict[str, OwnedRecord]:
         """All records by tag (an unreadable file reads as empty)."""

@@ -10,6 +10,7 @@ record in the state file.
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import time
 from collections.abc import Mapping
@@ -47,8 +48,10 @@ def _ask_controller(client: ipp.Client, record: OwnedRecord, running: list[Proce
 
 
 def _stop_launchers(cluster: ipp.Cluster) -> None:
-    """Stop what `cluster`'s launchers started (at most 2 s) and keep it from doing so again at exit."""
+    """Stop what `cluster`'s launchers started (at most 2 s) and keep it from doing so again at exit. Their
+    warnings about processes that we stop by signal ("Controller stopped: ... SIGTERM") are not shown."""
     cluster.shutdown_atexit = False
+    cluster.log.setLevel(logging.ERROR)
     try:
         call_with_timeout(cluster.stop_cluster_sync, 2.0, "stopping the cluster")
     except Exception:

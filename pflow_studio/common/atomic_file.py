@@ -7,21 +7,14 @@ import os
 import pathlib
 import tempfile
 
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+from pflow_studio.common.private_files import FILE_MODE
 
 
-_UMASK = _current_umask()  # read once at import, when no other thread can be racing on it
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
     """Write `text` (UTF-8, newlines as given) to `path` through a temp file in the same directory,
     fsync and `os.replace`. On any failure the old file is untouched and the temp file is removed
-    (the exception propagates). A symlink is followed; the target keeps its permission bits (a new
-    file gets the usual ones, 0o666 minus the umask)."""
+    (the exception propagates). A symlink is followed. Permissions: `mode` when given; else the target
+    keeps its permission bits, and a new file is private (0600, whatever the umask)."""
     target = pathlib.Path(path)
     if target.is_symlink():
         target = target.resolve()
@@ -32,10 +25,11 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
+        if mode is None:
+            try:
+                mode = target.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = FILE_MODE
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException:

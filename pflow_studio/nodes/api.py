@@ -125,6 +125,9 @@ class NodeType:
     cacheable: ClassVar[bool] = True
     version: ClassVar[str] = "1"
     """Part of every cache key of this type's results: change it when `compute` changes what it returns."""
+    runs_user_code: ClassVar[bool] = False
+    """True when a node of this type runs Python code held in its property values (the app asks before it
+    runs such nodes of a project from elsewhere: docs/execution.md, "Trust"). Plug-in types that do set it."""
 
     def __init__(self, values: Mapping[str, Any] | None = None, body: Any = None, registry: Any = None) -> None:
         """`values`: property values (defaults fill the rest); `body`: a container's workflow;
@@ -146,6 +149,12 @@ class NodeType:
     def description(cls) -> str:
         """The first line of the class docstring."""
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    @classmethod
+    def holds_code(cls, values: Mapping[str, Any]) -> bool:
+        """Whether a node of this type with these property `values` runs user code: `runs_user_code`, narrowed by
+        a type that runs code only in some settings (Fold with an expression)."""
+        return cls.runs_user_code
 
     @classmethod
     def default_values(cls) -> dict[str, Any]:

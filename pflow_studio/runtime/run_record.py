@@ -44,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pflow_studio.common.atomic_file import write_atomic
+from pflow_studio.common.private_files import FILE_MODE, private_directory
 from pflow_studio.runtime.element_table import CACHED, FAILED, NO_ENGINE, NOT_RUN, OK, STATUS_NAMES, ElementTable
 from pflow_studio.runtime.events import ITEMS, Event
 
@@ -196,10 +197,11 @@ class RunRecord:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> pathlib.Path:
-    """Write `data` as compact JSON atomically (temp file + rename: a crash leaves no half file)."""
+    """Write `data` as compact JSON atomically (temp file + rename: a crash leaves no half file), private
+    (0600; a missing directory is made 0700)."""
     target = pathlib.Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n")
+    private_directory(target.parent)
+    write_atomic(target, json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n", mode=FILE_MODE)
     return target
 
 

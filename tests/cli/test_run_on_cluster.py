@@ -12,34 +12,21 @@ import sys
 
 import pytest
 
-from pflow_studio.project.file_format import Project, save
 from pflow_studio.runtime.element_store.store import ElementStore
-from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.run_record import entry_items
+from tests.support.clusters import pflow
 from tests.support.paths import ROOT
 from tests.support.processes import processes_under, wait_until
+from tests.support.projects import expression_map_file
 from tests.support.qt_blocker import blocker_dir
 
 EXAMPLE = ROOT / "resources" / "examples" / "square_offset_map.pflow"
 
 
-def pflow(ipython_dir, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, IPYTHONDIR=str(ipython_dir), PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "pflow_studio", *args], env=env, capture_output=True, text=True,
-                          timeout=180)
-
-
 def reciprocal_map(tmp_path, on_error: str = "fail"):
     """A Map of 1/x over [1, 0, 4]: element 1 fails on the engine."""
-    body = Workflow()
-    body.add_node("py.expression", {"expression": "1 / x", "inputs": ["x"]}, id="inverse")
-    wf = Workflow()
-    wf.add_node("const.list", {"value": [1, 0, 4]}, id="numbers")
-    wf.add_node("core.map", {"mapped": ["x"], "on_error": on_error}, id="map", label="Inverses", body=body)
-    wf.connect("numbers", "value", "map", "x")
-    path = tmp_path / f"reciprocal_{on_error}.pflow"
-    save(Project(wf, {}), path)
-    return path
+    return expression_map_file(tmp_path / f"reciprocal_{on_error}.pflow", [1, 0, 4], "1 / x", on_error=on_error,
+                               label="Inverses")
 
 
 @pytest.mark.timeout(240)
@@ -108,14 +95,7 @@ def test_a_headless_machine_without_qt_runs_the_example_on_a_cluster(ipython_dir
 
 @pytest.mark.timeout(240)
 def test_ctrl_c_mid_map_on_a_cluster_keeps_the_chunks_that_finished(ipython_dir, tmp_path):
-    body = Workflow()
-    body.add_node("py.expression", {"expression": "__import__('time').sleep(0.1) or x", "inputs": ["x"]}, id="f")
-    wf = Workflow()
-    wf.add_node("const.list", {"value": list(range(80))}, id="numbers")
-    wf.add_node("core.map", {"mapped": ["x"]}, id="map", label="Slow", body=body)
-    wf.connect("numbers", "value", "map", "x")
-    project = tmp_path / "slow.pflow"
-    save(Project(wf, {}), project)
+    project = expression_map_file(tmp_path / "slow.pflow", list(range(80)), "__import__('time').sleep(0.1) or x")
     env = dict(os.environ, IPYTHONDIR=str(ipython_dir), PYTHONPATH=str(ROOT))
     running = subprocess.Popen([sys.executable, "-m", "pflow_studio", "run", "--engines", "2", str(project)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -11,11 +11,11 @@ from pflow_studio.cluster_panel.manager import ClusterManager
 from tests.support.clusters import run_script
 from tests.support.processes import processes_under, wait_until
 
+pytestmark = pytest.mark.fault
+
 OWNER = """
 import sys, time
 from pflow_studio.cluster_panel.manager import ClusterManager
-
-pytestmark = pytest.mark.fault
 m = ClusterManager("default")
 {setup}
 info = m.start_engines(1, detach={detach}, timeout=90)

@@ -21,13 +21,6 @@ def test_writes_and_replaces(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_a_new_file_gets_the_umask_permissions(tmp_path):
-    mask = os.umask(0o022)
-    os.umask(mask)
-    write_atomic(tmp_path / "new.txt", "x")
-    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o666 & ~mask
-
-
 def test_a_symlink_is_followed_not_replaced(tmp_path):
     real = tmp_path / "real.txt"
     real.write_text("old")

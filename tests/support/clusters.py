@@ -16,12 +16,14 @@ import pathlib
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 import ipyparallel as ipp
 import psutil
 import pytest
 
+from pflow_studio.cluster_panel.keeper import LauncherKeeper
 from pflow_studio.cluster_panel.manager import ClusterManager
 from tests.support.paths import ROOT
 from tests.support.processes import end_all_under
@@ -35,6 +37,15 @@ class LocalCluster:
     cluster: Any
     client: Any
     profile_dir: pathlib.Path
+    engine_kwargs: dict = dataclasses.field(default_factory=dict)  # how its engines were started
+
+    def keeper(self, say: Callable[[str], None] = lambda line: None) -> LauncherKeeper:
+        """The Map runner's keeper of this cluster's engines: their exit status, new ones in place of lost ones."""
+        return LauncherKeeper(lambda: self.cluster, self.add_engines, say)
+
+    def add_engines(self, n: int) -> None:
+        """Start `n` more engines like the first ones (they register a moment later)."""
+        self.cluster.start_engines_sync(n=n, **self.engine_kwargs)
 
     def engine_pids(self) -> dict[int, int]:
         return self.client[:].apply_async(os.getpid).get_dict(timeout=30)
@@ -78,8 +89,9 @@ def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = Fal
     )
     try:
         cluster.start_controller_sync()
-        cluster.start_engines_sync(n=n, environment={"PYTHONPATH": os.pathsep.join(paths)},
-                                   engine_args=["--InteractiveShell.colors=nocolor"])  # a launcher trait
+        engine_kwargs = {"environment": {"PYTHONPATH": os.pathsep.join(paths)},
+                         "engine_args": ["--InteractiveShell.colors=nocolor"]}  # a launcher trait
+        cluster.start_engines_sync(n=n, **engine_kwargs)
         client = cluster.connect_client_sync()
         client.wait_for_engines(n, timeout=120)
     except BaseException:
@@ -88,7 +100,7 @@ def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = Fal
         finally:
             end_all_under(profile_dir)
         raise
-    return LocalCluster(cluster, client, profile_dir)
+    return LocalCluster(cluster, client, profile_dir, engine_kwargs)
 
 
 def _started(tmp_path_factory: pytest.TempPathFactory, name: str, **kwargs: Any) -> LocalCluster:
@@ -150,3 +162,10 @@ def run_script(code: str, ipython_dir: pathlib.Path, *, wait: bool = True, timeo
     if wait:
         return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, **kwargs)
     return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def pflow(ipython_dir: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `pflow-studio ARGS` in a subprocess with `ipython_dir` as IPYTHONDIR (at most 180 s)."""
+    env = dict(os.environ, IPYTHONDIR=str(ipython_dir), PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "pflow_studio", *args], env=env, capture_output=True, text=True,
+                          timeout=180)

@@ -12,7 +12,17 @@ import textwrap
 import time
 from collections.abc import Callable
 
-from pflow_studio.cluster_panel.processes import PROFILE_VAR, ProcessRef, end_processes, scan_environment
+import psutil
+
+from pflow_studio.cluster_panel.processes import (
+    OWNER_VAR,
+    PROFILE_VAR,
+    TAG_VAR,
+    ProcessRef,
+    end_processes,
+    owner_token,
+    scan_environment,
+)
 from tests.support.paths import ROOT
 
 
@@ -35,6 +45,42 @@ def wait_until(predicate: Callable[[], object], timeout: float, interval: float 
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+_SLEEPERS: list[subprocess.Popen] = []
+
+
+def sleeper(profile_dir: pathlib.Path, tag: str = "", owner: ProcessRef | None = None) -> ProcessRef:
+    """A live `sleep` process that looks like a cluster process of `profile_dir` to an environment scan
+    (IPP_PROFILE_DIR; with `tag`, one of ours: our tag and owner variables). End it by pid (the `ipython_dir`
+    fixture does so for one under its directory)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), PROFILE_VAR: str(profile_dir)}
+    if tag:
+        env[TAG_VAR] = tag
+        env[OWNER_VAR] = owner_token(owner) if owner is not None else ""
+    proc = subprocess.Popen(["sleep", "300"], env=env)
+    _SLEEPERS.append(proc)  # kept until ended (and reaped by psutil): no "still running" warning meanwhile
+    assert wait_until(lambda: _environ(proc.pid).get(PROFILE_VAR) == str(profile_dir), 10)  # exec'd
+    ref = ProcessRef.of(proc.pid)
+    assert ref is not None
+    return ref
+
+
+def dead_process() -> ProcessRef:
+    """A process that ran and is gone (its pid and create time), e.g. a crashed owner."""
+    proc = subprocess.Popen(["sleep", "300"])
+    ref = ProcessRef.of(proc.pid)
+    proc.kill()
+    proc.wait(10)
+    assert ref is not None and not ref.alive()
+    return ref
+
+
+def _environ(pid: int) -> dict[str, str]:
+    try:
+        return psutil.Process(pid).environ()
+    except psutil.Error:
+        return {}
 
 
 def kill(pid: int) -> None:

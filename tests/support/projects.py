@@ -10,7 +10,7 @@ import pytest
 
 from pflow_studio.nodes.library import constants
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.project.file_format import Project, ProjectFileError, load
+from pflow_studio.project.file_format import Project, ProjectFileError, load, save
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from tests.support.nodes import make_registry
 
@@ -102,3 +102,17 @@ def group(node_id: str, nodes: list, **extra) -> dict:
 def const(node_id: str, value: int = 1) -> dict:
     """A const.int node (file format)."""
     return {"id": node_id, "type": "const.int", "properties": {"value": value}}
+
+
+def expression_map_file(path: pathlib.Path, values: list, expression: str, *, on_error: str = "fail",
+                        label: str = "Map") -> pathlib.Path:
+    """Save at `path` a project: const.list `values` -> Map `label` (`on_error`) of the Python expression
+    `expression` of x (a py.expression node 'fn'); returns `path`."""
+    body = Workflow()
+    body.add_node("py.expression", {"expression": expression, "inputs": ["x"]}, id="fn")
+    wf = Workflow()
+    wf.add_node("const.list", {"value": values}, id="numbers")
+    wf.add_node("core.map", {"mapped": ["x"], "on_error": on_error}, id="map", label=label, body=body)
+    wf.connect("numbers", "value", "map", "x")
+    save(Project(wf, {}), path)
+    return path

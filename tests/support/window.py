@@ -61,7 +61,8 @@ def workflows():
 @pytest.fixture
 def dialogs(monkeypatch):
     """Modal dialogs cannot be clicked offscreen: every static dialog call is recorded here and
-    answered from `answers` (a test sets e.g. dialogs.answers["question"] = QMessageBox.Cancel).
+    answered from `answers` (a test sets e.g. dialogs.answers["question"] = QMessageBox.Cancel;
+    "trust" is the question about a project's code: True trusts it).
     An unexpected dialog fails the test instead of blocking it."""
     from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
@@ -82,6 +83,7 @@ def dialogs(monkeypatch):
     for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(fake(name)))
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(fake("getText")))
+    monkeypatch.setattr("pflow_studio.app.trust_gate.ask_with_dialog", fake("trust"))  # the code question
     return types.SimpleNamespace(calls=calls, answers=answers,
                                   names=lambda: [name for name, _ in calls])
 

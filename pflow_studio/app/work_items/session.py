@@ -242,6 +242,10 @@ class WorkItemsSession(QObject):
         if self.runs.running or self.local_run is not None:
             detail.show_local_note("Wait for the run to end (or stop it: Esc) to run an element here.")
             return False
+        refusal = self.runs.gate()  # the same gate as every run (untrusted code runs nowhere)
+        if refusal:
+            detail.show_local_note(refusal)
+            return False
         task = local_task(self.canvas.workflow(), path, self.window.registry)
         run = self.panel.run
         bindings = element_bindings(self.store, run.id, self.store.element(item) if item.stored else None) \

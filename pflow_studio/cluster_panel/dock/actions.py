@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
+from pflow_studio.cluster_panel.orphans import end_orphans
 
 # name -> (text, tooltip); the order is the order of `actions()` and of the buttons
 ACTION_SPECS: dict[str, tuple[str, str]] = {
@@ -114,6 +115,8 @@ def end(manager: ClusterManager, leftover: Leftover) -> ActionResult:
 
 
 def look_around(manager: ClusterManager, check_leftovers: bool) -> ActionResult:
-    """The dock's first job: a snapshot, the profiles, and (when `check_leftovers`) the leftovers."""
+    """The dock's first job: a snapshot, the profiles, and (when `check_leftovers`) the leftovers, after
+    ending (and logging) the processes of sessions of ours that died without stopping them (`orphans`)."""
+    ended = end_orphans(manager.profile_dir) if check_leftovers else []
     leftovers = manager.find_leftovers() if check_leftovers else None
-    return ActionResult(info=manager.info(), leftovers=leftovers, profiles=manager.list_profiles())
+    return ActionResult("\n".join(map(_sentence, ended)), manager.info(), leftovers, manager.list_profiles())

@@ -3,7 +3,8 @@
 Profile chooser, engine count, the action buttons (the cleanup pair in a menu; the same QActions, from
 actions.py, serve the window's Cluster menu via `actions()`), an engine table refreshed every 2 s while
 visible and connected, a status line, a log with timestamps (errors in red, never swallowed) and a banner
-offering leftovers of earlier sessions (at start and after a profile change). This module connects and
+offering leftovers of earlier sessions (at start, after ending those of dead sessions, and after a profile
+change). This module connects and
 lays out the controls (made in widgets.py) and asks first where an action needs it (questions.py). Every
 manager call runs on the dock's worker thread (`DockWorker`) behind a busy indicator; the GUI thread never
 waits on the cluster, except `shutdown()`, the window's exit path, which is bounded in time.

@@ -113,11 +113,16 @@ class Fold(NodeType):
     inputs = [In("input_list", list),
               In("initial", "any", optional=True, doc="the start value; unset: the operation's identity")]
     outputs = [Out("result", "any")]
+    runs_user_code = True  # with the operation "expression"
     properties = [
         Prop("operation", str, "add", choices=FOLD_CHOICES, widget="combo"),
         Prop("expression", str, "acc + x", doc="operation 'expression': a Python expression of acc and x",
              widget="text"),
     ]
+
+    @classmethod
+    def holds_code(cls, values: Mapping[str, Any]) -> bool:
+        return values.get("operation") == "expression"
 
     def check(self) -> list[str]:
         problems = super().check()

@@ -62,6 +62,7 @@ class _PythonNode(NodeType):
     """Shared by py.expression and py.code: ports from properties, lazy compilation, pickling."""
 
     category = "Python"
+    runs_user_code = True
     source_property: ClassVar[str] = ""
     mode: ClassVar[str] = "exec"  # compile() mode
 

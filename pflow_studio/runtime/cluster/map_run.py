@@ -1,7 +1,8 @@
 """One map of a `ClusterRunner` over the cluster: chunks in flight, their results, lost engines and
 cancel (the behaviour is described in `runner`'s docstring). What is known of the engines and the body
 across maps lives in the runner's `memory` (`memory.RunnerMemory`), used here only through its methods;
-the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`.
+the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`;
+what becomes of a chunk lost with its engine, and of the engine, is decided by `losses`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import cloudpickle
 
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
-from pflow_studio.runtime.cluster import engine_side
+from pflow_studio.runtime.cluster import engine_side, losses
 from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_limit
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
@@ -87,6 +88,8 @@ class MapRun:
         self.client = self.runner.client()
         self.watch = ClusterWatch(self.client, self.runner.engine_grace)
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
+        self.ids, self.engines = ids, len(ids)
+        self.gone = losses.LostEngines(self.runner.keeper, len(ids), self._tell_lost, self.client)
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
         try:
@@ -97,7 +100,6 @@ class MapRun:
         if len(self.blob) > CARRY_MAX:
             self._push([engine for engine in ids if not self.memory.holds(engine, self.digest)])
         self.view = self.runner.view()
-        self.ids, self.engines = ids, len(ids)
         self.first_round = list(reversed(ids))
         cost = self.memory.cost(self.digest)
         probing = cost is None and self.runner.chunksize is None
@@ -106,6 +108,7 @@ class MapRun:
         try:
             self._fill()
             self._collect()
+            self.gone.settle()
         except (KeyboardInterrupt, SystemExit):  # Ctrl+C / SIGTERM of the process: leave the engines free
             self._stop_chunks()
             raise
@@ -273,17 +276,25 @@ class MapRun:
             self.on_outcomes(block)
 
     def _lost(self, chunk: _Chunk, engine: int | None, reason: str) -> None:
-        """A chunk lost with its engine: resubmit it load-balanced, at most `max_losses` times."""
+        """A chunk lost with its engine: sent again, split in halves or its one element failed (`losses`)."""
+        engine = self.gone.engine_of(engine, reason)
         chunk.losses += 1
-        chunk.target = None  # resubmitted through the load balancer
+        chunk.target = None  # sent again through the load balancer
         if engine is not None:
             self.memory.forget_engine(engine)
-        self.runner.notify(RunnerNotice(NoticeKind.LOST, f"engine {engine} was lost ({reason}); "
-                                                f"resubmitting {chunk.size} element(s)", engine))
-        if chunk.losses > self.runner.max_losses:
-            self._fail_rows(chunk, engine, f"lost with its engine {chunk.losses} times; last: {reason}", "")
-            return
-        self._submit(chunk)
+        self.gone.lost_engine(engine)
+        verdict = losses.judge(chunk.start, chunk.size, chunk.losses, engine, reason, self.gone.status)
+        self._tell_lost(verdict.note, engine)
+        if verdict.failure:
+            self._fail_rows(chunk, engine, verdict.failure, "")
+        for start, stop in verdict.parts:  # its elements were sent before: each can be sent
+            for run_start, payload, size in encode_chunk(self.items, start, stop)[0]:
+                self._submit(_Chunk(run_start, payload, size, chunk.budget, losses=losses.SPLIT_AFTER - 1))
+        if verdict.resend:
+            self._submit(chunk)
+
+    def _tell_lost(self, message: str, engine: int | None) -> None:
+        self.runner.notify(RunnerNotice(NoticeKind.LOST, message, engine))
 
     def _fail_chunk(self, chunk: _Chunk, engine: int | None, exc: BaseException) -> None:
         name, value = getattr(exc, "ename", None) or type(exc).__name__, getattr(exc, "evalue", None) or str(exc)
@@ -335,6 +346,7 @@ class MapRun:
         ids = self.watch.poll(self.total - self.done, self.total)
         if ids is None:
             return
+        self.gone.seen(self.ids, ids, self.client)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
         for ar, chunk in list(self.pending.items()):
             engine = _engine_of(ar, chunk.target)

@@ -15,8 +15,10 @@
   Each element runs under its own error capture on the engine, so results keep input order and one
   failure never hides its neighbours. `progress(done, total)` is called as chunks complete.
 - A chunk lost with its engine (the engine left the cluster, or the hub reports `EngineError`) is
-  resubmitted to the remaining engines, at most `max_losses` times. Ordinary exceptions are never
-  re-run: they are element failures.
+  resubmitted to the remaining engines; lost a second time it is split in halves, down to the single
+  element that kills its engine, which fails naming the engine, itself and the exit status (`losses`).
+  Ordinary exceptions are never re-run: they are element failures. A `keeper` (`losses.EngineKeeper`)
+  tells how lost engines ended and replaces them on a cluster this session owns.
 - No engines for `engine_grace` seconds during a map (or `timeout` seconds when it starts) raises
   `NoEngines`; a controller that stops answering raises `ControllerLost` within a few seconds.
   Every wait polls with a short timeout, so nothing blocks on a dead cluster.
@@ -39,6 +41,7 @@ from typing import Any
 
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.errors import ControllerLost
+from pflow_studio.runtime.cluster.losses import EngineKeeper
 from pflow_studio.runtime.cluster.map_run import MapRun
 from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import RunnerNotice
@@ -62,7 +65,7 @@ class ClusterRunner:
         timeout: float = 15.0,
         interrupt: Callable[[], None] | None = None,
         engine_grace: float = 5.0,
-        max_losses: int = 3,
+        keeper: EngineKeeper | None = None,
     ) -> None:
         if hasattr(client_or_provider, "load_balanced_view"):
             self._client, self._provider = client_or_provider, None
@@ -75,7 +78,7 @@ class ClusterRunner:
         self.timeout = timeout
         self.interrupt = interrupt
         self.engine_grace = engine_grace
-        self.max_losses = max_losses
+        self.keeper = keeper
         self.memory = RunnerMemory()
         self._view: Any = None  # the load-balanced view of the current client
         self._direct: dict[int, Any] = {}  # engine id -> direct view of the current client

@@ -29,6 +29,8 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from pflow_studio.common.private_files import private_directory, private_file
+
 SCHEMA_VERSION = "3"
 BUSY_TIMEOUT_S = 30.0
 
@@ -168,11 +170,8 @@ def set_aside(path: pathlib.Path, why: str = "damaged") -> pathlib.Path:
 def _private_file(path: pathlib.Path) -> None:
     """Make the directory (0700) and the file (0600) when missing; tighten an existing directory we own."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if path.parent.stat().st_uid == os.getuid():
-            path.parent.chmod(0o700)
-        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-        os.close(fd)
+        private_directory(path.parent, tighten=True)
+        os.close(private_file(path))
     except OSError as exc:
         raise StoreUnavailable(f"cannot use the element store directory {path.parent}: "
                                f"{exc.strerror or exc}") from exc

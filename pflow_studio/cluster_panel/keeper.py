@@ -1,0 +1,162 @@
+"""Lost engines of a cluster whose engines this session launched: how each ended, and new ones in their place.
+
+`LauncherKeeper(cluster_of, start, say)` is the Map runner's `losses.EngineKeeper` for the engines the
+launchers of an `ipyparallel.Cluster` of this process started (`cluster_of()`, None when there are none).
+Only an engine's parent learns its exit status; here that is the launcher, whose wait thread reaps the
+engine through its psutil `Process`, and psutil keeps the exit code it reaped (negative: the signal).
+- An engine id is matched with its launcher through the engine's log file ("Completed registration with
+  id N"); a dead engine whose log names no id stands for the first lost engine asked about.
+- `replace(engine)`: an engine our launchers started is replaced with `start(1)` on a worker thread (one
+  at a time; the Map goes on meanwhile; `wait` waits for them), and `say` tells it ("engine 0 died (exit
+  code 3); started an engine in its place"). Any other engine belongs to someone else and is never touched: `say` only
+  tells that it was lost.
+`manager_keeper(get_manager, say)` is the keeper of the engines a `ClusterManager` owns.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import signal
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.runtime.cluster.errors import ClusterError
+
+STATUS_WAIT = 2.0  # seconds to wait for the launcher to reap a lost engine
+START_TIMEOUT = 60.0  # seconds a replacement engine may take to register
+_REGISTERED = re.compile(rb"Completed registration with id (\d+)")
+
+
+class LauncherKeeper:
+    """Exit status and replacement of the engines our launchers started (see the module docstring)."""
+
+    def __init__(self, cluster_of: Callable[[], Any], start: Callable[[int], Any],
+                 say: Callable[[str], None]) -> None:
+        self._cluster_of = cluster_of
+        self._start = start
+        self._say = say
+        self._by_id: dict[int, Any] = {}  # engine id -> its launcher
+        self._matched: set[int] = set()  # id() of the launchers matched with an engine id
+        self._jobs: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+
+    def exit_status(self, engine: int) -> str | None:
+        """"exit code N" or "signal NAME" for an engine our launchers started, else None."""
+        launcher = self.launcher_of(engine)
+        if launcher is None:
+            return None
+        deadline = time.monotonic() + STATUS_WAIT
+        code = _exit_code(launcher)
+        while code is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            code = _exit_code(launcher)
+        return None if code is None else describe_exit(code)
+
+    def replace(self, engine: int) -> None:
+        """Start an engine in place of `engine` when ours launched it (on the worker thread), else say so."""
+        if self.launcher_of(engine) is None:
+            self._say(f"engine {engine} was lost; this session did not start it, so it is not replaced")
+            return
+        with self._lock:
+            self._jobs.put(engine)
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="engine-keeper", daemon=True)
+                self._worker.start()
+
+    def wait(self, timeout: float) -> None:
+        """Return once the replacements asked for so far are done (started or failed), at most `timeout` s."""
+        with self._lock:
+            worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    def launcher_of(self, engine: int) -> Any | None:
+        """The launcher that started engine `engine`, or None (not ours, or not found)."""
+        if engine not in self._by_id:
+            unmatched = [launcher for launcher in _launchers(self._cluster_of()) if id(launcher) not in self._matched]
+            for launcher in unmatched:
+                found = _registered_id(launcher)
+                if found is not None:
+                    self._match(found, launcher)
+            dead = [launcher for launcher in unmatched if id(launcher) not in self._matched
+                    and _exit_code(launcher) is not None]
+            if engine not in self._by_id and dead:
+                self._match(engine, dead[0])
+        return self._by_id.get(engine)
+
+    def _match(self, engine: int, launcher: Any) -> None:
+        self._by_id[engine] = launcher
+        self._matched.add(id(launcher))
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if self._jobs.empty():
+                    self._worker = None
+                    return
+                engine = self._jobs.get()
+            status = self.exit_status(engine) or "exit status unknown"
+            try:
+                self._start(1)
+            except Exception as exc:
+                self._say(f"engine {engine} died ({status}); starting an engine in its place failed: {exc}")
+            else:
+                self._say(f"engine {engine} died ({status}); started an engine in its place")
+
+
+def manager_keeper(get_manager: Callable[[], ClusterManager | None], say: Callable[[str], None]) -> LauncherKeeper:
+    """The keeper of the engines the manager `get_manager()` owns (None: no manager yet)."""
+
+    def cluster_of() -> Any:
+        manager = get_manager()
+        return None if manager is None else manager.engine_cluster()
+
+    def start(n: int) -> None:
+        manager = get_manager()
+        if manager is None or manager.engine_cluster() is None or not manager.connected:
+            raise ClusterError("this session no longer owns engines on a connected cluster")
+        manager.start_engines(n, timeout=START_TIMEOUT)
+
+    return LauncherKeeper(cluster_of, start, say)
+
+
+def describe_exit(code: int) -> str:
+    """"exit code 3", or "signal SIGKILL" for a process a signal ended (a negative code)."""
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+def _launchers(cluster: Any) -> list[Any]:
+    """The engine launchers of `cluster` (one per engine process it started)."""
+    if cluster is None:
+        return []
+    sets = list(getattr(cluster, "engines", {}).values())
+    return [launcher for engine_set in sets for launcher in list(getattr(engine_set, "launchers", {}).values())]
+
+
+def _exit_code(launcher: Any) -> int | None:
+    """The exit code of the launcher's process once reaped (psutil keeps it in `_exitcode`), else None."""
+    code = getattr(getattr(launcher, "process", None), "_exitcode", None)
+    if isinstance(code, int):
+        return int(code)
+    stop = getattr(launcher, "stop_data", None)
+    return stop.get("exit_code") if isinstance(stop, dict) and isinstance(stop.get("exit_code"), int) else None
+
+
+def _registered_id(launcher: Any) -> int | None:
+    """The engine id in the launcher's log file, or None."""
+    try:
+        with open(launcher.output_file, "rb") as log:
+            found = _REGISTERED.findall(log.read())
+    except (OSError, AttributeError, TypeError):
+        return None
+    return int(found[-1]) if found else None

@@ -11,7 +11,7 @@ from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
 
 def test_stalled_and_lost_notices_are_said_chunk_notices_are_not():
     said: list[str] = []
-    runner = _cluster_runner(argparse.Namespace(engines=None, profile="p"), _RunCluster("p"), said.append)
+    runner = _cluster_runner(argparse.Namespace(engines=None, profile="p"), _RunCluster("p", said.append), said.append)
     stalled = "Map stalled: no result for 8 s; engines 0, 1 hold its work (4 elements)"
     runner.notify(RunnerNotice(NoticeKind.STALLED, stalled))
     runner.notify(RunnerNotice(NoticeKind.LOST, "engine 1 was lost"))

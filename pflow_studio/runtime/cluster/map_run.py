@@ -184,15 +184,12 @@ class MapRun:
             self._fill()
 
     def _watch_stall(self) -> None:
-        """Tell the listener when no chunk came back for long while chunks are pending (see `stall`)."""
-        if not self.pending:
-            return
-        cost = self.sizer.cost or 0.0  # a chunk should take its elements' time (one more for slack)
-        quiet = self.stall.due(cost * (1 + max(chunk.size for chunk in self.pending.values())))
+        """Say when no chunk came back for long while chunks are pending; end the Map when every engine
+        surely died (see `stall`)."""
+        quiet = self.stall.due(self.sizer.cost, [chunk.size for chunk in self.pending.values()])
         if quiet is not None:
-            pending = [(_engine_of(ar, chunk.target), next(iter(getattr(ar, "msg_ids", ())), None), chunk.size)
-                       for ar, chunk in self.pending.items()]
-            message = stall_message(quiet, holders(self.client, pending))
+            work = [(_engine_of(ar, c.target), ar, c.size) for ar, c in self.pending.items()]
+            message = stall_message(quiet, holders(self.client, work))
             self.runner.notify(RunnerNotice(NoticeKind.STALLED, message, None, self.done, self.total))
         if self.stall.stalled:
             check_gone([self.memory.process(engine) for engine in self.client.ids], self.total - self.done, self.total)

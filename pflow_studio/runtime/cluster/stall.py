@@ -2,9 +2,9 @@
 
 A controller notices dead engines only through its heartbeat: ours ping every 0.2 s, but a hand-started
 `ipcluster` pings every 3 s and drops an engine (with its nanny) only after ~30-40 s. Meanwhile the Map
-just waits. `StallWatch.due` says when to tell the user: after `max(QUIET, FACTOR x the longest time a
-pending chunk is expected to take)` seconds without any chunk coming back, then again at most every
-`REPEAT` seconds until one does. It only tells: the Map goes on (the elements may merely be slow).
+just waits. `StallWatch.due` says when to tell the user: after `max(QUIET, FACTOR x the time the largest
+pending chunk should take, one element more for slack)` seconds without any chunk coming back, then
+again at most every `REPEAT` seconds until one does. It only tells: the Map goes on (the elements may merely be slow).
 `stall_message` words the notice, naming the engines that hold the Map's work: the client knows the
 engine of a chunk that started running; `holders` asks the controller (with a timeout, never hanging)
 where the others are queued.
@@ -42,12 +42,13 @@ class StallWatch:
         """A chunk came back: the Map moves (again)."""
         self._last, self._told, self.stalled = self._clock(), None, False
 
-    def due(self, expected: float) -> float | None:
-        """The seconds without a result if a stall notice is due now, else None (`expected`: the longest
-        time a pending chunk should take)."""
+    def due(self, cost: float | None, sizes: Sequence[int]) -> float | None:
+        """The seconds without a result if a stall notice is due now, else None (`cost`: seconds per element
+        measured, if any; `sizes`: the elements of each pending chunk; none pending: never due)."""
         now = self._clock()
         quiet = now - self._last
-        self.stalled = quiet >= max(QUIET, FACTOR * expected)
+        expected = (cost or 0.0) * (1 + max(sizes, default=0))
+        self.stalled = bool(sizes) and quiet >= max(QUIET, FACTOR * expected)
         if not self.stalled or (self._told is not None and now - self._told < REPEAT):
             return None
         self._told = now
@@ -68,13 +69,18 @@ def stall_message(quiet: float, holders: Sequence[tuple[int | None, int]]) -> st
             "elements may be slow, or the engines lost (the controller will tell)")
 
 
-def holders(client: Any, pending: Sequence[tuple[int | None, str | None, int]]) -> list[tuple[int | None, int]]:
-    """(engine, elements) of each pending chunk, given as (engine if the client knows it, its task's msg id,
+def holders(client: Any, pending: Sequence[tuple[int | None, Any, int]]) -> list[tuple[int | None, int]]:
+    """(engine, elements) of each pending chunk, given as (engine if the client knows it, its AsyncResult,
     elements): engines not known are asked of the controller (left None if it does not say in time)."""
     if all(engine is not None for engine, _, _ in pending):
         return [(engine, size) for engine, _, size in pending]
     assigned = _assigned(client)
-    return [(assigned.get(msg_id) if engine is None else engine, size) for engine, msg_id, size in pending]
+    return [(engine if engine is not None else _first(assigned, getattr(ar, "msg_ids", ())), size)
+            for engine, ar, size in pending]
+
+
+def _first(assigned: dict[str, int], msg_ids: Sequence[str]) -> int | None:
+    return next((assigned[msg_id] for msg_id in msg_ids if msg_id in assigned), None)
 
 
 def _assigned(client: Any) -> dict[str, int]:

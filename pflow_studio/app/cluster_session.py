@@ -116,6 +116,9 @@ class ClusterSession(QObject):
             if notice.engine is not None:
                 self.dock.set_engine_activity(notice.engine, False)
             self.dock.log(notice.message, error=True)
+        elif notice.kind == NoticeKind.STALLED:
+            self.dock.log(notice.message, error=True)
+            self.window.statusBar().showMessage(notice.message, 30_000)
         elif notice.kind == NoticeKind.CANCELLING:
             self.dock.log(f"Run stopped: {notice.message}")
 

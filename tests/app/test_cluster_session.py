@@ -173,3 +173,13 @@ def test_cluster_menu_holds_the_dock_actions(make_window):
     assert window.actions["cluster_panel"].isEnabled()
     assert all(action in menu for action in window.cluster.dock.actions())
     assert window.cluster_dock is window.cluster.dock
+
+
+def test_a_stalled_map_is_told_in_the_dock_log_and_the_status_bar(make_window):
+    from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+
+    window = make_window()
+    message = "Map stalled: no result for 8 s; engines 0, 1 hold its work (4 elements)"
+    window.cluster._notice(RunnerNotice(NoticeKind.STALLED, message))
+    assert message in log_text(window)
+    assert window.statusBar().currentMessage() == message

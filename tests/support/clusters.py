@@ -74,15 +74,18 @@ class LocalCluster:
             end_all_under(self.profile_dir)
 
 
-def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = False) -> LocalCluster:
-    """Start a controller and `n` engines; return when the client sees all of them."""
+def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = False,
+                  ping: int | None = 200) -> LocalCluster:
+    """Start a controller and `n` engines; return when the client sees all of them. The controller's
+    heartbeat period is `ping` ms (None: ipyparallel's default 3 s, as with a hand-started `ipcluster`)."""
     paths = [str(ROOT)]
     if block_qt:
         paths.insert(0, str(blocker_dir(profile_dir.parent)))
     if os.environ.get("PYTHONPATH"):
         paths.append(os.environ["PYTHONPATH"])
     cluster = ipp.Cluster(
-        n=n, profile_dir=str(profile_dir), controller_ip="127.0.0.1", controller_args=["--ping=200"], log_level=40,
+        n=n, profile_dir=str(profile_dir), controller_ip="127.0.0.1",
+        controller_args=[f"--ping={ping}"] if ping else [], log_level=40,
     )
     try:
         cluster.start_controller_sync()

@@ -8,7 +8,7 @@ blob=...)`), and is kept under its digest; later chunks carry only the digest an
 shifts its neighbours) and returns one compact, columnar result per chunk, already serialized (so an
 unpicklable value fails only its own element):
 
-    (host, names, columns, failures, stamps, printed)
+    (host, names, columns, failures, stamps, printed, process)
 
 `columns[k][i]` is output `names[k]` of element i (None if it failed; with `names` None, `columns[0][i]`
 is element i's whole result), `failures` maps the offset of each failed element to `(error, traceback)`,
@@ -16,10 +16,11 @@ is element i's whole result), `failures` maps the offset of each failed element 
 one more than the elements that ran) holds the clock before the first element and after each one: element
 i ran from `stamps[i]` to `stamps[i+1]`. With a `budget` (seconds) the engine stops after the element that
 uses it up (at least one runs), so fewer elements may come back than were sent: the client sends the rest
-again. An engine that holds no body for the digest and was given none answers `MISSING`.
+again. `process` is the engine's `process_id.ProcessId` (or None), so the client can tell when an engine on
+its own machine is gone. An engine that holds no body for the digest and was given none answers `MISSING`.
 
 `decode_result` is the one reader of that result (the runner's and the tests'): one `OutcomeBlock` of the
-elements that ran, and the seconds they took together.
+elements that ran, the seconds they took together, and the engine's process.
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ from typing import Any
 
 import cloudpickle
 
+from pflow_studio.runtime.cluster.process_id import ProcessId, this_process
 from pflow_studio.runtime.element_loop import Ran, Sparse, as_columns, run_elements
 from pflow_studio.runtime.element_table import OutcomeBlock
 
 MISSING = "pflow-studio:missing-body"
 KEEP = 16  # bodies kept per engine (least recently used are dropped)
 HOST = socket.gethostname()
+PROCESS = this_process()
 
 _BLOBS: OrderedDict[str, bytes] = OrderedDict()
 _LOADED: dict[str, Any] = {}
@@ -86,7 +89,7 @@ def run_chunk(digest: str, start: int, payload: bytes, blob: bytes | None = None
 def dump_result(ran: Ran, start: int, host: str = HOST) -> bytes:
     """Serialize a chunk's result; a value that cannot be serialized turns into its element's failure."""
     try:
-        return cloudpickle.dumps((host, ran.names, ran.columns, ran.failures, ran.stamps, ran.printed))
+        return cloudpickle.dumps((host, ran.names, ran.columns, ran.failures, ran.stamps, ran.printed, PROCESS))
     except Exception:
         pass
     values = [None if offset in ran.failures else _whole(ran, offset) for offset in range(len(ran))]
@@ -100,7 +103,7 @@ def dump_result(ran: Ran, start: int, host: str = HOST) -> bytes:
                                 f"({_kind(value)} value): {type(exc).__name__}: {exc}",
                                 "".join(traceback.format_exception(exc)))
     names, columns = as_columns(values, failures, ran.names)
-    return cloudpickle.dumps((host, names, columns, failures, ran.stamps, ran.printed))
+    return cloudpickle.dumps((host, names, columns, failures, ran.stamps, ran.printed, PROCESS))
 
 
 def _whole(ran: Ran, offset: int) -> Any:
@@ -118,11 +121,12 @@ def _kind(value: Any) -> str:
 
 @dataclasses.dataclass(slots=True)
 class DecodedChunk:
-    """A chunk result read back: the block of the elements that ran, and the seconds from the first one's
-    start to the last one's end."""
+    """A chunk result read back: the block of the elements that ran, the seconds from the first one's
+    start to the last one's end, and the engine's process (None: not known)."""
 
     block: OutcomeBlock
     seconds: float
+    process: ProcessId | None = None
 
     @property
     def outcomes(self) -> list:
@@ -133,6 +137,6 @@ class DecodedChunk:
 def decode_result(data: bytes, start: int, engine: int | None = None) -> DecodedChunk:
     """Read a chunk result (`run_chunk`, `dump_result`) whose element 0 is Map element `start`, run on
     `engine`: element i ran from `stamps[i]` to `stamps[i+1]`."""
-    host, names, columns, failures, stamps, printed = pickle.loads(data)
+    host, names, columns, failures, stamps, printed, process = pickle.loads(data)
     block = OutcomeBlock(start, names, columns, stamps[:-1], stamps[1:], failures, printed, engine, host)
-    return DecodedChunk(block, stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0)
+    return DecodedChunk(block, stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0, process)

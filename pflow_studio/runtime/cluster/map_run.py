@@ -25,6 +25,7 @@ from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+from pflow_studio.runtime.cluster.stall import StallWatch, check_gone, holders, stall_message
 from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock, failed_block
 from pflow_studio.runtime.runners import Outcomes, Progress, output_names
 
@@ -103,6 +104,7 @@ class MapRun:
         cost = self.memory.cost(self.digest)
         probing = cost is None and self.runner.chunksize is None
         self.sizer = ChunkSizer(self.runner.chunksize, cost, max_probe=probe_limit(self.items, 0) if probing else 1)
+        self.stall = StallWatch()
         try:
             self._fill()
             self._collect()
@@ -170,13 +172,27 @@ class MapRun:
                 finished = []
             while not self._finished.empty():
                 finished.append(self._finished.get_nowait())
+            if finished:
+                self.stall.heard()
             for ar in finished:
                 chunk = self.pending.pop(ar, None)
                 if chunk is not None and chunk.ar is ar:
                     self._settle_chunk(chunk, ar)
                 self._forget(ar)
             self._check()
+            self._watch_stall()
             self._fill()
+
+    def _watch_stall(self) -> None:
+        """Say when no chunk came back for long while chunks are pending; end the Map when every engine
+        surely died (see `stall`)."""
+        quiet = self.stall.due(self.sizer.cost, [chunk.size for chunk in self.pending.values()])
+        if quiet is not None:
+            work = [(_engine_of(ar, c.target), ar, c.size) for ar, c in self.pending.items()]
+            message = stall_message(quiet, holders(self.client, work))
+            self.runner.notify(RunnerNotice(NoticeKind.STALLED, message, None, self.done, self.total))
+        if self.stall.stalled:
+            check_gone([self.memory.process(engine) for engine in self.client.ids], self.total - self.done, self.total)
 
     # -- chunk results -------------------------------------------------------------------------
 
@@ -199,7 +215,7 @@ class MapRun:
             if engine not in self.ids:  # it joined after the last look: chunks carry the body until all hold it
                 self._refresh_ids()
         decoded = engine_side.decode_result(value, chunk.start, engine)
-        self.memory.host_seen(engine, decoded.block.host)
+        self.memory.engine_seen(engine, decoded.block.host, decoded.process)
         ran = len(decoded.block)
         if ran < chunk.size:  # the engine used up the chunk's budget: send the rest again
             self.returned.append((chunk.start + ran, chunk.start + chunk.size))

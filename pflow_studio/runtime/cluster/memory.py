@@ -2,13 +2,16 @@
 sent again and chunks of a body measured before are sized right away.
 
 `RunnerMemory` knows which body digests each engine holds (as far as the client has seen: a chunk that
-ran there, a push that succeeded), the host each engine reported (so elements that fail on this side
-still name their engine's host) and the seconds per element last measured for each body digest. An
+ran there, a push that succeeded), the host and process each engine reported (so elements that fail on
+this side still name their engine's host, and a stalled Map can tell engines whose processes ended) and
+the seconds per element last measured for each body digest. An
 engine that answers "missing" or is lost is forgotten; a new client forgets every engine (its engine
 ids name other processes) but keeps the element costs, which belong to the body, not to the cluster.
 """
 
 from __future__ import annotations
+
+from pflow_studio.runtime.cluster.process_id import ProcessId
 
 
 class RunnerMemory:
@@ -18,6 +21,7 @@ class RunnerMemory:
         self._bodies: dict[int, set[str]] = {}  # engine id -> digests of the bodies it holds
         self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
         self._hosts: dict[int, str] = {}  # engine id -> the host its results came from
+        self._processes: dict[int, ProcessId] = {}  # engine id -> the process its results came from
 
     def holds(self, engine: int, digest: str) -> bool:
         """Is `engine` known to hold the body `digest`?"""
@@ -43,11 +47,18 @@ class RunnerMemory:
         """The client changed: nothing is known about any engine (element costs are kept)."""
         self._bodies.clear()
         self._hosts.clear()
+        self._processes.clear()
 
-    def host_seen(self, engine: int | None, host: str) -> None:
-        """`engine` reported running on `host`."""
+    def engine_seen(self, engine: int | None, host: str, process: ProcessId | None) -> None:
+        """`engine` reported running on `host` as `process`."""
         if engine is not None and host:
             self._hosts[engine] = host
+        if engine is not None and process is not None:
+            self._processes[engine] = process
+
+    def process(self, engine: int) -> ProcessId | None:
+        """The process `engine` reported, or None."""
+        return self._processes.get(engine)
 
     def host(self, engine: int | None) -> str:
         """The host `engine` reported, or "" (not heard from yet, or no engine)."""

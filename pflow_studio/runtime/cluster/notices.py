@@ -1,5 +1,5 @@
 """What the cluster runner tells its listener as it works (`ClusterRunner(on_event=...)`): which engines
-it uses, when the body is sent, chunks sent and done per engine, engines lost, cancelling."""
+it uses, when the body is sent, chunks sent and done per engine, engines lost, a Map that stalled, cancelling."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class NoticeKind(enum.StrEnum):
     SENT = "sent"  # a chunk was sent straight to `engine`
     CHUNK = "chunk"  # a chunk finished on `engine`; `done` of `total` elements are in
     LOST = "lost"  # `engine` was lost; its chunk is resubmitted
+    STALLED = "stalled"  # no chunk came back for long; the message names the engines holding the work
     CANCELLING = "cancelling"  # the map is being cancelled
 
 

@@ -4,12 +4,15 @@ delivery and every element names its host. A cluster of its own, started with on
 
 from __future__ import annotations
 
+import functools
+import os
 import time
 from typing import Any
 
 import pytest
 
 from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.cluster.map_run import CARRY_MAX
 from pflow_studio.runtime.cluster.runner import ClusterRunner
 from tests.support.clusters import start_cluster
 from tests.support.paths import ROOT
@@ -17,9 +20,15 @@ from tests.support.paths import ROOT
 pytestmark = pytest.mark.fault
 
 
-def nap_then_double(bindings: dict[str, Any]) -> dict[str, Any]:
+def nap_then_double(bindings: dict[str, Any], ballast: bytes = b"") -> dict[str, Any]:
     time.sleep(0.1)
     return {"y": bindings["x"] * 2}
+
+
+BODIES = {  # a small body rides along with the chunks; a big one (over CARRY_MAX) is pushed first
+    "small": nap_then_double,
+    "big": functools.partial(nap_then_double, ballast=os.urandom(CARRY_MAX + 1024)),
+}
 
 
 class StartEnginesAt:
@@ -42,11 +51,12 @@ def one_engine(tmp_path):
 
 
 @pytest.mark.timeout(120)
-def test_engines_joining_mid_map_get_the_body_and_take_their_share(one_engine):
+@pytest.mark.parametrize("body", BODIES)
+def test_engines_joining_mid_map_get_the_body_and_take_their_share(one_engine, body):
     first = set(one_engine.client.ids)
     starter = StartEnginesAt(one_engine, 3, 2)
     runner = ClusterRunner(one_engine.client)
-    outcomes = runner.map(nap_then_double, [{"x": i} for i in range(40)], progress=starter, cancel=CancelToken())
+    outcomes = runner.map(BODIES[body], [{"x": i} for i in range(40)], progress=starter, cancel=CancelToken())
     assert starter.started
     assert [o.error for o in outcomes if not o.ok] == []
     assert [o.value["y"] for o in outcomes] == [2 * i for i in range(40)]

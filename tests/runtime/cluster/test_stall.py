@@ -1,0 +1,110 @@
+"""The stall watchdog on real clusters: with the controller's default 3 s heartbeat (a hand-started
+`ipcluster`), engines SIGKILLed with their nannies are dropped only after ~30-40 s; the Map says within
+15 s that it is stalled and which engines hold its work. Engines on this machine whose processes ended
+end the Map with `NoEngines` at once; engines elsewhere cannot be judged, so the Map goes on until the
+controller drops them. Elements that are merely slow get the notice too, and the Map finishes normally."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.cluster import process_id, stall
+from pflow_studio.runtime.cluster.errors import NoEngines
+from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+from pflow_studio.runtime.cluster.runner import ClusterRunner
+from tests.support.clusters import start_cluster
+from tests.support.processes import kill
+
+pytestmark = pytest.mark.fault
+
+
+def slow_double(bindings: dict[str, Any]) -> dict[str, Any]:
+    time.sleep(bindings["seconds"])
+    return {"y": bindings["x"] * 2}
+
+
+class Heard:
+    """A runner listener that keeps each notice with the monotonic time it came."""
+
+    def __init__(self) -> None:
+        self.notices: list[tuple[float, RunnerNotice]] = []
+
+    def __call__(self, notice: RunnerNotice) -> None:
+        self.notices.append((time.monotonic(), notice))
+
+    def of(self, kind: NoticeKind) -> list[tuple[float, RunnerNotice]]:
+        return [(when, notice) for when, notice in self.notices if notice.kind == kind]
+
+
+@pytest.fixture
+def slow_heart_cluster(tmp_path):
+    """2 engines on a controller with ipyparallel's default heartbeat (like `ipcluster start`)."""
+    local = start_cluster(tmp_path / "profile", n=2, ping=None)
+    yield local
+    local.stop()
+
+
+def run_and_kill_every_engine(local: Any) -> tuple[float, Heard, NoEngines]:
+    """Run 40 elements of 0.3 s; once 4 are done SIGKILL every engine and its nanny. Returns when the
+    kill was, what the runner said, and the `NoEngines` that ended the Map."""
+    engines, nannies = local.engine_pids(), local.nanny_pids()
+    killed: list[float] = []
+
+    def kill_all_at_4(done: int, total: int) -> None:
+        if done >= 4 and not killed:
+            for engine in engines:
+                kill(nannies[engine])
+                kill(engines[engine])
+            killed.append(time.monotonic())
+
+    heard = Heard()
+    runner = ClusterRunner(local.client, on_event=heard)
+    items = [{"x": i, "seconds": 0.3} for i in range(40)]
+    with pytest.raises(NoEngines) as raised:
+        runner.map(slow_double, items, progress=kill_all_at_4, cancel=CancelToken())
+    assert killed
+    return killed[0], heard, raised.value
+
+
+def assert_stall_told_within_15_s(killed: float, heard: Heard, engines: list[int]) -> None:
+    stalls = heard.of(NoticeKind.STALLED)
+    assert stalls, [n.message for _, n in heard.notices]
+    when, first = stalls[0]
+    assert when - killed < 15, first.message
+    assert first.message.startswith("Map stalled: no result for ")
+    assert f"engines {', '.join(map(str, sorted(engines)))} hold its work" in first.message
+
+
+@pytest.mark.timeout(120)
+def test_engines_on_this_machine_killed_stall_told_and_map_ended_within_15_s(slow_heart_cluster):
+    engines = sorted(slow_heart_cluster.client.ids)
+    killed, heard, error = run_and_kill_every_engine(slow_heart_cluster)
+    assert time.monotonic() - killed < 15
+    assert "their processes ended" in str(error)
+    assert_stall_told_within_15_s(killed, heard, engines)
+
+
+@pytest.mark.timeout(180)
+def test_engines_elsewhere_killed_stall_told_within_15_s_then_the_controller_ends_the_map(slow_heart_cluster,
+                                                                                          monkeypatch):
+    # engines on another machine (whose processes this one cannot see): as if this machine were another
+    monkeypatch.setattr(process_id, "process_table", lambda: "another machine")
+    engines = sorted(slow_heart_cluster.client.ids)
+    killed, heard, error = run_and_kill_every_engine(slow_heart_cluster)
+    assert "all engines left the cluster" in str(error)  # after ~40 s, when the controller dropped them
+    assert_stall_told_within_15_s(killed, heard, engines)
+
+
+@pytest.mark.timeout(120)
+def test_slow_elements_get_the_stall_notice_and_the_map_still_finishes(slow_heart_cluster, monkeypatch):
+    monkeypatch.setattr(stall, "QUIET", 0.5)
+    heard = Heard()
+    runner = ClusterRunner(slow_heart_cluster.client, on_event=heard, chunksize=1)
+    items = [{"x": i, "seconds": 3.0} for i in range(2)]
+    outcomes = runner.map(slow_double, items, progress=lambda done, total: None, cancel=CancelToken())
+    assert [o.value["y"] for o in outcomes] == [0, 2]
+    assert heard.of(NoticeKind.STALLED)

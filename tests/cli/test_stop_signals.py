@@ -21,12 +21,26 @@ from tests.support.projects import expression_map_file
 pytestmark = pytest.mark.fault
 
 EXAMPLE = EXAMPLES / "square_offset_map.pflow"
-# when to send SIGTERM: seconds after the launch, or after the first process of the cluster appeared
+# when to send SIGTERM: seconds after the command installed its signal handlers, or after the first process
+# of the cluster appeared
 MOMENTS = [("launch", 0.3), ("launch", 0.6), ("cluster", 0.0), ("cluster", 0.3), ("cluster", 0.8), ("cluster", 1.5)]
 
 
+def _catches(pid: int, signum: int) -> bool:
+    """Has process `pid` installed a handler for `signum` (its SigCgt mask in /proc)?"""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            caught = next(line for line in status if line.startswith("SigCgt:"))
+    except (OSError, StopIteration):
+        return False
+    return bool(int(caught.split()[1], 16) >> (signum - 1) & 1)
+
+
 def _signal_at(running: subprocess.Popen, ipython_dir, moment: tuple[str, float], signum: int) -> None:
+    """Send `signum` `delay` s after the command installed its handlers ("launch": before that, any Python
+    process dies of the signal's default action) or after the first cluster process appeared."""
     after, delay = moment
+    wait_until(lambda: running.poll() is not None or _catches(running.pid, signum), 60, interval=0.01)
     if after == "cluster":
         wait_until(lambda: running.poll() is not None or processes_under(ipython_dir), 60, interval=0.02)
     time.sleep(delay)

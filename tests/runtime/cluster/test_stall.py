@@ -2,16 +2,18 @@
 `ipcluster`), engines SIGKILLed with their nannies are dropped only after ~30-40 s; the Map says within
 15 s that it is stalled and which engines hold its work. Engines on this machine whose processes ended
 end the Map with `NoEngines` at once; engines elsewhere cannot be judged, so the Map goes on until the
-controller drops them. Elements that are merely slow get the notice too, and the Map finishes normally."""
+controller drops them (the test stops it 5 s after the notice rather than wait ~40 s for that). Elements
+that are merely slow get the notice too, and the Map finishes normally."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
 import pytest
 
-from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.cluster import process_id, stall
 from pflow_studio.runtime.cluster.errors import NoEngines
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
@@ -30,11 +32,16 @@ def slow_double(bindings: dict[str, Any]) -> dict[str, Any]:
 class Heard:
     """A runner listener that keeps each notice with the monotonic time it came."""
 
-    def __init__(self) -> None:
+    def __init__(self, cancel_after_stall: float | None = None) -> None:
         self.notices: list[tuple[float, RunnerNotice]] = []
+        self.cancel = CancelToken()  # the run's; cancelled `cancel_after_stall` s after the first stall notice
+        self.cancel_after_stall = cancel_after_stall
 
     def __call__(self, notice: RunnerNotice) -> None:
         self.notices.append((time.monotonic(), notice))
+        if notice.kind == NoticeKind.STALLED and self.cancel_after_stall is not None:
+            threading.Timer(self.cancel_after_stall, self.cancel.cancel).start()
+            self.cancel_after_stall = None
 
     def of(self, kind: NoticeKind) -> list[tuple[float, RunnerNotice]]:
         return [(when, notice) for when, notice in self.notices if notice.kind == kind]
@@ -48,9 +55,10 @@ def slow_heart_cluster(tmp_path):
     local.stop()
 
 
-def run_and_kill_every_engine(local: Any) -> tuple[float, Heard, NoEngines]:
+def run_and_kill_every_engine(local: Any, expected: type[Exception] = NoEngines,
+                              heard: Heard | None = None) -> tuple[float, Heard, Exception]:
     """Run 40 elements of 0.3 s; once 4 are done SIGKILL every engine and its nanny. Returns when the
-    kill was, what the runner said, and the `NoEngines` that ended the Map."""
+    kill was, what the runner said, and the `expected` error that ended the Map."""
     engines, nannies = local.engine_pids(), local.nanny_pids()
     killed: list[float] = []
 
@@ -61,11 +69,11 @@ def run_and_kill_every_engine(local: Any) -> tuple[float, Heard, NoEngines]:
                 kill(engines[engine])
             killed.append(time.monotonic())
 
-    heard = Heard()
+    heard = heard or Heard()
     runner = ClusterRunner(local.client, on_event=heard)
     items = [{"x": i, "seconds": 0.3} for i in range(40)]
-    with pytest.raises(NoEngines) as raised:
-        runner.map(slow_double, items, progress=kill_all_at_4, cancel=CancelToken())
+    with pytest.raises(expected) as raised:
+        runner.map(slow_double, items, progress=kill_all_at_4, cancel=heard.cancel)
     assert killed
     return killed[0], heard, raised.value
 
@@ -89,14 +97,14 @@ def test_engines_on_this_machine_killed_stall_told_and_map_ended_within_15_s(slo
 
 
 @pytest.mark.timeout(180)
-def test_engines_elsewhere_killed_stall_told_within_15_s_then_the_controller_ends_the_map(slow_heart_cluster,
-                                                                                          monkeypatch):
+def test_engines_elsewhere_killed_stall_told_within_15_s_and_the_map_goes_on(slow_heart_cluster, monkeypatch):
     # engines on another machine (whose processes this one cannot see): as if this machine were another
     monkeypatch.setattr(process_id, "process_table", lambda: "another machine")
     engines = sorted(slow_heart_cluster.client.ids)
-    killed, heard, error = run_and_kill_every_engine(slow_heart_cluster)
-    assert "all engines left the cluster" in str(error)  # after ~40 s, when the controller dropped them
+    killed, heard, _ = run_and_kill_every_engine(slow_heart_cluster, Cancelled, Heard(cancel_after_stall=5.0))
     assert_stall_told_within_15_s(killed, heard, engines)
+    told, _ = heard.of(NoticeKind.STALLED)[0]
+    assert time.monotonic() - told >= 5.0  # not ended at the notice, as engines of this machine would be
 
 
 @pytest.mark.timeout(120)

@@ -2,6 +2,8 @@
 
 from pflow_studio.nodes.library import (
     arithmetic,
+    array_files,
+    arrays,
     constants,
     control_flow,
     control_flow_lists,
@@ -11,4 +13,5 @@ from pflow_studio.nodes.library import (
     strings,
 )
 
-MODULES = [constants, arithmetic, strings, lists, python_code, files, control_flow, control_flow_lists]
+MODULES = [constants, arithmetic, strings, lists, python_code, files, control_flow, control_flow_lists, arrays,
+           array_files]

@@ -9,9 +9,11 @@ from pflow_studio.nodes.library import (
     control_flow_lists,
     files,
     lists,
+    plot_files,
+    plots,
     python_code,
     strings,
 )
 
 MODULES = [constants, arithmetic, strings, lists, python_code, files, control_flow, control_flow_lists, arrays,
-           array_files]
+           array_files, plots, plot_files]

@@ -8,8 +8,9 @@ import json
 import pytest
 
 from pflow_studio.cli.main import main
-from pflow_studio.project.file_format import Project, save
+from pflow_studio.project.file_format import Project, load, save
 from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.run_record import entry_items
 from tests.support.clusters import pflow
 from tests.support.paths import EXAMPLES
 from tests.support.processes import processes_under, wait_until
@@ -50,3 +51,21 @@ def test_the_parameter_sweep_runs_on_a_local_cluster_as_serially(ipython_dir, tm
     entry = json.loads(record.read_text())["maps"][0]
     assert entry["runner"] == "cluster" and entry["total"] == 8
     assert wait_until(lambda: not processes_under(ipython_dir), 10), "the run's own cluster outlived it"
+
+
+def _statuses(record) -> list[str]:
+    return [item["status"] for item in entry_items(json.loads(record.read_text())["maps"][0])]
+
+
+def test_stored_sweep_elements_are_reused_until_the_broadcast_array_changes(tmp_path, capsys):
+    project, record = tmp_path / "sweep.pflow", tmp_path / "record.json"
+    project.write_bytes(SWEEP.read_bytes())
+    for expected in ("ok", "cached"):
+        assert main(["run", "-q", "--serial", "--record", str(record), str(project)]) == 0
+        assert _statuses(record) == [expected] * 8
+    loaded = load(project)
+    loaded.workflow.nodes["time"].input_values["num"] = 301  # a coarser time grid, broadcast to every element
+    save(loaded, project)
+    assert main(["run", "-q", "--serial", "--record", str(record), str(project)]) == 0
+    assert _statuses(record) == ["ok"] * 8
+    capsys.readouterr()

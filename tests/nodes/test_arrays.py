@@ -8,6 +8,11 @@ import pytest
 
 from pflow_studio.nodes.api import NodeError
 from pflow_studio.nodes.library import arrays as ar
+from pflow_studio.runtime.executor import Executor
+from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.registry import default_registry
+from pflow_studio.runtime.runners import SerialRunner
+from pflow_studio.runtime.validation import validate
 
 
 def test_from_list_keeps_the_shape_and_takes_a_dtype():
@@ -71,3 +76,26 @@ def test_reductions_take_lists_a_ddof_and_name_a_bad_axis():
         ar.Sum({"axis": 2}).compute(array=[1, 2, 3])
     with pytest.raises(NodeError, match="cannot take the maximum of an array of shape"):
         ar.Max().compute(array=[])
+
+
+def test_to_list_gives_numbers_for_1d_and_rows_for_more():
+    assert ar.ToList().compute(array=np.arange(3.0))["list"] == [0.0, 1.0, 2.0]
+    assert all(type(v) is float for v in ar.ToList().compute(array=np.arange(3.0))["list"])
+    rows = ar.ToList().compute(array=np.arange(6).reshape(3, 2))["list"]
+    assert len(rows) == 3 and [r.tolist() for r in rows] == [[0, 1], [2, 3], [4, 5]]
+    with pytest.raises(NodeError, match="at least one dimension"):
+        ar.ToList().compute(array=np.float64(2.0))
+
+
+def test_a_map_runs_over_an_arrays_elements_through_array_to_list():
+    body = Workflow()
+    body.add_node("math.multiply", id="fn", inputs={"b": 10.0})
+    wf = Workflow()
+    wf.add_node("array.linspace", id="xs", inputs={"start": 0.0, "stop": 1.0, "num": 3})
+    wf.add_node("array.to_list", id="items")
+    wf.add_node("core.map", {"mapped": ["a"]}, id="map", body=body, is_output=True)
+    wf.connect("xs", "array", "items", "array")
+    wf.connect("items", "list", "map", "a")
+    assert validate(wf, default_registry()) == []
+    result = Executor(default_registry(), runner=SerialRunner(), cache=False).run(wf)
+    assert result.outputs["map"] == {"result": [0.0, 5.0, 10.0]}

@@ -1,4 +1,5 @@
-"""Array nodes: make numpy arrays (from a list, linspace, arange), stack them, and reduce them along an axis.
+"""Array nodes: make numpy arrays (from a list, linspace, arange), stack them, reduce them along an axis, and turn
+them into lists (to Map over their rows).
 Category "Arrays". An array input also takes a list or a number (converted with `numpy.asarray`). A reduction
 over all axes gives a plain Python number; along an axis, an array. numpy's failures (a ragged list, shapes that
 do not fit, an axis out of range) raise `NodeError` with numpy's reason."""
@@ -63,6 +64,23 @@ class FromList(NodeType):
 
     def compute(self, values: Any) -> dict[str, Any]:
         return {"array": as_array(values, "values", self.values["dtype"])}
+
+
+class ToList(NodeType):
+    """An array as a list of its rows: plain Python numbers for a 1-D array, arrays one dimension less otherwise
+    (what a Map takes, one element per row)."""
+
+    type_name = "array.to_list"
+    label = "Array to List"
+    category = "Arrays"
+    inputs = [In("array", "array")]
+    outputs = [Out("list", list)]
+
+    def compute(self, array: Any) -> dict[str, Any]:
+        data = as_array(array, "array")
+        if data.ndim == 0:
+            raise NodeError("input 'array' must have at least one dimension, got a single number")
+        return {"list": data.tolist() if data.ndim == 1 else list(data)}
 
 
 class Linspace(NodeType):

@@ -3,8 +3,9 @@ Category "Plots". Every plot has a title, axis labels and a size in inches (prop
 
 Figures are made with `matplotlib.figure.Figure` and drawn by the Agg canvas, never through pyplot: no global
 state (no current figure, no backend choice, no figure manager keeping figures alive), so plot nodes running at
-once never share a figure, need no display and never load a Qt backend, on engines as in the app. matplotlib is imported when a plot is made, not when the library loads. A
-figure pickles to and from engines; the app's viewers show it, "Save Figure" (`plot_files`) writes it."""
+once never share a figure, need no display and never load a Qt backend, on engines as in the app. matplotlib
+is imported when a plot is made, not when the library loads. A figure pickles to and from engines; the app's
+viewers show it, "Save Figure" (`plot_files`) writes it."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def histogram_map() -> Workflow:
     body = Workflow()
     body.add_node("plot.histogram", {"title": "Samples", "bins": 15}, id="fn")
     wf = Workflow()
-    wf.add_node("py.code", {"outputs": ["samples:list"], "code": SAMPLES}, id="samples")
+    wf.add_node("py.code", {"inputs": [], "outputs": ["samples:list"], "code": SAMPLES}, id="samples")
     wf.add_node("core.map", {"mapped": ["values"]}, id="map", body=body, is_output=True)
     wf.connect("samples", "samples", "map", "values")
     return wf

@@ -81,11 +81,59 @@ def word_report() -> Project:
     wf.connect("verdict", "result", "report", "verdict")
     return Project(wf, {"name": "Word report", "description": "Python code, a Map of an expression, If and format."})
 
+OSCILLATOR = """import numpy as np
+
+# x'' + 2 zeta x' + x = 0 from x = 1, v = 0, stepped by semi-implicit Euler on the time grid t
+dt = t[1] - t[0]
+x = np.empty_like(t)
+x[0], v = 1.0, 0.0
+for i in range(1, len(t)):
+    v += dt * (-2.0 * zeta * v - x[i - 1])
+    x[i] = x[i - 1] + dt * v
+outside = np.nonzero(np.abs(x) > 0.05)[0]
+settling_time = float(t[outside[-1]]) if len(outside) else 0.0
+"""
+
+
+def parameter_sweep() -> Project:
+    """A Map over a Group simulating a damped oscillator per damping ratio (numpy) and plotting it, then a
+    summary plot of each ratio's settling time."""
+    group = Workflow()
+    group.add_node("py.code", {"inputs": ["zeta:float", "t:array"], "outputs": ["x:array", "settling_time:float"],
+                               "code": OSCILLATOR}, id="simulate", label="Simulate oscillator", pos=(0, 0))
+    group.add_node("plot.line", {"title": "Damped oscillator", "x_label": "time", "y_label": "displacement"},
+                   id="plot", label="Plot displacement", pos=(260, -40))
+    group.connect("simulate", "x", "plot", "y")
+    group.inputs.append(BoundaryInput("zeta", [PortRef("simulate", "zeta")]))
+    group.inputs.append(BoundaryInput("t", [PortRef("simulate", "t"), PortRef("plot", "x")]))
+    group.outputs.append(BoundaryOutput("figure", PortRef("plot", "figure")))
+    group.outputs.append(BoundaryOutput("settling_time", PortRef("simulate", "settling_time")))
+    body = Workflow()
+    body.add_node("core.group", id="simulate_and_plot", label="Simulate and plot", body=group, pos=(0, 0))
+
+    wf = Workflow()
+    ratios = [0.15, 0.25, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0]
+    wf.add_node("const.list", {"value": ratios}, id="ratios", label="Damping ratios", pos=(0, 0))
+    wf.add_node("array.linspace", id="time", label="Time grid", inputs={"start": 0.0, "stop": 30.0, "num": 601},
+                pos=(0, 160))
+    wf.add_node("core.map", {"mapped": ["zeta"]}, id="sweep", label="Map: simulate each ratio", body=body,
+                pos=(280, 60), is_output=True)
+    wf.connect("ratios", "value", "sweep", "zeta")
+    wf.connect("time", "array", "sweep", "t")
+    wf.add_node("plot.line", {"title": "Settling time (|x| < 0.05)", "x_label": "damping ratio",
+                              "y_label": "settling time", "marker": "o"}, id="summary", label="Summary plot",
+                pos=(600, 60), is_output=True)
+    wf.connect("ratios", "value", "summary", "x")
+    wf.connect("sweep", "settling_time", "summary", "y")
+    description = ("A parameter sweep: a Map over a Group simulates a damped oscillator with numpy for each damping "
+                   "ratio and plots it; a summary plot shows each ratio's settling time.")
+    return Project(wf, {"name": "Parameter sweep: a damped oscillator", "description": description})
+
 
 def main() -> None:
     EXAMPLES.mkdir(parents=True, exist_ok=True)
     for name, build in [("square_offset_map", square_offset_map), ("fold_product", fold_product),
-                        ("word_report", word_report)]:
+                        ("word_report", word_report), ("parameter_sweep", parameter_sweep)]:
         path = EXAMPLES / f"{name}.pflow"
         save(build(), path)
         print(f"wrote {path}")

@@ -1,5 +1,6 @@
 """Everything below the GUI works where Qt cannot be imported (engines, headless machines): the node
-library, the runtime, the bottom layer, project files, the CLI and the cluster manager (not its dock)."""
+library (arrays and plots included), the runtime, the bottom layer, project files, the CLI and the cluster
+manager (not its dock)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ _SCRIPT = textwrap.dedent(
         result = Executor(default_registry(), runner=SerialRunner(), cache=False).run(load(path).workflow)
         results[path] = result.status
     qt = sorted(m for m in sys.modules if m.split(".")[0] in {BLOCKED!r})
-    print(json.dumps({{"imported": imported, "results": results, "qt": qt}}))
+    plotted = "matplotlib.figure" in sys.modules and "matplotlib.pyplot" not in sys.modules
+    print(json.dumps({{"imported": imported, "results": results, "qt": qt, "plotted": plotted}}))
     """
 )
 
@@ -59,10 +61,12 @@ def test_everything_below_the_gui_imports_and_runs_the_examples_with_qt_unimport
     assert report["qt"] == []
     for module in ("pflow_studio.runtime.executor", "pflow_studio.nodes.library.control_flow",
                    "pflow_studio.cluster_panel.manager", "pflow_studio.runtime.cluster.runner",
-                   "pflow_studio.project.file_format", "pflow_studio.cli.run", "pflow_studio.common.atomic_file"):
+                   "pflow_studio.project.file_format", "pflow_studio.cli.run", "pflow_studio.common.atomic_file",
+                   "pflow_studio.nodes.library.arrays", "pflow_studio.nodes.library.plots"):
         assert module in report["imported"]
     assert not any(name.startswith(NOT_QT_FREE) for name in report["imported"])
     assert report["results"] == dict.fromkeys(examples, "ok")
+    assert report["plotted"]  # the parameter sweep drew its figures (matplotlib without pyplot) with Qt blocked
 
 
 def test_the_blocker_really_blocks_qt(tmp_path):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pflow_studio.app.editors import TextEditor, make_editor
+from pflow_studio.app.editors import REFUSE, TextEditor, make_editor
 from pflow_studio.canvas import UNSET
 from pflow_studio.nodes.api import NO_DEFAULT, NodeType, Prop
 from pflow_studio.nodes.properties import expected, fits
@@ -163,7 +163,7 @@ class PropertiesPanel(QWidget):
         for prop in props:
             value = instance.values.get(prop.name)
             editor = make_editor(prop.type, value, self._setter(node.id, prop.name), prop.choices, prop.widget,
-                                 check=_fits(prop))
+                                 check=_fits(prop), empty=_clearable(prop))
             editor.setToolTip(prop.doc)
             self.editors[f"prop:{prop.name}"] = editor
             form.addRow(prop.name, editor)
@@ -218,3 +218,9 @@ class PropertiesPanel(QWidget):
 def _fits(prop: Prop) -> Callable[[Any], str]:
     """The dock's check of a typed property value: the one of load and validation (`nodes.properties`)."""
     return lambda value: "" if fits(prop, value) else f"'{prop.name}' must be {expected(prop)}"
+
+
+def _clearable(prop: Prop) -> Any:
+    """What a blank number field of `prop` means: None where the number is optional (default None, e.g. an
+    array reduction's axis), else blank text is refused."""
+    return None if prop.default is None and prop.type in ("int", "float") else REFUSE

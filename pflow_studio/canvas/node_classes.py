@@ -23,6 +23,8 @@ PORT_COLORS: dict[str, tuple[int, int, int]] = {
     "list": (170, 110, 240),
     "dict": (240, 130, 200),
     "path": (120, 210, 100),
+    "array": (40, 150, 120),
+    "figure": (250, 140, 80),
 }
 CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
     "Values": (32, 52, 70),
@@ -33,6 +35,8 @@ CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
     "Structure": (40, 48, 78),
     "Files": (40, 64, 36),
     "Python": (50, 50, 60),
+    "Arrays": (30, 58, 60),
+    "Plots": (66, 50, 36),
 }
 DEFAULT_COLOR = (28, 34, 40)
 UNKNOWN_COLOR = (110, 30, 30)

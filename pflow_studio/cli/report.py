@@ -80,7 +80,9 @@ def _value_json(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """JSON-friendly: tuples as lists, NaN/inf as strings, paths as strings."""
+    """JSON-friendly: tuples as lists, NaN/inf as strings, paths as strings, numpy arrays as lists."""
+    if _is_numpy(value):
+        value = value.tolist()
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, (list, tuple)):
@@ -90,7 +92,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _is_numpy(value: Any) -> bool:
+    """A numpy array or scalar (they have a dtype and `tolist`; numpy need not be imported to ask)."""
+    return hasattr(value, "dtype") and hasattr(value, "tolist")
+
+
 def _json_default(value: Any) -> Any:
+    if _is_numpy(value):
+        return value.tolist()
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     if isinstance(value, (set, frozenset)):

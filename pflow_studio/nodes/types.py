@@ -1,17 +1,24 @@
 """Port data types: their names, which output type may feed which input type, and value checks.
 
-Types are plain names so they save as JSON: any, int, float, str, bool, list, dict, path.
+Types are plain names so they save as JSON: any, int, float, str, bool, list, dict, path, array, figure.
 `any` on either end accepts everything; an int feeds a float; a str and a path feed each other;
 a bool feeds an int or a float (Python's own numeric tower).
+
+`array` is a numpy array. A list or a number feeds an array input (the node converts it with numpy), and an
+array feeds a float input: the math nodes work elementwise on arrays as numpy does. `figure` is a matplotlib
+`Figure` (what plot nodes make). Neither is ever a JSON value: an array input's own value is a JSON list or
+number. Checking values of these types does not import numpy or matplotlib (a value of theirs exists only when
+they are imported already).
 """
 
 from __future__ import annotations
 
 import pathlib
+import sys
 import typing
 from typing import Any
 
-TYPE_NAMES: tuple[str, ...] = ("any", "int", "float", "str", "bool", "list", "dict", "path")
+TYPE_NAMES: tuple[str, ...] = ("any", "int", "float", "str", "bool", "list", "dict", "path", "array", "figure")
 
 _PYTHON_TYPES: dict[Any, str] = {
     int: "int",
@@ -26,8 +33,11 @@ _PYTHON_TYPES: dict[Any, str] = {
     object: "any",
 }
 
+_FOREIGN_TYPES: dict[tuple[str, str], str] = {("numpy", "ndarray"): "array", ("matplotlib.figure", "Figure"): "figure"}
+
 _ACCEPTS: dict[str, frozenset[str]] = {
-    "float": frozenset({"int", "bool"}),
+    "float": frozenset({"int", "bool", "array"}),
+    "array": frozenset({"list", "int", "float", "bool"}),
     "int": frozenset({"bool"}),
     "str": frozenset({"path"}),
     "path": frozenset({"str"}),
@@ -40,6 +50,9 @@ def port_type_name(declared: Any) -> str:
         if declared not in TYPE_NAMES:
             raise ValueError(f"unknown port type {declared!r}; known: {', '.join(TYPE_NAMES)}")
         return declared
+    foreign = _FOREIGN_TYPES.get((getattr(declared, "__module__", ""), getattr(declared, "__qualname__", "")))
+    if foreign is not None:
+        return foreign
     try:
         return _PYTHON_TYPES[declared]
     except (KeyError, TypeError):
@@ -69,4 +82,19 @@ def value_matches(value: Any, type_name: str) -> bool:
         return isinstance(value, (list, tuple))
     if type_name == "dict":
         return isinstance(value, dict)
+    if type_name == "array":
+        return is_array(value) or (isinstance(value, (list, tuple, int, float)))
+    if type_name == "figure":
+        return _is_instance(value, "matplotlib.figure", "Figure")
     return True
+
+
+def is_array(value: Any) -> bool:
+    """True when `value` is a numpy array (without importing numpy)."""
+    return _is_instance(value, "numpy", "ndarray")
+
+
+def _is_instance(value: Any, module: str, name: str) -> bool:
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None) if loaded is not None else None
+    return kind is not None and isinstance(value, kind)

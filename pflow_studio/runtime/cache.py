@@ -28,11 +28,28 @@ def digest(*parts: Any) -> str:
 
 def value_key(value: Any) -> str:
     """A key for a concrete value: a digest of its pickle, or a unique key when unpicklable
-    (so whatever depends on it is never served from the cache by mistake)."""
-    try:
-        return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
-    except Exception:
+    (so whatever depends on it is never served from the cache by mistake). The data of numpy arrays (anywhere
+    in the value) is hashed where it lies, not copied into the pickle: their dtype and shape are in the pickle,
+    then each array's length and bytes (a value without such buffers hashes exactly as its plain pickle)."""
+    hasher = hashlib.sha256()
+    if not hash_pickled(hasher, value):
         return "unique-" + uuid.uuid4().hex
+    return hasher.hexdigest()
+
+
+def hash_pickled(hasher: Any, value: Any) -> bool:
+    """Feed `hasher` with `value`'s pickle (protocol 5), its out-of-band buffers (numpy arrays' data) after it,
+    each with its length; False when `value` cannot be pickled."""
+    buffers: list[pickle.PickleBuffer] = []
+    try:
+        hasher.update(pickle.dumps(value, protocol=5, buffer_callback=buffers.append))
+        for buffer in buffers:
+            data = buffer.raw()
+            hasher.update(b"|%d|" % data.nbytes)
+            hasher.update(data)
+    except Exception:
+        return False
+    return True
 
 
 class ResultCache:

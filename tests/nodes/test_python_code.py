@@ -166,7 +166,7 @@ def test_code_port_problems_are_check_problems():
     assert ports(node.output_ports()) == [("y", "any")]
     assert node.check() == [
         "input name 'a' is listed twice",
-        "input 'b': unknown type 'nope' (known: any, int, float, str, bool, list, dict, path)",
+        "input 'b': unknown type 'nope' (known: any, int, float, str, bool, list, dict, path, array, figure)",
         "output name '2y' is not a valid Python identifier",
         "output name 'y' is listed twice",
     ]

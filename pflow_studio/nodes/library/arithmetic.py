@@ -1,14 +1,28 @@
 """Arithmetic on numbers: binary operations (inputs `a`, `b`), unary ones (input `value`), comparison
 and rounding. Every node's output is `result`. Failures (division by zero, a non-real power, a value
-that is not a number) raise `NodeError` naming the operation and its operands."""
+that is not a number) raise `NodeError` naming the operation and its operands.
+
+A numpy array on an input makes the operation elementwise, as numpy computes it (broadcasting; Compare gives an
+array of bools): there a division by zero gives inf or nan like numpy, without warnings, and shapes that do not
+broadcast are the error. numpy is only used when an array comes in (it is loaded then)."""
 
 from __future__ import annotations
 
+import contextlib
 import operator
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pflow_studio.nodes.api import NO_DEFAULT, In, NodeError, NodeType, Out, Prop
+from pflow_studio.nodes.types import is_array
+
+
+def _elementwise(*values: Any) -> contextlib.AbstractContextManager[Any]:
+    """numpy's silence about inf / nan while computing on arrays; nothing for plain numbers."""
+    if any(map(is_array, values)):
+        return sys.modules["numpy"].errstate(all="ignore")
+    return contextlib.nullcontext()
 
 
 def _operands(b_default: Any = NO_DEFAULT) -> list[In]:
@@ -32,7 +46,10 @@ class _Binary(NodeType):
 
     def compute(self, a: Any, b: Any) -> dict[str, Any]:
         try:
-            result = self.apply(a, b)
+            with _elementwise(a, b):
+                result = self.apply(a, b)
+        except ValueError as exc:  # only numpy raises it here: shapes that do not broadcast
+            raise NodeError(f"cannot compute {self.describe(a, b)}: {str(exc).splitlines()[0]}") from None
         except ZeroDivisionError:
             culprit = " (input 'b' is 0)" if b == 0 else ""
             raise NodeError(f"{self.describe(a, b)}: division by zero{culprit}") from None
@@ -47,6 +64,8 @@ class _Binary(NodeType):
 
 
 def _show(value: Any) -> str:
+    if is_array(value):
+        return f"array{value.shape}"
     text = repr(value)
     return f"({text})" if text.startswith("-") else text
 
@@ -115,10 +134,12 @@ class Minimum(_Binary):
 
     type_name = "math.min"
     label = "Minimum"
-    apply = staticmethod(min)
+
+    def apply(self, a: Any, b: Any) -> Any:
+        return sys.modules["numpy"].minimum(a, b) if is_array(a) or is_array(b) else min(a, b)
 
     def describe(self, a: Any, b: Any) -> str:
-        return f"min({a!r}, {b!r})"
+        return f"min({_show(a)}, {_show(b)})"
 
 
 class Maximum(_Binary):
@@ -126,10 +147,12 @@ class Maximum(_Binary):
 
     type_name = "math.max"
     label = "Maximum"
-    apply = staticmethod(max)
+
+    def apply(self, a: Any, b: Any) -> Any:
+        return sys.modules["numpy"].maximum(a, b) if is_array(a) or is_array(b) else max(a, b)
 
     def describe(self, a: Any, b: Any) -> str:
-        return f"max({a!r}, {b!r})"
+        return f"max({_show(a)}, {_show(b)})"
 
 
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -158,7 +181,8 @@ class Compare(_Binary):
             compare = COMPARISONS[self.values["op"]]
         except KeyError:
             raise NodeError(f"property 'op' must be one of {list(COMPARISONS)}, not {self.values['op']!r}") from None
-        return bool(compare(a, b))
+        result = compare(a, b)
+        return result if is_array(result) else bool(result)
 
 
 class _Unary(NodeType):
@@ -174,9 +198,10 @@ class _Unary(NodeType):
 
     def compute(self, value: Any) -> dict[str, Any]:
         try:
-            return {"result": self.apply(value)}
+            with _elementwise(value):
+                return {"result": self.apply(value)}
         except TypeError:
-            raise NodeError(f"cannot {self.verb} {value!r}: input 'value' must be a number, "
+            raise NodeError(f"cannot {self.verb} {_show(value)}: input 'value' must be a number, "
                             f"got {type(value).__name__}") from None
 
 
@@ -211,8 +236,8 @@ class Round(NodeType):
         if isinstance(digits, bool) or not isinstance(digits, int):
             raise NodeError(f"input 'digits' must be a whole number, not {digits!r}")
         try:
-            result = round(value, digits)
+            result = value.round(digits) if is_array(value) else round(value, digits)
         except TypeError:
-            raise NodeError(f"cannot round {value!r}: input 'value' must be a number, "
+            raise NodeError(f"cannot round {_show(value)}: input 'value' must be a number, "
                             f"got {type(value).__name__}") from None
         return {"result": result}

@@ -18,7 +18,7 @@ _REASONS = {
 }
 
 
-def _reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """A short human reason for an OSError (no raw dump)."""
     for kind, reason in _REASONS.items():
         if isinstance(exc, kind):
@@ -52,7 +52,7 @@ class ReadText(NodeType):
         try:
             return {"text": target.read_text(encoding=encoding)}
         except OSError as exc:
-            raise NodeError(f"cannot read '{target}': {_reason(exc)}") from None
+            raise NodeError(f"cannot read '{target}': {os_reason(exc)}") from None
         except UnicodeDecodeError as exc:
             raise NodeError(f"cannot read '{target}': byte {exc.start} is not valid {encoding}") from None
 
@@ -84,5 +84,5 @@ class WriteText(NodeType):
         try:
             target.write_bytes(data)
         except OSError as exc:
-            raise NodeError(f"cannot write '{target}': {_reason(exc)}") from None
+            raise NodeError(f"cannot write '{target}': {os_reason(exc)}") from None
         return {"path": str(target)}

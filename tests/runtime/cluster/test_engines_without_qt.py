@@ -1,4 +1,5 @@
-"""Engines need no Qt: a Map runs on engines where PySide6 and NodeGraphQt cannot be imported."""
+"""Engines need no Qt: a Map runs on engines where PySide6 and NodeGraphQt cannot be imported (the bundled
+examples, plot nodes drawing their figures there included)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pflow_studio.runtime.executor import Executor
 from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.clusters import start_cluster
+from tests.support.figures import same_values
 from tests.support.paths import EXAMPLES
 
 
@@ -37,7 +39,8 @@ def _qt_state() -> dict:
     except ImportError:
         pass
     return {"importable": importable,
-            "loaded": sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "NodeGraphQt"))}
+            "loaded": sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "NodeGraphQt")),
+            "plotted": "matplotlib.figure" in sys.modules, "pyplot": "matplotlib.pyplot" in sys.modules}
 
 
 @pytest.mark.timeout(180)
@@ -51,8 +54,9 @@ def test_maps_run_on_engines_that_cannot_import_qt(qt_free_cluster):
         serial = Executor(default_registry(), runner=SerialRunner(), cache=False).run(workflow)
         ours = Executor(default_registry(), runner=runner, cache=False).run(workflow, listeners=[events.append])
         assert ours.ok, ours.failures
-        assert ours.outputs == serial.outputs
+        assert same_values(ours.outputs, serial.outputs)
     ran = [outcome for e in events if e.kind == ev.ITEMS for outcome in e.details["table"]]
     assert ran and all(outcome.engine is not None for outcome in ran)  # every element ran on an engine
     after = qt_free_cluster.client[:].apply_sync(_qt_state)
-    assert all(state["loaded"] == [] for state in after)
+    assert all(state["loaded"] == [] and not state["pyplot"] for state in after)
+    assert any(state["plotted"] for state in after)  # the parameter sweep's plots were drawn on engines

@@ -30,7 +30,8 @@ def downsample_minmax(values: Any, columns: int = LINE_COLUMNS) -> tuple[Any, An
     step = math.ceil(len(values) / columns)
     starts = np.arange(0, len(values), step)
     low, high = np.fmin.reduceat(values, starts), np.fmax.reduceat(values, starts)
-    return np.repeat(starts, 2) + np.tile([0, step // 2], len(starts)), np.column_stack([low, high]).ravel()
+    x = np.column_stack([starts, np.minimum(starts + step // 2, len(values) - 1)]).ravel()
+    return x, np.column_stack([low, high]).ravel()
 
 
 def decimate(image: Any, side: int = HEATMAP_SIDE) -> tuple[Any, int]:
@@ -68,12 +69,10 @@ def heatmap_figure(image: Any) -> Any:
     return figure
 
 
-def png_bytes(figure: Any, dpi: int = 100) -> bytes:
-    """The figure rendered to PNG (Agg, without touching the figure's canvas)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
+def png_bytes(figure: Any) -> bytes:
+    """The figure rendered to PNG at its own size and dpi."""
     buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer, dpi=dpi)  # gives the figure an Agg canvas, as plot nodes make it
+    figure.savefig(buffer, format="png", dpi="figure")
     return buffer.getvalue()
 
 

@@ -129,6 +129,8 @@ class ResultInspector(QWidget):
         splitter = QSplitter(self)
         splitter.addWidget(live)
         splitter.addWidget(self.pinned)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -170,7 +172,7 @@ class ResultInspector(QWidget):
             return None
         frame = ViewerFrame(current.title, current.value, self.pinned)
         frame.open_value.connect(self._open_value)
-        self.pinned.addTab(frame, f"\N{PUSHPIN} {current.title}")
+        self.pinned.addTab(frame, f"pinned: {current.title}")
         self.pinned.setCurrentWidget(frame)
         self.pinned.show()
         self._update_buttons()

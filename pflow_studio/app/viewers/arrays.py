@@ -36,6 +36,10 @@ def stats_text(stats: dict[str, Any]) -> str:
     return "   ".join([*parts, f"NaN {stats['nan']:,}"]) if stats else ""
 
 
+def shape_text(array: Any) -> str:
+    return f"shape {' x '.join(f'{side:,}' for side in array.shape) or '()'}   dtype {array.dtype}"
+
+
 def table_model(shown: Any, parent: Any = None) -> LazyTableModel:
     """A lazy table of a 0-, 1- or 2-D array (rows; columns for 2-D)."""
     if shown.ndim == 0:
@@ -55,7 +59,7 @@ class ArrayViewer(QWidget):
         super().__init__(parent)
         self.value = value
         self.stats: dict[str, Any] | None = None
-        self.header = QLabel(f"shape {value.shape}   dtype {value.dtype}   computing min / max / mean…", self)
+        self.header = QLabel(f"{shape_text(value)}   computing min / max / mean…", self)
         self.header.setWordWrap(True)
         self.tabs = QTabWidget(self)
         self.spins = [self._spin(axis) for axis in range(max(0, value.ndim - 2))]
@@ -118,6 +122,6 @@ class ArrayViewer(QWidget):
             self.stats = self._future.result()
         except Exception as exc:  # e.g. an object array whose items do not compare
             self.stats = {}
-            self.header.setText(f"shape {self.value.shape}   dtype {self.value.dtype}   ({exc})")
+            self.header.setText(f"{shape_text(self.value)}   ({exc})")
             return
-        self.header.setText(f"shape {self.value.shape}   dtype {self.value.dtype}   {stats_text(self.stats)}")
+        self.header.setText(f"{shape_text(self.value)}   {stats_text(self.stats)}")

@@ -68,7 +68,8 @@ def summary(value: Any) -> str:
     """One line saying what the value is: its type and size."""
     kind = type(value).__name__
     if is_array(value):
-        return f"ndarray {value.dtype} {'x'.join(map(str, value.shape)) or 'scalar'}"
+        shape = " x ".join(f"{side:,}" for side in value.shape) or "scalar"
+        return f"ndarray {value.dtype}, {shape}" + (f" ({value.size:,} elements)" if value.ndim > 1 else "")
     if is_frame(value):
         rows = f"{len(value):,} rows"
         return f"{kind}, {rows}" + (f" x {value.shape[1]} columns" if value.ndim == 2 else "")

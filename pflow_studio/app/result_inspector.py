@@ -168,11 +168,13 @@ class ResultInspector(QWidget):
     def pin(self) -> ViewerFrame | None:
         """Keep a viewer of the current tab's value beside the live ones; the new frame (None: nothing shown)."""
         current = self.tabs.currentWidget()
-        if current is None:
-            return None
-        frame = ViewerFrame(current.title, current.value, self.pinned)
+        return self.pin_value(current.title, current.value) if current is not None else None
+
+    def pin_value(self, title: str, value: Any) -> ViewerFrame:
+        """Pin a viewer of any value (e.g. an element's output from the Work Items dock) under `title`."""
+        frame = ViewerFrame(title, value, self.pinned)
         frame.open_value.connect(self._open_value)
-        self.pinned.addTab(frame, f"pinned: {current.title}")
+        self.pinned.addTab(frame, f"pinned: {title}")
         self.pinned.setCurrentWidget(frame)
         self.pinned.show()
         self._update_buttons()

@@ -34,10 +34,10 @@ def downsample_minmax(values: Any, columns: int = LINE_COLUMNS) -> tuple[Any, An
     return x, np.column_stack([low, high]).ravel()
 
 
-def decimate(image: Any, side: int = HEATMAP_SIDE) -> tuple[Any, int]:
-    """(every k-th row and column of a 2-D array so that neither side exceeds `side`, k)."""
-    step = max(1, math.ceil(max(image.shape) / side))
-    return image[::step, ::step], step
+def decimate(image: Any, side: int = HEATMAP_SIDE) -> tuple[Any, tuple[int, int]]:
+    """(every k-th row and every m-th column of a 2-D array so that neither side exceeds `side`, (k, m))."""
+    steps = (max(1, math.ceil(image.shape[0] / side)), max(1, math.ceil(image.shape[1] / side)))
+    return image[::steps[0], ::steps[1]], steps
 
 
 def line_figure(values: Any) -> Any:
@@ -58,14 +58,14 @@ def heatmap_figure(image: Any) -> Any:
     """A matplotlib Figure of a 2-D array as a heatmap with a colour bar."""
     from matplotlib.figure import Figure
 
-    shown, step = decimate(image)
+    shown, steps = decimate(image)
     figure = Figure(figsize=(6, 4), layout="constrained")
     axes = figure.add_subplot()
     picture = axes.imshow(shown, aspect="auto", interpolation="nearest",
                           extent=(-0.5, image.shape[1] - 0.5, image.shape[0] - 0.5, -0.5))
     figure.colorbar(picture, ax=axes)
-    if step > 1:
-        axes.set_title(f"every {step}th row and column", fontsize=9)
+    if steps != (1, 1):
+        axes.set_title(f"every {steps[0]:,}. row, every {steps[1]:,}. column", fontsize=9)
     return figure
 
 

@@ -58,5 +58,6 @@ def test_downsampling_keeps_the_envelope():
     assert x[-1] < len(values)
     short = np.arange(10)
     assert np.array_equal(downsample_minmax(short)[1], short)
-    shown, step = decimate(np.zeros((5_000, 300)))
-    assert step == 5 and shown.shape == (1_000, 60)
+    shown, steps = decimate(np.zeros((5_000, 300)))
+    assert steps == (5, 1) and shown.shape == (1_000, 300)
+    assert decimate(np.zeros((10, 1_000_001)))[0].shape == (10, 1_000)

@@ -67,3 +67,17 @@ def test_a_double_clicked_cell_opens_its_own_viewer(qtbot, dock):
     assert dock.tabs.currentWidget() is opened
     dock.tabs.tabCloseRequested.emit(dock.tabs.indexOf(opened))
     assert len(dock.frames()) == 1
+
+
+def test_a_tree_entry_opens_its_own_viewer_and_any_value_can_be_pinned(qtbot, dock):
+    dock.show_outputs("Node", {"config": {"sizes": [1, 2, 3], "name": "x"}})
+    tree = dock.frames()[0].viewer.tree
+    sizes = tree.topLevelItem(0)
+    assert sizes.text(0) == "'sizes'" and sizes.childCount() == 0  # children appear when opened
+    tree.expandItem(sizes)
+    assert [sizes.child(i).text(2) for i in range(sizes.childCount())] == ["1", "2", "3"]
+    tree.itemDoubleClicked.emit(sizes, 0)
+    opened = dock.frames()[-1]
+    assert (opened.title, opened.value, opened.entry.name) == ("Node.config['sizes']", [1, 2, 3], "list")
+    frame = dock.pin_value("Map element 4.y", (4, 16))
+    assert dock.pinned_frames() == [frame] and frame.value == (4, 16)

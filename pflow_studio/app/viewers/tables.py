@@ -81,7 +81,7 @@ class LazyTableView(QTableView):
         model = self.model()
         title = f"[{model.row_name(index.row())}]"
         if len(model.columns) > 1:
-            title += f"[{model.columns[index.column()]}]"
+            title += f"[{str(model.columns[index.column()]).split(chr(10))[0]}]"  # a frame's header ends in its dtype
         self.open_value.emit(title, model.value(index.row(), index.column()))
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QPushButton
 
 from pflow_studio.app.viewers.arrays import array_stats, stats_text
 from pflow_studio.app.viewers.frame import ViewerFrame
@@ -110,3 +111,14 @@ def test_a_million_row_table_opens_without_blocking_the_event_loop_for_100_ms(qt
     assert frames[0].viewer.model.rowCount() == 1_000_000
     assert len(ticks.times) > 10
     assert ticks.longest_gap() < 0.100, f"the event loop was blocked for {ticks.longest_gap() * 1000:.0f} ms"
+
+
+def test_a_frame_cell_and_describe_open_their_own_values(qtbot):
+    data = pd.DataFrame({"a": [1, 2, 3], "b": [0.5, 1.5, 2.5]}, index=["x", "y", "z"])
+    viewer = shown_frame(qtbot, data).viewer
+    opened = []
+    viewer.open_value.connect(lambda title, value: opened.append((title, value)))
+    viewer.table.doubleClicked.emit(viewer.model.index(2, 1))
+    viewer.findChild(QPushButton).click()
+    assert opened[0] == ("[z][b]", 2.5)
+    pd.testing.assert_frame_equal(opened[1][1], data.describe())

@@ -1,4 +1,6 @@
-"""The result inspector: the selected node's output values from the last run, as readable text."""
+"""The result inspector (the Results dock): the selected node's output values from the last run, each in the
+viewer its type gets (pflow_studio.app.viewers), with pinned viewers beside them; and `format_outputs`, the
+values as readable text (the work-item detail pane's)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ import itertools
 import pprint
 from typing import Any
 
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
+from pflow_studio.app.viewers.frame import ViewerFrame
 from pflow_studio.runtime.container_types import FILTER_TYPE, MAP_TYPE
 from pflow_studio.runtime.executor import RunResult
 from pflow_studio.runtime.model import Workflow
@@ -85,30 +88,147 @@ def _shortened(value: Any, depth: int = 0) -> Any:
 
 
 class ResultInspector(QWidget):
-    """A title line (which node) over the values."""
+    """The Results dock: a title line (which node) with Pin and Compare, the node's outputs one tab each
+    (`ViewerFrame`: the viewer its type gets), and beside them the pinned viewers, which stay while the
+    selection moves. A cell double-clicked opens its value in a closable tab of its own."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.label = ""
         self.title = QLabel("No node selected.", self)
         self.title.setWordWrap(True)
-        self.text = QPlainTextEdit(self)
-        self.text.setReadOnly(True)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.pin_button = QPushButton("Pin", self)
+        self.pin_button.setToolTip("Keep this viewer beside the results while the selection moves")
+        self.pin_button.clicked.connect(self.pin)
+        self.compare_button = QPushButton("Compare", self)
+        self.compare_button.setToolTip("Open this value and the pinned one side by side in a window")
+        self.compare_button.clicked.connect(self.compare)
+        self.tabs = QTabWidget(self)
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self._close_opened)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.pinned = QTabWidget(self)
+        self.pinned.setTabsClosable(True)
+        self.pinned.tabCloseRequested.connect(self._unpin)
+        self.pinned.hide()
+        self.comparisons: list[QSplitter] = []
+        self._build_layout()
+        self._update_buttons()
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.pin_button)
+        bar.addWidget(self.compare_button)
+        live = QWidget(self)
+        live_layout = QVBoxLayout(live)
+        live_layout.setContentsMargins(0, 0, 0, 0)
+        live_layout.addWidget(self.note)
+        live_layout.addWidget(self.tabs, 1)
+        splitter = QSplitter(self)
+        splitter.addWidget(live)
+        splitter.addWidget(self.pinned)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.text)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
 
     def show_outputs(self, label: str, outputs: dict[str, Any] | None, note: str = "") -> None:
         """Show a node's outputs; None means it has none from the last run (`note` says why)."""
+        self.label = label
         self.title.setText(label)
+        self._clear_tabs()
         if outputs is None:
-            self.text.setPlainText(note or "No results: run the workflow (F5).")
+            self._set_note(note or "No results: run the workflow (F5).")
         elif not outputs:
-            self.text.setPlainText("This node has no outputs.")
+            self._set_note("This node has no outputs.")
         else:
-            self.text.setPlainText(format_outputs(outputs))
+            self._set_note("")
+            for port, value in outputs.items():
+                self._add_frame(f"{label}.{port}", value, port)
+        self._update_buttons()
 
     def show_nothing(self, note: str = "No node selected.") -> None:
+        self.label = ""
         self.title.setText(note)
-        self.text.clear()
+        self._clear_tabs()
+        self._set_note("")
+        self._update_buttons()
+
+    def frames(self) -> list[ViewerFrame]:
+        """The viewers of the selected node's outputs (and of the cells opened from them), in tab order."""
+        return [self.tabs.widget(index) for index in range(self.tabs.count())]
+
+    def pinned_frames(self) -> list[ViewerFrame]:
+        return [self.pinned.widget(index) for index in range(self.pinned.count())]
+
+    def pin(self) -> ViewerFrame | None:
+        """Keep a viewer of the current tab's value beside the live ones; the new frame (None: nothing shown)."""
+        current = self.tabs.currentWidget()
+        return self.pin_value(current.title, current.value) if current is not None else None
+
+    def pin_value(self, title: str, value: Any) -> ViewerFrame:
+        """Pin a viewer of any value (e.g. an element's output from the Work Items dock) under `title`."""
+        frame = ViewerFrame(title, value, self.pinned)
+        frame.open_value.connect(self._open_value)
+        self.pinned.addTab(frame, f"pinned: {title}")
+        self.pinned.setCurrentWidget(frame)
+        self.pinned.show()
+        self._update_buttons()
+        return frame
+
+    def compare(self) -> QSplitter | None:
+        """A window with the current pinned value and the current live value side by side (None: not both)."""
+        pinned, live = self.pinned.currentWidget(), self.tabs.currentWidget()
+        if pinned is None or live is None:
+            return None
+        window = QSplitter(self, Qt.WindowType.Window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.setWindowTitle(f"Compare {pinned.title} and {live.title}")
+        for frame in (pinned, live):
+            ViewerFrame(frame.title, frame.value, window)
+        window.destroyed.connect(lambda: self.comparisons.remove(window) if window in self.comparisons else None)
+        self.comparisons.append(window)
+        window.resize(1100, 520)
+        window.show()
+        return window
+
+    def _add_frame(self, title: str, value: Any, tab: str, closable: bool = False) -> ViewerFrame:
+        frame = ViewerFrame(title, value, self.tabs)
+        frame.open_value.connect(self._open_value)
+        index = self.tabs.addTab(frame, tab)
+        if not closable:
+            self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
+        return frame
+
+    def _open_value(self, title: str, value: Any) -> None:
+        frame = self._add_frame(title, value, title.removeprefix(f"{self.label}."), closable=True)
+        self.tabs.setCurrentWidget(frame)
+
+    def _close_opened(self, index: int) -> None:
+        frame = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        frame.deleteLater()
+        self._update_buttons()
+
+    def _unpin(self, index: int) -> None:
+        frame = self.pinned.widget(index)
+        self.pinned.removeTab(index)
+        frame.deleteLater()
+        self.pinned.setVisible(self.pinned.count() > 0)
+        self._update_buttons()
+
+    def _clear_tabs(self) -> None:
+        while self.tabs.count():
+            self._close_opened(0)
+
+    def _set_note(self, text: str) -> None:
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def _update_buttons(self) -> None:
+        self.pin_button.setEnabled(self.tabs.count() > 0)
+        self.compare_button.setEnabled(self.tabs.count() > 0 and self.pinned.count() > 0)

@@ -124,14 +124,16 @@ def test_errors_panel_shows_traceback_and_asks_to_reveal(qtbot):
     assert panel.count() == 0
 
 
-def test_result_inspector_formats_values(qtbot):
+def test_result_inspector_shows_each_output_in_its_viewer(qtbot):
     inspector = ResultInspector()
     qtbot.addWidget(inspector)
     inspector.show_outputs("Total", {"result": 42.5, "items": [1, 2, 3]})
-    text = inspector.text.toPlainText()
-    assert "result (float) =\n42.5" in text and "items (list, 3 items)" in text
+    frames = inspector.frames()
+    assert [(f.title, f.value, f.entry.name) for f in frames] == [("Total.result", 42.5, "scalar"),
+                                                                 ("Total.items", [1, 2, 3], "list")]
+    assert "list, 3 items" in frames[1].header.text()
     inspector.show_outputs("Total", None)
-    assert "run" in inspector.text.toPlainText().lower()
+    assert not inspector.frames() and "run" in inspector.note.text().lower()
     assert len(format_outputs({"big": "x" * 300_000})) < 250_000
 
 

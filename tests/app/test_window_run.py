@@ -48,7 +48,7 @@ def test_running_the_example_shows_states_progress_and_results(qtbot, window, wo
     assert window.canvas.progress_text("map") == "10/10"
     window.canvas.select(["total"])
     qtbot.waitUntil(lambda: "total" in window.results.title.text().lower())
-    assert "290.0" in window.results.text.toPlainText()  # sum(x*x + 0.5 for x in range(10))
+    assert window.results.frames()[0].value == 290.0  # sum(x*x + 0.5 for x in range(10))
     assert window.errors.count() == 0
     states.clear()
     run(qtbot, window)

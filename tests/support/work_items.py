@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 from array import array
+from collections.abc import Callable
+from typing import Any
 
 from pflow_studio.app.work_items.item_model import COLUMNS
 from pflow_studio.runtime.element_store.blocks import block_row
@@ -70,16 +72,17 @@ def column(panel, header: str) -> list[str]:
 
 
 def big_run(store: ElementStore, scope: str, path: tuple[str, ...], count: int, *, failed_every: int = 50,
-            label: str = "Big") -> int:
+            label: str = "Big", output: Callable[[int], Any] = lambda i: i * 2) -> int:
     """A finished run of `count` elements of the Map at `path`, written with the store API (not run): element i
-    has input i and output {"y": i * 2}, every `failed_every`-th one failed. Returns the run's id."""
+    has input i and output {"y": output(i)} (default i * 2), every `failed_every`-th one failed. Returns the
+    run's id."""
     group = b"big-grp-"
     run = store.begin_run(scope, path, label, "big-body", group, count, pickle.dumps({}), [])
     for start in range(0, count, 4096):
         indices = range(start, min(count, start + 4096))
         failed = {i - start: (f"ValueError: bad {i}", "Traceback ...") for i in indices
                   if failed_every and i % failed_every == failed_every - 1}
-        block = OutcomeBlock(0, ("y",), [[None if i - start in failed else i * 2 for i in indices]],
+        block = OutcomeBlock(0, ("y",), [[None if i - start in failed else output(i) for i in indices]],
                              array("d", [1000.0 + i for i in indices]),
                              array("d", [1000.5 + i + (i % 7) / 100 for i in indices]), failed, {},
                              engines=[i % 4 for i in indices], hosts=["node-a"] * len(indices))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from pflow_studio.runtime.element_store.records import STATUS_NAMES, ItemRow, Ru
 from pflow_studio.runtime.element_store.store import ElementStore
 
 COLUMN_WIDTHS = (44, 84, 90, 160, 64, 52)  # the last column stretches
+PICTURE_ICON = QSize(48, 36)  # a thumbnail in the table
 WIDE = 1.6  # a panel this much wider than high shows the detail beside the table, else below it
 SEARCH_DELAY_MS = 250
 ACTIONS = [("rerun_failed", "Re-run failed", "Run the Map again: its failed elements (and those that did not run) "
@@ -156,6 +157,7 @@ class WorkItemsPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.model.listed.connect(self._listed)
+        self.model.pictures_found.connect(lambda: self._picture_rows(True))
         self.model.loading_changed.connect(lambda _loading: self._update_header())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -176,6 +178,8 @@ class WorkItemsPanel(QWidget):
         """Show the last run of the Map at `path` (its `label` in the header; `kept` False when its elements
         are never stored) in `scope` of `store`; read again only when that is another Map (or `again`)."""
         same = (store, scope, tuple(path)) == (self.store, self.scope, self.path)
+        if not same:
+            self._picture_rows(False)
         self.store, self.scope, self.path, self.label, self.kept = store, scope, tuple(path), label, kept
         if again or not same:
             self.refresh(keep_place=same)
@@ -191,6 +195,12 @@ class WorkItemsPanel(QWidget):
         self.run = run
         self.model.show_run(self.store, run.id if run is not None else None)
         self._update_header()
+
+    def _picture_rows(self, on: bool) -> None:
+        """Rows tall enough for a thumbnail once the shown Map's outputs are pictures, one line of text before."""
+        self.table.setIconSize(PICTURE_ICON if on else QSize())
+        self.table.verticalHeader().setDefaultSectionSize(PICTURE_ICON.height() + 4 if on
+                                                         else self.table.fontMetrics().height() + 6)
 
     def set_running(self, running: bool) -> None:
         """A run is going on (the actions wait for it)."""

@@ -1,4 +1,5 @@
-"""The result inspector: the selected node's output values from the last run, as readable text."""
+"""The result inspector: the selected node's output values from the last run, as readable text; "Open in Console"
+(`console_action`) binds them in the Console dock (`value`, `outputs`, each port by its name)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import pprint
 from typing import Any
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from pflow_studio.app.console.dock import console_action, open_in_console
+from pflow_studio.app.console.names import output_names
 from pflow_studio.runtime.container_types import FILTER_TYPE, MAP_TYPE
 from pflow_studio.runtime.executor import RunResult
 from pflow_studio.runtime.model import Workflow
@@ -94,14 +97,29 @@ class ResultInspector(QWidget):
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.shown: tuple[str, dict[str, Any]] | None = None  # the label and outputs shown
+        self.console_action, console_button = console_action(
+            self, "action_results_console", "Bind these outputs (value, outputs, each port by its name) in the "
+            "Console dock, to look at them in Python", self.open_in_console)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(console_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.text)
+
+    def open_in_console(self) -> None:
+        """Bind the shown outputs in the window's Console dock."""
+        if self.shown is not None:
+            label, outputs = self.shown
+            open_in_console(self, output_names(outputs), f"Outputs of '{label}'")
 
     def show_outputs(self, label: str, outputs: dict[str, Any] | None, note: str = "") -> None:
         """Show a node's outputs; None means it has none from the last run (`note` says why)."""
         self.title.setText(label)
+        self.shown = (label, outputs) if outputs else None
+        self.console_action.setEnabled(self.shown is not None)
         if outputs is None:
             self.text.setPlainText(note or "No results: run the workflow (F5).")
         elif not outputs:
@@ -111,4 +129,6 @@ class ResultInspector(QWidget):
 
     def show_nothing(self, note: str = "No node selected.") -> None:
         self.title.setText(note)
+        self.shown = None
+        self.console_action.setEnabled(False)
         self.text.clear()

@@ -280,7 +280,7 @@ class WorkItemsPanel(QWidget):
             self.detail.show_nothing()
             return
         detail = self.store.element(item) if item.stored else None
-        self.detail.show_element(item, detail, self._run_broadcast())
+        self.detail.show_element(item, detail, self._run_broadcast(), f"Map '{self.label}'")
 
     def _run_broadcast(self) -> dict[str, Any] | None:
         run = self.run.id if self.run is not None else None
@@ -302,6 +302,8 @@ class WorkItemsPanel(QWidget):
         menu = QMenu(self)
         menu.setObjectName("work_items_menu")
         menu.addActions(list(self.actions.values()))
+        menu.addSeparator()
+        menu.addAction(self.detail.console_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
         self.last_menu = menu
         return menu

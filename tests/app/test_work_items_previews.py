@@ -9,28 +9,13 @@ from PySide6.QtGui import QIcon
 
 from pflow_studio.app.work_items.item_model import OUTPUT_COLUMN
 from tests.support.pictures import heat, line_figure
-from tests.support.work_items import big_run, scoring_map
+from tests.support.work_items import picture_run_shown, thumbnails_drawn
 
 pytestmark = pytest.mark.timeout(180)
 
 
 def shown(qtbot, window, count: int, output, failed_every: int = 0):
-    """The Work items panel open on a Map whose last run (written with the store API) has `count` elements
-    with outputs {"y": output(i)}; waits until the thumbnails asked for are drawn."""
-    window.canvas.set_workflow(scoring_map())
-    big_run(window.work_items.store, "", ("map",), count, failed_every=failed_every, output=output)
-    window.show()
-    window.work_items.open_on(("map",))
-    panel = window.work_items.panel
-    settle(qtbot, panel)
-    return panel
-
-
-def settle(qtbot, panel) -> None:
-    """Paint, then wait until the cache has nothing left to draw."""
-    qtbot.wait(50)
-    qtbot.waitUntil(lambda: not panel.model.thumbnails._queue, timeout=30_000)
-    qtbot.wait(50)
+    return picture_run_shown(qtbot, window, count, output, failed_every=failed_every)
 
 
 def decoration(panel, row: int):
@@ -67,10 +52,10 @@ def test_only_the_rows_on_screen_are_drawn(qtbot, window):
     assert decoration(panel, table.rowAt(0)) is not None
     before = cache.renders
     table.scrollToBottom()
-    settle(qtbot, panel)
+    thumbnails_drawn(qtbot, panel)
     assert cache.renders - before <= 2 * visible + 5
     assert decoration(panel, count - 1) is not None
     after = cache.renders
     table.scrollToTop()
-    settle(qtbot, panel)
+    thumbnails_drawn(qtbot, panel)
     assert cache.renders == after  # the top rows' thumbnails were kept

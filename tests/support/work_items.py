@@ -92,3 +92,25 @@ def big_run(store: ElementStore, scope: str, path: tuple[str, ...], count: int, 
         store.write_blocks(run, [(row, indices, status)])
     store.finish_run(run, "failed" if failed_every else "ok", [])
     return run
+
+
+def picture_run_shown(qtbot, window, count: int, output: Callable[[int], Any], *, failed_every: int = 0,
+                      sheet: bool = False):
+    """The window's Work items panel open on a Map 'map' whose last run (written with the store API) has `count`
+    elements with outputs {"y": output(i)}, showing its contact sheet with `sheet`; the thumbnails asked for are
+    drawn."""
+    window.canvas.set_workflow(scoring_map())
+    big_run(window.work_items.store, "", ("map",), count, failed_every=failed_every, output=output)
+    window.work_items.open_on(("map",))
+    panel = window.work_items.panel
+    if sheet:
+        panel.views.setCurrentWidget(panel.sheet)
+    thumbnails_drawn(qtbot, panel)
+    return panel
+
+
+def thumbnails_drawn(qtbot, panel) -> None:
+    """Paint, then wait until the panel's thumbnail cache has nothing left to draw."""
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not panel.model.thumbnails._queue, timeout=30_000)
+    qtbot.wait(50)

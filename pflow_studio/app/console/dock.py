@@ -28,6 +28,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolButton, QWidget
 
 from pflow_studio.app.console.names import describe
+from pflow_studio.app.resources import icon
 
 DOCK_NAME = "dock_console"
 IOPUB_WAIT_SECONDS = 10
@@ -150,8 +151,8 @@ def console_dock(window: QMainWindow) -> ConsoleDock | None:
 
 
 def console_action(parent: QWidget, name: str, tip: str, handler: Callable[[], None]) -> tuple[QAction, QToolButton]:
-    """An "Open in Console" action (disabled until there is something to bind) and a button for it."""
-    action = QAction("Open in Console", parent)
+    """An "Open in Console" action (disabled until there is something to bind) and a button for it (its icon)."""
+    action = QAction(icon("console"), "Open in Console", parent)
     action.setObjectName(name)
     action.setToolTip(tip)
     action.setStatusTip(tip)
@@ -159,6 +160,7 @@ def console_action(parent: QWidget, name: str, tip: str, handler: Callable[[], N
     action.triggered.connect(lambda _checked=False: handler())
     button = QToolButton(parent)
     button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)  # room for the title beside it
     return action, button
 
 

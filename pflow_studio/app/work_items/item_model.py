@@ -39,7 +39,7 @@ COLUMNS = [("#", "idx"), ("Status", "status"), ("Inputs", "input"), ("Output / e
 """(header, store order) per column."""
 OUTPUT_COLUMN = [order for _, order in COLUMNS].index("output")
 ITEM_ROLE = Qt.ItemDataRole.UserRole
-THUMBNAIL_SIZE = QSize(128, 96)  # what the cache keeps (the contact sheet's tiles; the table scales it down)
+THUMBNAIL_SIZE = QSize(112, 84)  # what the cache keeps (the contact sheet's tiles; the table scales it down)
 PICTURED = ("ok", "cached")  # statuses whose outputs may be pictures
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _Index = QModelIndex | QPersistentModelIndex

@@ -48,6 +48,14 @@ def test_the_console_gets_the_value(qtbot, window):
     qtbot.waitUntil(lambda: "Out[2]: [3, 2, 1]" in console_text(dock), timeout=20_000)
 
 
+@pytest.mark.fault
+def test_without_qtconsole_the_status_bar_says_what_is_missing(qtbot, window, monkeypatch):
+    monkeypatch.setitem(sys.modules, "qtconsole.inprocess", None)  # an import of it raises ImportError
+    assert open_in_console(window, {"value": 1}, "Missing") is None
+    assert console_dock(window) is None
+    assert "needs qtconsole and ipykernel" in window.statusBar().currentMessage()
+
+
 def test_a_figure_shows_inline(qtbot, window):
     dock = open_in_console(window, {"value": line_figure()}, "A plot")
     dock.console.execute("value")

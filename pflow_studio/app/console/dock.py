@@ -121,11 +121,22 @@ def bound_text(names: Mapping[str, Any], title: str) -> str:
     return f"{title}, bound to names:\n{describe(names)}"
 
 
-def start_kernel() -> Any:
-    """A started in-process kernel's manager (a `QtInProcessKernelManager`), IPython's shell set up for the app."""
+def console_missing() -> str:
+    """Why the console cannot be made ("" when it can): qtconsole and ipykernel are imported here (slow once)."""
     if "qtpy" not in sys.modules:
         os.environ["QT_API"] = "pyside6"  # qtconsole's qtpy: the binding the app uses, whatever else is installed
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's note on frozen modules, on stderr
+    try:
+        import ipykernel.inprocess  # noqa: F401
+        import qtconsole.inprocess  # noqa: F401
+    except ImportError as exc:
+        return f"Open in Console needs qtconsole and ipykernel (pip install qtconsole ipykernel): {exc}"
+    return ""
+
+
+def start_kernel() -> Any:
+    """A started in-process kernel's manager (a `QtInProcessKernelManager`), IPython's shell set up for the app
+    (after `console_missing()` said it can)."""
     from IPython.core.pylabtools import select_figure_formats
     from qtconsole.inprocess import QtInProcessKernelManager
     from traitlets.config import Config
@@ -173,9 +184,14 @@ def main_window_of(widget: QWidget) -> QMainWindow | None:
 
 def open_in_console(widget: QWidget, names: Mapping[str, Any], title: str) -> ConsoleDock | None:
     """Show the Console dock of the main window holding `widget` (made on first use) with `names` bound; `title`
-    says where they come from. None when `widget` is in no main window."""
+    says where they come from. None when `widget` is in no main window, or the console cannot be made (the status
+    bar says why)."""
     window = main_window_of(widget)
     if window is None:
+        return None
+    missing = console_missing()
+    if missing:
+        window.statusBar().showMessage(missing, 15_000)
         return None
     dock = console_dock(window)
     if dock is None:

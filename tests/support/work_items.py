@@ -110,7 +110,11 @@ def picture_run_shown(qtbot, window, count: int, output: Callable[[int], Any], *
 
 
 def thumbnails_drawn(qtbot, panel) -> None:
-    """Paint, then wait until the panel's thumbnail cache has nothing left to draw."""
-    qtbot.wait(50)
+    """Paint (the views ask for the thumbnails on screen), then wait until the panel's thumbnail cache has nothing
+    left to draw, and paint again."""
+    qtbot.wait(20)
+    for view in (panel.table, panel.sheet):
+        if view.isVisible():
+            view.viewport().repaint()
     qtbot.waitUntil(lambda: not panel.model.thumbnails._queue, timeout=30_000)
     qtbot.wait(50)

@@ -46,7 +46,11 @@ def scoring_workflow():
 
 
 def main(argv: list[str]) -> int:
-    output = pathlib.Path(argv[0]) if argv else ROOT / "docs"
+    return in_scratch(shoot, pathlib.Path(argv[0]) if argv else ROOT / "docs")
+
+
+def in_scratch(shoot, output: pathlib.Path) -> int:
+    """`shoot(output, scratch)` offscreen (unless there is a display), the element store in a temporary `scratch`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory() as scratch:
@@ -65,14 +69,8 @@ def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
     manager = ClusterManager("default", ipython_dir=scratch / "ipython")
     window = create_window(settings=make_settings(scratch / "settings.ini"), manager=manager)
     try:
-        window.resize(1280, 800)
         window.cluster.dock.engine_spin.setValue(2)
-        window.canvas.set_workflow(scoring_workflow())
-        run_and_wait(window)
-        window.canvas.select(["map"])
-        window.work_items.open_on(("map",))
-        window.canvas.frame_all()
-        panel = window.work_items.panel
+        panel = run_and_open(window, scoring_workflow())
         panel.select_rows([13])
         wait(app, 500)
         output.mkdir(parents=True, exist_ok=True)
@@ -93,6 +91,17 @@ def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
         manager.shutdown_owned()
     print("\n".join(str(path) for path in saved if path))
     return 0 if all(saved) else 1
+
+
+def run_and_open(window, workflow):
+    """At 1280x800, run `workflow` and open the Work Items view on its Map 'map'; the view's panel."""
+    window.resize(1280, 800)
+    window.canvas.set_workflow(workflow)
+    run_and_wait(window)
+    window.canvas.select(["map"])
+    window.work_items.open_on(("map",))
+    window.canvas.frame_all()
+    return window.work_items.panel
 
 
 def run_and_wait(window) -> None:

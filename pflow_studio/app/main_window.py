@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayou
 
 from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
 from pflow_studio.app.breadcrumb import Breadcrumb
+from pflow_studio.app.console.dock import end_console
 from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
 from pflow_studio.app.errors_panel import ErrorsPanel
@@ -367,6 +368,7 @@ class MainWindow(QMainWindow):
         self.runs.stop()
         self.runs.wait(15_000)
         self.work_items.close()
+        end_console(self)
         self.save_layout()
         if self.cluster is not None:
             self.cluster.shutdown()

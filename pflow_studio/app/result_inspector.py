@@ -1,6 +1,7 @@
 """The result inspector (the Results dock): the selected node's output values from the last run, each in the
 viewer its type gets (pflow_studio.app.viewers), with pinned viewers beside them; and `format_outputs`, the
-values as readable text (the work-item detail pane's)."""
+values as readable text (the work-item detail pane's). "Open in Console"
+(`console_action`) binds the outputs in the Console dock (`value`, `outputs`, each port by its name)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
+from pflow_studio.app.console.dock import console_action, open_in_console
+from pflow_studio.app.console.names import output_names
 from pflow_studio.app.viewers.frame import ViewerFrame
 from pflow_studio.runtime.container_types import FILTER_TYPE, MAP_TYPE
 from pflow_studio.runtime.executor import RunResult
@@ -113,6 +116,10 @@ class ResultInspector(QWidget):
         self.pinned.tabCloseRequested.connect(self._unpin)
         self.pinned.hide()
         self.comparisons: list[QSplitter] = []
+        self.shown: tuple[str, dict[str, Any]] | None = None  # the label and outputs shown
+        self.console_action, self.console_button = console_action(
+            self, "action_results_console", "Bind these outputs (value, outputs, each port by its name) in the "
+            "Console dock, to look at them in Python", self.open_in_console)
         self._build_layout()
         self._update_buttons()
 
@@ -121,6 +128,7 @@ class ResultInspector(QWidget):
         bar.addWidget(self.title, 1)
         bar.addWidget(self.pin_button)
         bar.addWidget(self.compare_button)
+        bar.addWidget(self.console_button)
         live = QWidget(self)
         live_layout = QVBoxLayout(live)
         live_layout.setContentsMargins(0, 0, 0, 0)
@@ -136,11 +144,19 @@ class ResultInspector(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
 
+    def open_in_console(self) -> None:
+        """Bind the shown outputs in the window's Console dock."""
+        if self.shown is not None:
+            label, outputs = self.shown
+            open_in_console(self, output_names(outputs), f"Outputs of '{label}'")
+
     def show_outputs(self, label: str, outputs: dict[str, Any] | None, note: str = "") -> None:
         """Show a node's outputs; None means it has none from the last run (`note` says why)."""
         self.label = label
         self.title.setText(label)
         self._clear_tabs()
+        self.shown = (label, outputs) if outputs else None
+        self.console_action.setEnabled(self.shown is not None)
         if outputs is None:
             self._set_note(note or "No results: run the workflow (F5).")
         elif not outputs:
@@ -156,6 +172,8 @@ class ResultInspector(QWidget):
         self.title.setText(note)
         self._clear_tabs()
         self._set_note("")
+        self.shown = None
+        self.console_action.setEnabled(False)
         self._update_buttons()
 
     def frames(self) -> list[ViewerFrame]:

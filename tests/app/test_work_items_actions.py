@@ -96,7 +96,7 @@ def test_the_tables_menu_offers_the_actions(qtbot, window):
     panel.table.customContextMenuRequested.emit(QPoint(5, 5))
     menu = panel.last_menu
     assert [(action.text(), action.isEnabled()) for action in menu.actions()] == \
-        [("Re-run failed", True), ("Re-run selected", True), ("Run here", True)]
+        [("Re-run failed", True), ("Re-run selected", True), ("Run here", True), ("", True), ("Open in Console", True)]
     menu.actions()[2].trigger()
     qtbot.waitUntil(lambda: window.work_items.local_run is None, timeout=30_000)
     assert panel.detail.here.toPlainText().startswith("Element 3 failed here")

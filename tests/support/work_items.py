@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 from array import array
+from collections.abc import Callable
+from typing import Any
 
 from pflow_studio.app.work_items.item_model import COLUMNS
 from pflow_studio.runtime.element_store.blocks import block_row
@@ -70,16 +72,17 @@ def column(panel, header: str) -> list[str]:
 
 
 def big_run(store: ElementStore, scope: str, path: tuple[str, ...], count: int, *, failed_every: int = 50,
-            label: str = "Big") -> int:
+            label: str = "Big", output: Callable[[int], Any] = lambda i: i * 2) -> int:
     """A finished run of `count` elements of the Map at `path`, written with the store API (not run): element i
-    has input i and output {"y": i * 2}, every `failed_every`-th one failed. Returns the run's id."""
+    has input i and output {"y": output(i)} (default i * 2), every `failed_every`-th one failed. Returns the
+    run's id."""
     group = b"big-grp-"
     run = store.begin_run(scope, path, label, "big-body", group, count, pickle.dumps({}), [])
     for start in range(0, count, 4096):
         indices = range(start, min(count, start + 4096))
         failed = {i - start: (f"ValueError: bad {i}", "Traceback ...") for i in indices
                   if failed_every and i % failed_every == failed_every - 1}
-        block = OutcomeBlock(0, ("y",), [[None if i - start in failed else i * 2 for i in indices]],
+        block = OutcomeBlock(0, ("y",), [[None if i - start in failed else output(i) for i in indices]],
                              array("d", [1000.0 + i for i in indices]),
                              array("d", [1000.5 + i + (i % 7) / 100 for i in indices]), failed, {},
                              engines=[i % 4 for i in indices], hosts=["node-a"] * len(indices))
@@ -89,3 +92,29 @@ def big_run(store: ElementStore, scope: str, path: tuple[str, ...], count: int, 
         store.write_blocks(run, [(row, indices, status)])
     store.finish_run(run, "failed" if failed_every else "ok", [])
     return run
+
+
+def picture_run_shown(qtbot, window, count: int, output: Callable[[int], Any], *, failed_every: int = 0,
+                      sheet: bool = False):
+    """The window's Work items panel open on a Map 'map' whose last run (written with the store API) has `count`
+    elements with outputs {"y": output(i)}, showing its contact sheet with `sheet`; the thumbnails asked for are
+    drawn."""
+    window.canvas.set_workflow(scoring_map())
+    big_run(window.work_items.store, "", ("map",), count, failed_every=failed_every, output=output)
+    window.work_items.open_on(("map",))
+    panel = window.work_items.panel
+    if sheet:
+        panel.views.setCurrentWidget(panel.sheet)
+    thumbnails_drawn(qtbot, panel)
+    return panel
+
+
+def thumbnails_drawn(qtbot, panel) -> None:
+    """Paint (the views ask for the thumbnails on screen), then wait until the panel's thumbnail cache has nothing
+    left to draw, and paint again."""
+    qtbot.wait(20)
+    for view in (panel.table, panel.sheet):
+        if view.isVisible():
+            view.viewport().repaint()
+    qtbot.waitUntil(lambda: not panel.model.thumbnails._queue, timeout=30_000)
+    qtbot.wait(50)

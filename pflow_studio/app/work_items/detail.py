@@ -4,7 +4,8 @@ frames first, and the result of running it here.
 `ElementDetailPane` has a title line over tabs: Inputs (the mapped values, then the broadcast ones), Outputs
 (as the Results dock shows values), Printed (stdout, stderr), Error (message and traceback, pflow-studio's
 own frames folded into one line; "Show all frames" beside the title unfolds them) and Run here (the outcome of Run
-here: its result or its local traceback, and what it printed).
+here: its result or its local traceback, and what it printed). "Open in console" (`console_action`, a button
+beside the title and in the table's menu) binds the shown element's outputs, inputs and error in the Console dock.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
 
+from pflow_studio.app.console.dock import console_action, open_in_console
+from pflow_studio.app.console.names import element_names
 from pflow_studio.app.result_inspector import MAX_CHARS, format_outputs
 from pflow_studio.app.work_items.texts import STATUS_LABELS, duration_text
 from pflow_studio.app.work_items.tracebacks import fold_own_frames
@@ -69,8 +72,13 @@ class ElementDetailPane(QWidget):
                               (self.error, "Error"), (self.here, "Run here")):
             self.tabs.addTab(widget, label)
         self.show_all.toggled.connect(lambda on: (self.error.set_show_all(on), self.here.set_show_all(on)))
+        self.shown: tuple[ItemRow, ElementDetail, dict[str, Any] | None, str] | None = None
+        self.console_action, console_button = console_action(
+            self, "action_element_console", "Bind this element's outputs (value, outputs), inputs (inputs, each by "
+            "its port's name) and error in the Console dock, to look at them in Python", self.open_in_console)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(console_button)
         top.addWidget(self.show_all)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -85,15 +93,19 @@ class ElementDetailPane(QWidget):
 
     def show_nothing(self, note: str = "Select an element to see its inputs, outputs and error.") -> None:
         self.title.setText(note)
+        self._shown(None)
         for box in (self.inputs, self.outputs, self.printed):
             box.clear()
         self.error.show_error("", "")
         self.here.show_error("", "")
 
-    def show_element(self, item: ItemRow, detail: ElementDetail | None, broadcast: dict[str, Any] | None) -> None:
-        """Show a row of the table with what the store holds about it (`detail`, None when nothing)."""
+    def show_element(self, item: ItemRow, detail: ElementDetail | None, broadcast: dict[str, Any] | None,
+                     where: str = "") -> None:
+        """Show a row of the table with what the store holds about it (`detail`, None when nothing); `where` names
+        its Map (for the console)."""
         self.title.setText(_title(item))
         self.here.show_error("", "")
+        self._shown((item, detail, broadcast, where) if detail is not None else None)
         if detail is None:
             note = ("This element did not run (the run was stopped, or its cluster failed, first)."
                     if item.status == "not_run"
@@ -110,6 +122,19 @@ class ElementDetailPane(QWidget):
             self.tab("error")
         elif self.current_tab() in ("error", "here"):
             self.tab("outputs")
+
+    def _shown(self, shown: tuple[ItemRow, ElementDetail, dict[str, Any] | None, str] | None) -> None:
+        self.shown = shown
+        self.console_action.setEnabled(shown is not None)
+
+    def open_in_console(self) -> None:
+        """Bind the shown element in the window's Console dock."""
+        if self.shown is None:
+            return
+        item, detail, broadcast, where = self.shown
+        outputs = detail.outputs if detail.status == "ok" else None
+        names = element_names(item.index, detail.inputs, outputs, broadcast, detail.error)
+        open_in_console(self, names, f"{where or 'Map'}, element {item.index}")
 
     def show_local_start(self, index: int) -> None:
         self.here.show_error(f"Running element {index} here (in this process, with the Map's current body)… "

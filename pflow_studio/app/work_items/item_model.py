@@ -8,6 +8,11 @@ read by position (quick at any size). Any other order, or a search, needs the wh
 `StoreWorker` computes it off the GUI thread (an array of element indices, 8 bytes each) while the rows
 shown so far stay on screen (`loading_changed(True)`), then the model switches to it and reads its pages by
 index. `pages_read` counts the pages read since the run was shown (tests and benchmarks read it).
+
+The output column is the preview column: beside the text, a thumbnail of an element whose output is a picture (a
+figure, PNG/JPEG bytes, a 2-D array; `previews`), asked of the `ThumbnailCache` only when the view paints that
+row (so only for visible rows), drawn a few at a time and kept; `pictures_found` is emitted when the first one of
+the shown run is made (the panel makes its rows taller then).
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 
+from pflow_studio.app.previews import ThumbnailCache
 from pflow_studio.app.work_items.background import StoreWorker
 from pflow_studio.app.work_items.texts import STATUS_LABELS, duration_text, status_color
 from pflow_studio.runtime.element_store.records import ItemRow
@@ -31,7 +37,10 @@ KEPT_PAGES = 12
 COLUMNS = [("#", "idx"), ("Status", "status"), ("Inputs", "input"), ("Output / error", "output"),
            ("Duration", "duration"), ("Engine", "engine"), ("Host", "host")]
 """(header, store order) per column."""
+OUTPUT_COLUMN = [order for _, order in COLUMNS].index("output")
 ITEM_ROLE = Qt.ItemDataRole.UserRole
+THUMBNAIL_SIZE = QSize(112, 84)  # what the cache keeps (the contact sheet's tiles; the table scales it down)
+PICTURED = ("ok", "cached")  # statuses whose outputs may be pictures
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -72,10 +81,16 @@ class WorkItemsModel(QAbstractTableModel):
 
     loading_changed = Signal(bool)
     listed = Signal()  # a new listing is shown (its rows were reset)
+    pictures_found = Signal()  # the first thumbnail of the shown run was made
 
-    def __init__(self, worker: StoreWorker, parent: QObject | None = None) -> None:
+    def __init__(self, worker: StoreWorker, parent: QObject | None = None,
+                 thumbnails: ThumbnailCache | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
+        self.thumbnails = thumbnails if thumbnails is not None else ThumbnailCache(THUMBNAIL_SIZE, self)
+        self.thumbnails.ready.connect(self._thumbnail_ready)
+        self.pictures = False  # a thumbnail of the shown run was made
+        self._asked: dict[tuple, int] = {}  # thumbnail key -> the row that asked for it
         self.listing = _Listing()
         self.wanted = ItemQuery()
         self.pages_read = 0
@@ -121,8 +136,12 @@ class WorkItemsModel(QAbstractTableModel):
 
     def _switch(self, listing: _Listing) -> None:
         self.beginResetModel()
+        if (listing.store, listing.run) != (self.listing.store, self.listing.run):
+            self.pictures = False
         self.listing = listing
         self._pages.clear()
+        self._asked.clear()
+        self.thumbnails.forget()
         self.endResetModel()
         self._set_loading(False)
         self.listed.emit()
@@ -181,6 +200,8 @@ class WorkItemsModel(QAbstractTableModel):
             return cell_text(item, column) or None
         if role == Qt.ItemDataRole.DecorationRole and column == "status":
             return self._swatches.get(item.status)
+        if role == Qt.ItemDataRole.DecorationRole and column == "output":
+            return self.thumbnail(item, index.row())
         if role == Qt.ItemDataRole.ForegroundRole and column == "output" and item.status == "failed":
             return QColor(*status_color("failed"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("idx", "engine", "duration"):
@@ -188,6 +209,30 @@ class WorkItemsModel(QAbstractTableModel):
         if role == ITEM_ROLE:
             return item
         return None
+
+    def thumbnail(self, item: ItemRow, row: int) -> QIcon | None:
+        """The thumbnail of `item`'s output when made (else it is asked for; `dataChanged` follows)."""
+        if item.status not in PICTURED or not item.stored or self.listing.store is None:
+            return None
+        key = self.thumbnail_key(item)
+        store = self.listing.store
+        icon = self.thumbnails.icon(key, lambda: _outputs(store, item))
+        if icon is None and not self.thumbnails.known(key):
+            self._asked[key] = row
+        return icon
+
+    def thumbnail_key(self, item: ItemRow) -> tuple:
+        return (id(self.listing.store), self.listing.run, item.index)
+
+    def _thumbnail_ready(self, key: tuple) -> None:
+        row = self._asked.pop(key, None)
+        if row is None or not self.thumbnails.is_picture(key):
+            return
+        cell = self.index(row, OUTPUT_COLUMN)
+        self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DecorationRole])
+        if not self.pictures:
+            self.pictures = True
+            self.pictures_found.emit()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column (the view calls this when its header is clicked)."""
@@ -210,6 +255,11 @@ def cell_text(item: ItemRow, column: str) -> str:
     if column == "duration":
         return duration_text(item.duration)
     return item.error if item.status == "failed" else item.preview
+
+
+def _outputs(store: ElementStore, item: ItemRow) -> Any:
+    detail = store.element(item)
+    return detail.outputs if detail is not None else None
 
 
 def _swatch(color: tuple[int, int, int]) -> QPixmap:

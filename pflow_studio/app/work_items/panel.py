@@ -3,7 +3,9 @@
 `WorkItemsPanel(worker)`: a header line (the Map, its last run's state and counts), a status filter (ok,
 failed, from store, not run), a search box (inputs, outputs, errors), the actions (Re-run failed, Re-run
 selected, Run element here: buttons and the table's context menu, emitted as requests for the session to
-carry out), the table (`WorkItemsModel`; a header click sorts) and the detail pane of the current row.
+carry out), the table (`WorkItemsModel`; a header click sorts) or the contact sheet (`ContactSheet`: a tile per
+element of the same rows, thumbnails of picture outputs; a click makes that element current in the table), and
+the detail pane of the current row.
 `follow(store, scope, path, label)` shows a Map's last run; `refresh()` reads it again (after a run).
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,12 +26,14 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pflow_studio.app.work_items.background import StoreWorker
+from pflow_studio.app.work_items.contact_sheet import ContactSheet
 from pflow_studio.app.work_items.detail import ElementDetailPane
 from pflow_studio.app.work_items.item_model import WorkItemsModel
 from pflow_studio.app.work_items.texts import STATUS_FILTERS, run_header, status_color
@@ -37,7 +41,9 @@ from pflow_studio.runtime.element_store.records import STATUS_NAMES, ItemRow, Ru
 from pflow_studio.runtime.element_store.store import ElementStore
 
 COLUMN_WIDTHS = (44, 84, 90, 160, 64, 52)  # the last column stretches
+PICTURE_ICON = QSize(48, 36)  # a thumbnail in the table
 WIDE = 1.6  # a panel this much wider than high shows the detail beside the table, else below it
+TABLE_SHARE, SHEET_SHARE = 0.55, 0.62  # of the splitter, beside (or above) the detail
 SEARCH_DELAY_MS = 250
 ACTIONS = [("rerun_failed", "Re-run failed", "Run the Map again: its failed elements (and those that did not run) "
             "run, the others come from the element store"),
@@ -77,6 +83,14 @@ class WorkItemsPanel(QWidget):
         self.search.setMinimumWidth(80)
         self.actions = {name: self._action(name, text, tip) for name, text, tip in ACTIONS}
         self.table = self._table()
+        self.sheet = ContactSheet(self.model, self)
+        self.views = QTabWidget(self)
+        self.views.setObjectName("work_items_views")
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.table, "Table")
+        self.views.addTab(self.sheet, "Contact sheet")
+        self.views.setTabToolTip(1, "A tile per element: its plot or image output (a thumbnail), framed in its "
+                                 "status colour; click a tile to see the element")
         self.detail = ElementDetailPane(self)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._layout()
@@ -131,7 +145,7 @@ class WorkItemsPanel(QWidget):
             bar.addWidget(box)
         bar.addWidget(self.search, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.views)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 11)
         splitter.setStretchFactor(1, 9)
@@ -153,9 +167,13 @@ class WorkItemsPanel(QWidget):
         self.actions["rerun_selected"].triggered.connect(self._rerun_selected)
         self.actions["run_here"].triggered.connect(self._run_here)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _old: self._show_detail(current))
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _old: self.sheet.show_row(current.row()))
+        self.sheet.element_activated.connect(self._tile_chosen)
+        self.views.currentChanged.connect(lambda _index: self._share_view())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.model.listed.connect(self._listed)
+        self.model.pictures_found.connect(lambda: self._picture_rows(True))
         self.model.loading_changed.connect(lambda _loading: self._update_header())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -166,8 +184,14 @@ class WorkItemsPanel(QWidget):
         if self._split != orientation:  # the first time, or turned: 55% for the table (later, the user's)
             self._split = orientation
             self.splitter.setOrientation(orientation)
-            total = self.splitter.width() if wide else self.splitter.height()
-            self.splitter.setSizes([total * 11 // 20, total - total * 11 // 20])
+            self._share_view()
+
+    def _share_view(self) -> None:
+        """The table gets 55% of the splitter, the contact sheet 62% (its tiles need room more than the detail)."""
+        share = SHEET_SHARE if self.views.currentWidget() is self.sheet else TABLE_SHARE
+        total = sum(self.splitter.sizes()) or (self.splitter.width() if self._split == Qt.Orientation.Horizontal
+                                               else self.splitter.height())
+        self.splitter.setSizes([int(total * share), total - int(total * share)])
 
     # -- what is shown ---------------------------------------------------------------------------
 
@@ -176,6 +200,8 @@ class WorkItemsPanel(QWidget):
         """Show the last run of the Map at `path` (its `label` in the header; `kept` False when its elements
         are never stored) in `scope` of `store`; read again only when that is another Map (or `again`)."""
         same = (store, scope, tuple(path)) == (self.store, self.scope, self.path)
+        if not same:
+            self._picture_rows(False)
         self.store, self.scope, self.path, self.label, self.kept = store, scope, tuple(path), label, kept
         if again or not same:
             self.refresh(keep_place=same)
@@ -191,6 +217,12 @@ class WorkItemsPanel(QWidget):
         self.run = run
         self.model.show_run(self.store, run.id if run is not None else None)
         self._update_header()
+
+    def _picture_rows(self, on: bool) -> None:
+        """Rows tall enough for a thumbnail once the shown Map's outputs are pictures, one line of text before."""
+        self.table.setIconSize(PICTURE_ICON if on else QSize())
+        self.table.verticalHeader().setDefaultSectionSize(PICTURE_ICON.height() + 4 if on
+                                                         else self.table.fontMetrics().height() + 6)
 
     def set_running(self, running: bool) -> None:
         """A run is going on (the actions wait for it)."""
@@ -270,7 +302,11 @@ class WorkItemsPanel(QWidget):
             self.detail.show_nothing()
             return
         detail = self.store.element(item) if item.stored else None
-        self.detail.show_element(item, detail, self._run_broadcast())
+        self.detail.show_element(item, detail, self._run_broadcast(), f"Map '{self.label}'")
+
+    def _tile_chosen(self, row: int) -> None:
+        self.select_rows([row])
+        self.table.scrollTo(self.model.index(row, 0))
 
     def _run_broadcast(self) -> dict[str, Any] | None:
         run = self.run.id if self.run is not None else None
@@ -292,6 +328,8 @@ class WorkItemsPanel(QWidget):
         menu = QMenu(self)
         menu.setObjectName("work_items_menu")
         menu.addActions(list(self.actions.values()))
+        menu.addSeparator()
+        menu.addAction(self.detail.console_action)
         menu.popup(self.table.viewport().mapToGlobal(pos))
         self.last_menu = menu
         return menu

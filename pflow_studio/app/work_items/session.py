@@ -41,6 +41,7 @@ from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import ModelError
 
 OPENED_HEIGHT = 330  # the bottom docks' height when the view is opened on a Map (room for rows and detail)
+SHEET_HEIGHT = 0.55  # of the window's height: the bottom docks grow to it when the contact sheet is chosen
 
 
 def _prefixes(path: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -115,6 +116,7 @@ class WorkItemsSession(QObject):
         panel.rerun_failed_requested.connect(self.rerun_failed)
         panel.rerun_selected_requested.connect(self.rerun_selected)
         panel.run_here_requested.connect(self.run_here)
+        panel.views.currentChanged.connect(lambda _index: self._room_for_sheet())
 
     # -- scope, following, badges ----------------------------------------------------------------
 
@@ -148,6 +150,12 @@ class WorkItemsSession(QObject):
         self.dock.show()
         self.dock.raise_()
         self.window.resizeDocks([self.dock], [OPENED_HEIGHT], Qt.Orientation.Vertical)
+
+    def _room_for_sheet(self) -> None:
+        """The contact sheet's tiles need more room than the table's rows: the bottom docks grow when it is chosen."""
+        height = int(self.window.height() * SHEET_HEIGHT)
+        if self.panel.views.currentWidget() is self.panel.sheet and self.dock.height() < height:
+            self.window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
 
     def show_selected(self) -> bool:
         path = self.selected_map()

@@ -10,7 +10,7 @@ import numpy as np
 
 from pflow_studio.nodes.api import In, NodeError, NodeType, Out, as_path
 from pflow_studio.nodes.library.arrays import as_array
-from pflow_studio.nodes.library.files import os_reason
+from pflow_studio.nodes.library.files import file_errors
 
 
 class LoadNpy(NodeType):
@@ -26,13 +26,11 @@ class LoadNpy(NodeType):
     def compute(self, path: Any) -> dict[str, Any]:
         target = as_path(path)
         try:
-            with target.open("rb") as file:
+            with file_errors(target, "load"), target.open("rb") as file:
                 if file.read(len(np.lib.format.MAGIC_PREFIX)) != np.lib.format.MAGIC_PREFIX:
                     raise NodeError(f"cannot load '{target}': it is not a .npy file")
                 file.seek(0)
                 return {"array": np.load(file, allow_pickle=False)}
-        except OSError as exc:
-            raise NodeError(f"cannot load '{target}': {os_reason(exc)}") from None
         except ValueError as exc:
             reason = "it holds Python objects" if "allow_pickle" in str(exc) else str(exc).splitlines()[0]
             raise NodeError(f"cannot load '{target}': {reason}") from None
@@ -51,9 +49,6 @@ class SaveNpy(NodeType):
     def compute(self, path: Any, array: Any) -> dict[str, Any]:
         target = as_path(path)
         data = as_array(array, "array")
-        try:
-            with target.open("wb") as file:  # a file object: numpy would append ".npy" to a name without it
-                np.save(file, data, allow_pickle=False)
-        except OSError as exc:
-            raise NodeError(f"cannot save '{target}': {os_reason(exc)}") from None
+        with file_errors(target, "save"), target.open("wb") as file:  # numpy would append ".npy" to a bare name
+            np.save(file, data, allow_pickle=False)
         return {"path": str(target)}

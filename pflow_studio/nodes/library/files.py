@@ -4,8 +4,10 @@ the workflow's back. A failure raises `NodeError` naming the path and the reason
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import pathlib
+from collections.abc import Iterator
 from typing import Any
 
 from pflow_studio.nodes.api import In, NodeError, NodeType, Out, as_path
@@ -24,6 +26,15 @@ def os_reason(exc: OSError) -> str:
         if isinstance(exc, kind):
             return reason
     return exc.strerror or errno.errorcode.get(exc.errno or 0, "") or str(exc)
+
+
+@contextlib.contextmanager
+def file_errors(target: pathlib.Path, action: str) -> Iterator[None]:
+    """Turn an OSError inside the block into a NodeError "cannot {action} '{target}': {short reason}"."""
+    try:
+        yield
+    except OSError as exc:
+        raise NodeError(f"cannot {action} '{target}': {os_reason(exc)}") from None
 
 
 def _encoding_problem(encoding: Any) -> str | None:
@@ -50,9 +61,8 @@ class ReadText(NodeType):
         if problem:
             raise NodeError(f"cannot read '{target}': {problem}")
         try:
-            return {"text": target.read_text(encoding=encoding)}
-        except OSError as exc:
-            raise NodeError(f"cannot read '{target}': {os_reason(exc)}") from None
+            with file_errors(target, "read"):
+                return {"text": target.read_text(encoding=encoding)}
         except UnicodeDecodeError as exc:
             raise NodeError(f"cannot read '{target}': byte {exc.start} is not valid {encoding}") from None
 
@@ -81,8 +91,6 @@ class WriteText(NodeType):
         except UnicodeEncodeError as exc:
             raise NodeError(f"cannot write '{target}': {text[exc.start:exc.end]!r} cannot be encoded "
                             f"as {encoding}") from None
-        try:
+        with file_errors(target, "write"):
             target.write_bytes(data)
-        except OSError as exc:
-            raise NodeError(f"cannot write '{target}': {os_reason(exc)}") from None
         return {"path": str(target)}

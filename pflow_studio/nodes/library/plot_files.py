@@ -7,7 +7,7 @@ import pathlib
 from typing import Any
 
 from pflow_studio.nodes.api import In, NodeError, NodeType, Out, Prop, as_path
-from pflow_studio.nodes.library.files import os_reason
+from pflow_studio.nodes.library.files import file_errors
 from pflow_studio.nodes.types import value_matches
 
 FORMATS = ("png", "svg")
@@ -41,9 +41,6 @@ class SaveFigure(NodeType):
         if figure is None or not value_matches(figure, "figure"):
             raise NodeError(f"input 'figure' must be a figure (a plot node's output), not {type(figure).__name__}")
         kind = figure_format(target, self.values["format"])
-        try:
-            with target.open("wb") as file:
-                figure.savefig(file, format=kind, dpi=self.values["dpi"])
-        except OSError as exc:
-            raise NodeError(f"cannot save '{target}': {os_reason(exc)}") from None
+        with file_errors(target, "save"), target.open("wb") as file:
+            figure.savefig(file, format=kind, dpi=self.values["dpi"])
         return {"path": str(target)}

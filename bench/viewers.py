@@ -3,10 +3,10 @@ into a text box, `format_outputs`) and, for the array, numpy's own min / max / m
 
     .venv/bin/python bench/viewers.py [--repeats 5]
 
-Values: a 10^7-element float64 array, a 10^6-row DataFrame (if pandas is installed), a 10^6-row list of records,
-a 10^6-element list of floats. "open" is a `ViewerFrame` made, shown at 900x330 (the window's bottom area at
-1280x800) and painted, on the GUI thread; "stats" is until the array's header has its min / max / mean (the
-worker thread's part included). Medians of `--repeats`, run round-robin.
+Values: float64 arrays of 10^7 elements (1-D, 10 x 10^6, 1,000 x 10^4), a 10^6-row DataFrame (if pandas is
+installed), a 10^6-row list of records, a 10^6-element list of floats. "open" is a `ViewerFrame` made, shown at
+900x330 (the window's bottom area at 1280x800) and painted, on the GUI thread; "stats" is until the array's
+header has its min / max / mean (the worker thread's part included). Medians of `--repeats`, run round-robin.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from pflow_studio.app.viewers.frame import ViewerFrame
 
 
 def values() -> dict[str, object]:
-    found: dict[str, object] = {"array 10^7": np.random.default_rng(0).normal(size=10_000_000)}
+    normal = np.random.default_rng(0).normal
+    found: dict[str, object] = {"array 10^7": normal(size=10_000_000), "array 10 x 10^6": normal(size=(10, 1_000_000)),
+                                "array 1,000 x 10^4": normal(size=(1_000, 10_000))}
     try:
         import pandas as pd
     except ImportError:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 LINE_COLUMNS = 2_000  # pixel columns a long line is reduced to (two points, min and max, each)
-HEATMAP_SIDE = 1_000  # a heatmap shows at most this many rows and columns
+HEATMAP_SIDE = 800  # a heatmap shows at most this many rows and columns (about its width in pixels)
 log = logging.getLogger(__name__)
 
 

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 from pflow_studio.app.viewers.text import short_repr
 
 CELL_CHARS = 200
+STRETCHED_COLUMNS = 64  # up to this many columns the last one stretches (Qt re-measures them all to stretch it:
+# seconds with a million columns, e.g. a 10 x 1,000,000 array)
 RECORD_KEYS_SCANNED = 200  # records whose keys make the columns (a key only in later records is not a column)
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -73,7 +75,7 @@ class LazyTableView(QTableView):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setDefaultSectionSize(160)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setStretchLastSection(len(model.columns) <= STRETCHED_COLUMNS)
         self.setModel(model)
         self.doubleClicked.connect(self._open)
 

@@ -71,6 +71,19 @@ def test_a_two_d_array_and_a_frame_have_their_columns(qtbot):
     assert model.cells_read < 2_000
 
 
+def test_a_million_column_array_counts_its_columns_without_stretching_the_last(qtbot):
+    """Qt measures every column to stretch the last one: seconds for a 10 x 1,000,000 array (a million columns)."""
+    frame = shown_frame(qtbot, np.zeros((10, 1_000_000)))
+    table = table_tab(frame)
+    qtbot.wait(20)
+    model = frame.viewer.model
+    assert (model.rowCount(), model.columnCount()) == (10, 1_000_000)
+    assert model.cells_read < 2_000
+    assert not table.horizontalHeader().stretchLastSection()
+    narrow = table_tab(shown_frame(qtbot, np.zeros((10, 3))))
+    assert narrow.horizontalHeader().stretchLastSection()
+
+
 def test_an_n_d_array_is_shown_slice_by_slice(qtbot):
     array = np.arange(2 * 3 * 4 * 5).reshape(2, 3, 4, 5)
     viewer = shown_frame(qtbot, array).viewer

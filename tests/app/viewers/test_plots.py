@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from pflow_studio.app.viewers.plots import decimate, downsample_minmax
+from pflow_studio.app.viewers.plots import HEATMAP_SIDE, decimate, downsample_minmax
 from tests.support.viewers import drawn_share, shown_frame
 
 pytestmark = pytest.mark.timeout(120)
@@ -58,6 +58,7 @@ def test_downsampling_keeps_the_envelope():
     assert x[-1] < len(values)
     short = np.arange(10)
     assert np.array_equal(downsample_minmax(short)[1], short)
-    shown, steps = decimate(np.zeros((5_000, 300)))
+    shown, steps = decimate(np.zeros((5_000, 300)), side=1_000)
     assert steps == (5, 1) and shown.shape == (1_000, 300)
-    assert decimate(np.zeros((10, 1_000_001)))[0].shape == (10, 1_000)
+    assert decimate(np.zeros((10, 1_000_001)), side=1_000)[0].shape == (10, 1_000)
+    assert max(decimate(np.zeros((1_000, 10_000)))[0].shape) <= HEATMAP_SIDE

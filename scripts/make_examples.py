@@ -96,15 +96,18 @@ settling_time = float(t[outside[-1]]) if len(outside) else 0.0
 
 
 def parameter_sweep() -> Project:
-    """A Map over a Group simulating a damped oscillator per damping ratio (numpy) and plotting it, then a
-    summary plot of each ratio's settling time."""
+    """A Map over a Group simulating a damped oscillator per damping ratio (numpy) and plotting it (titled with
+    its ratio), then a summary plot of each ratio's settling time."""
     group = Workflow()
     group.add_node("py.code", {"inputs": ["zeta:float", "t:array"], "outputs": ["x:array", "settling_time:float"],
                                "code": OSCILLATOR}, id="simulate", label="Simulate oscillator", pos=(0, 0))
     group.add_node("plot.line", {"title": "Damped oscillator", "x_label": "time", "y_label": "displacement"},
                    id="plot", label="Plot displacement", pos=(260, -40))
+    group.add_node("py.expression", {"expression": "f'Damped oscillator, damping ratio {zeta:g}'", "inputs": ["zeta"]},
+                   id="title", label="Title", pos=(0, -170))
     group.connect("simulate", "x", "plot", "y")
-    group.inputs.append(BoundaryInput("zeta", [PortRef("simulate", "zeta")]))
+    group.connect("title", "result", "plot", "title")
+    group.inputs.append(BoundaryInput("zeta", [PortRef("simulate", "zeta"), PortRef("title", "zeta")]))
     group.inputs.append(BoundaryInput("t", [PortRef("simulate", "t"), PortRef("plot", "x")]))
     group.outputs.append(BoundaryOutput("figure", PortRef("plot", "figure")))
     group.outputs.append(BoundaryOutput("settling_time", PortRef("simulate", "settling_time")))

@@ -53,9 +53,8 @@ def main(argv: list[str]) -> int:
     output = pathlib.Path(argv[0]) if argv else ROOT / "docs"
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
     sys.path.insert(0, str(ROOT / "scripts"))
-    from PySide6.QtCore import Qt
     from screenshot import wait
-    from screenshot_work_items import run_and_wait, save
+    from screenshot_work_items import results_in_front, run_and_wait, save
 
     from pflow_studio.app import create_application
     from pflow_studio.app.main_window import MainWindow
@@ -70,8 +69,7 @@ def main(argv: list[str]) -> int:
             window.resize(1280, 800)
             window.canvas.set_workflow(simulation())
             run_and_wait(window)
-            window.docks["results"].raise_()
-            window.resizeDocks([window.docks["results"]], [430], Qt.Orientation.Vertical)
+            results_in_front(window, 430)
             window.canvas.select(["plot"])
             wait(app, 300)
             window.results.pin()

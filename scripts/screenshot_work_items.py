@@ -114,6 +114,14 @@ def run_and_wait(window) -> None:
     loop.exec()
 
 
+def results_in_front(window, height: int) -> None:
+    """The Results dock in front, `height` pixels high."""
+    from PySide6.QtCore import Qt
+
+    window.docks["results"].raise_()
+    window.resizeDocks([window.docks["results"]], [height], Qt.Orientation.Vertical)
+
+
 def save(window, path: pathlib.Path) -> pathlib.Path | None:
     if not window.grab().save(str(path)):
         print(f"cannot write {path}", file=sys.stderr)

@@ -28,7 +28,8 @@ from pflow_studio.app.file_controller import FileController
 from pflow_studio.app.palette import Palette
 from pflow_studio.app.properties_panel import PropertiesPanel
 from pflow_studio.app.resources import icon
-from pflow_studio.app.result_inspector import ResultInspector, outputs_at
+from pflow_studio.app.result_inspector import ResultInspector
+from pflow_studio.app.results_session import ResultsSession
 from pflow_studio.app.run_controller import RunController, RunnerFactory, RunOutcome, make_runner
 from pflow_studio.app.run_record_view import RunRecordDialog, record_path, saved_entry
 from pflow_studio.app.run_view import RunView
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
         self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
+        self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
@@ -169,8 +171,8 @@ class MainWindow(QMainWindow):
         canvas = self.canvas
         canvas.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         canvas.level_changed.connect(self.breadcrumb.set_levels)
-        canvas.level_changed.connect(lambda _levels: self._show_results())
-        canvas.selection_changed.connect(lambda _ids: self._show_results())
+        canvas.level_changed.connect(lambda _levels: self.results_session.show())
+        canvas.selection_changed.connect(lambda _ids: self.results_session.show())
         canvas.level_changed.connect(lambda _levels: self._update_record_action())
         canvas.selection_changed.connect(lambda _ids: self._update_record_action())
         canvas.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
@@ -248,7 +250,7 @@ class MainWindow(QMainWindow):
 
     def _run_finished(self, outcome: RunOutcome) -> None:
         self._update_run_actions()
-        self._show_results()
+        self.results_session.show()
         self._save_run_record(outcome)
         self._update_record_action()
 
@@ -300,20 +302,6 @@ class MainWindow(QMainWindow):
         self.actions["run_selected"].setEnabled(not running)
         self.actions["stop"].setEnabled(running)
 
-    def _show_results(self) -> None:
-        ids = self.canvas.selected_node_ids()
-        if len(ids) != 1:
-            self.results.show_nothing("Select one node to see its results.")
-            return
-        path = (*self.canvas.level_path(), ids[0])
-        try:
-            label = self.canvas.node_at(path).label
-        except OPERATION_ERRORS:
-            self.results.show_nothing()
-            return
-        last = self.runs.last.result if self.runs.last is not None else None
-        self.results.show_outputs(label, *outputs_at(self.canvas.workflow(), last, path))
-
     # -- document ----------------------------------------------------------------------------
 
     def _operation(self, operation: Any) -> None:
@@ -327,7 +315,8 @@ class MainWindow(QMainWindow):
         self.runs.wait()
         self.runs.reset()
         self.errors.clear()
-        self._show_results()
+        self.results_session.forget()
+        self.results_session.show()
         self._update_title()
 
     def _update_title(self) -> None:

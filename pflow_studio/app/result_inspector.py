@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import pprint
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -15,37 +16,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabB
 from pflow_studio.app.console.dock import console_action, open_in_console
 from pflow_studio.app.console.names import output_names
 from pflow_studio.app.viewers.frame import ViewerFrame
-from pflow_studio.runtime.container_types import FILTER_TYPE, MAP_TYPE
-from pflow_studio.runtime.executor import RunResult
-from pflow_studio.runtime.model import Workflow
 
 MAX_CHARS = 200_000
 SHOWN_ITEMS = 1_000  # items of a list or dict shown, at each level
 SHOWN_DEPTH = 4
-PER_ELEMENT_NOTE = ("This node is inside a {kind}: it runs once per element; see the {kind}'s outputs "
-                    "(go up and select the {kind}).")
-FUNCTION_CONTAINERS = {MAP_TYPE: "Map", FILTER_TYPE: "Filter"}
-
-
-def outputs_at(workflow: Workflow, result: RunResult | None, path: tuple[str, ...]) -> tuple[dict | None, str]:
-    """(the outputs the node at `path` produced in `result`, or None; a note saying why not).
-    Top-level nodes and nodes inside Groups have outputs; nodes inside a Map or Filter body do not."""
-    level = workflow
-    for container_id in path[:-1]:
-        node = level.nodes.get(container_id)
-        if node is None or node.body is None:
-            return None, ""
-        kind = FUNCTION_CONTAINERS.get(node.type_name)
-        if kind:
-            return None, PER_ELEMENT_NOTE.format(kind=kind)
-        level = node.body
-    if result is None:
-        return None, ""
-    if len(path) == 1:
-        return result.outputs.get(path[0]), ""
-    return result.nested_outputs.get(tuple(path)), ""
-
-
 def format_outputs(outputs: dict[str, Any]) -> str:
     """`port = value` blocks, values pretty-printed (long texts cut at MAX_CHARS; lists and dicts shown up to
     SHOWN_ITEMS items at each level, with how many more there are, so a Map's list of a million results is
@@ -111,6 +85,10 @@ class ResultInspector(QWidget):
         self.tabs.tabCloseRequested.connect(self._close_opened)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
+        self.note_button = QPushButton(self)
+        self.note_button.clicked.connect(lambda: self._offered())
+        self.note_button.hide()
+        self._offered: Callable[[], None] = lambda: None
         self.pinned = QTabWidget(self)
         self.pinned.setTabsClosable(True)
         self.pinned.tabCloseRequested.connect(self._unpin)
@@ -132,7 +110,10 @@ class ResultInspector(QWidget):
         live = QWidget(self)
         live_layout = QVBoxLayout(live)
         live_layout.setContentsMargins(0, 0, 0, 0)
-        live_layout.addWidget(self.note)
+        note_bar = QHBoxLayout()
+        note_bar.addWidget(self.note, 1)
+        note_bar.addWidget(self.note_button, 0, Qt.AlignmentFlag.AlignTop)
+        live_layout.addLayout(note_bar)
         live_layout.addWidget(self.tabs, 1)
         splitter = QSplitter(self)
         splitter.addWidget(live)
@@ -151,7 +132,7 @@ class ResultInspector(QWidget):
             open_in_console(self, output_names(outputs), f"Outputs of '{label}'")
 
     def show_outputs(self, label: str, outputs: dict[str, Any] | None, note: str = "") -> None:
-        """Show a node's outputs; None means it has none from the last run (`note` says why)."""
+        """Show a node's outputs; None means it has none (`note` says why; with outputs, it says whose they are)."""
         self.label = label
         self.title.setText(label)
         self._clear_tabs()
@@ -162,10 +143,22 @@ class ResultInspector(QWidget):
         elif not outputs:
             self._set_note("This node has no outputs.")
         else:
-            self._set_note("")
+            self._set_note(note)
             for port, value in outputs.items():
                 self._add_frame(f"{label}.{port}", value, port)
         self._update_buttons()
+
+    def offer(self, text: str, tip: str, action: Callable[[], None]) -> None:
+        """A button beside the note doing `action` (until the dock shows something else)."""
+        self._offered = action
+        self.note_button.setText(text)
+        self.note_button.setToolTip(tip)
+        self.note_button.show()
+        self.note.show()
+
+    def add_note(self, text: str) -> None:
+        """Add a line to the note above the outputs."""
+        self._set_note("\n".join(filter(None, (self.note.text(), text))))
 
     def show_nothing(self, note: str = "No node selected.") -> None:
         self.label = ""
@@ -246,6 +239,7 @@ class ResultInspector(QWidget):
     def _set_note(self, text: str) -> None:
         self.note.setText(text)
         self.note.setVisible(bool(text))
+        self.note_button.hide()
 
     def _update_buttons(self) -> None:
         self.pin_button.setEnabled(self.tabs.count() > 0)

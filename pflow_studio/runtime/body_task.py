@@ -10,7 +10,7 @@ from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.compiled_body import CompiledBody
 from pflow_studio.runtime.errors import ElementFailed
-from pflow_studio.runtime.executor import Executor
+from pflow_studio.runtime.executor import Executor, RunResult
 from pflow_studio.runtime.model import PortRef, Workflow
 
 _NEVER_CANCELLED = CancelToken()
@@ -40,9 +40,17 @@ class BodyTask:
         compiled = self._compiled_body()
         if compiled is not None:
             return compiled(bindings)
+        return self.outputs_of(self.run_traced(bindings))
+
+    def run_traced(self, bindings: dict[str, Any]) -> RunResult:
+        """Run the body for one element through the executor (never the compiled plan), keeping what every
+        node gave: the function node's outputs and, in `nested_outputs`, those of the nodes inside it."""
         feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
         executor = Executor(self.registry, cache=False)
-        result = executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED)
+        return executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED)
+
+    def outputs_of(self, result: RunResult) -> dict[str, Any]:
+        """The element's outputs from the body's `result`; raises `ElementFailed` as a failing element does."""
         if result.failures:
             failure = result.failures[0]
             raise ElementFailed(failure.message, failure.traceback, node_labels(self.body, failure.path))

@@ -45,6 +45,15 @@ def test_the_image_and_coloured_scatter_get_a_colour_bar_rgb_images_none():
     assert len(rgb.axes) == 1
 
 
+@pytest.mark.parametrize("node", [plots.LinePlot, plots.ScatterPlot, plots.Histogram, plots.ImagePlot])
+def test_a_title_input_titles_the_plot_instead_of_the_property(node):
+    data = np.outer(np.arange(4.0), np.arange(3.0))
+    arrays = {"y": data[:, 0], "x": data[:, 1], "color": None, "values": data, "image": data}
+    wanted = {port.name: arrays[port.name] for port in node.inputs if port.name in arrays}
+    assert node(LABELS).compute(**wanted, title="zeta = 0.3")["figure"].axes[0].get_title() == "zeta = 0.3"
+    assert node(LABELS).compute(**wanted, title=None)["figure"].axes[0].get_title() == "Decay"
+
+
 def test_the_size_property_sets_the_figure_size():
     figure = plots.Histogram({"width": 3.0, "height": 2.0}).compute(values=[1, 2, 2, 3])["figure"]
     assert tuple(figure.get_size_inches()) == (3.0, 2.0)

@@ -9,11 +9,14 @@ import logging
 import math
 from typing import Any
 
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QLabel, QToolBar, QWidget
 
 LINE_COLUMNS = 2_000  # pixel columns a long line is reduced to (two points, min and max, each)
 HEATMAP_SIDE = 800  # a heatmap shows at most this many rows and columns (about its width in pixels)
+WIDE = 2.0  # a figure view this much wider than high has its toolbar beside the figure
+SIDE_ICONS = QSize(16, 16)
 log = logging.getLogger(__name__)
 
 
@@ -83,7 +86,8 @@ class FigureView(QWidget):
     def __init__(self, figure: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.figure = figure
-        layout = QVBoxLayout(self)
+        self.toolbar: QToolBar | None = None
+        layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         layout.setContentsMargins(0, 0, 0, 0)
         try:
             from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
@@ -95,8 +99,19 @@ class FigureView(QWidget):
             return
         self.canvas = FigureCanvasQTAgg(figure)
         self.canvas.setParent(self)
-        layout.addWidget(NavigationToolbar2QT(self.canvas, self))
+        self.toolbar = NavigationToolbar2QT(self.canvas, self)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.canvas, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """In a pane much wider than high the toolbar stands beside the figure, leaving it the height."""
+        super().resizeEvent(event)
+        if self.toolbar is None:
+            return
+        wide = event.size().width() > WIDE * event.size().height()
+        self.toolbar.setOrientation(Qt.Orientation.Vertical if wide else Qt.Orientation.Horizontal)
+        self.toolbar.setIconSize(SIDE_ICONS if wide else QSize(24, 24))  # beside: all its buttons fit
+        self.layout().setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
 
 
 def _image(data: bytes) -> Any:

@@ -224,6 +224,11 @@ class WorkItemsPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(PICTURE_ICON.height() + 4 if on
                                                          else self.table.fontMetrics().height() + 6)
 
+    def show_only(self, codes: list[int]) -> None:
+        """List only the elements of these status codes (the status filters set so)."""
+        for code, box in self.filters.items():
+            box.setChecked(code in codes)
+
     def set_running(self, running: bool) -> None:
         """A run is going on (the actions wait for it)."""
         self.running = running

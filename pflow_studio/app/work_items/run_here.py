@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from PySide6.QtCore import QObject, Signal
@@ -98,7 +99,8 @@ class LocalRun(QObject):
     ended = Signal()  # the element's thread ended (after `outcome`, also when abandoned)
     _done = Signal(object)
 
-    def __init__(self, task: BodyTask, index: int, bindings: dict[str, Any], parent: QObject | None = None) -> None:
+    def __init__(self, task: Callable[[dict[str, Any]], dict[str, Any]], index: int, bindings: dict[str, Any],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.task, self.index, self.bindings = task, index, bindings
         self.abandoned = False

@@ -36,7 +36,8 @@ from pflow_studio.canvas.levels import display_label, node_at
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime import keys
 from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
-from pflow_studio.runtime.element_store.records import ItemRow
+from pflow_studio.runtime.element_store.records import FAILED, ItemRow
+from pflow_studio.runtime.element_trace import TracingTask
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import ModelError
 
@@ -53,6 +54,7 @@ class WorkItemsSession(QObject):
     """See the module docstring."""
 
     warned = Signal(str)  # a store warning, from whichever thread used the store (queued to the GUI thread)
+    element_traced = Signal(tuple, object)  # a Map path, the ElementTrace of its element just run here
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -126,10 +128,12 @@ class WorkItemsSession(QObject):
         return str(pathlib.Path(path).resolve()) if path else ""
 
     def selected_map(self) -> tuple[str, ...] | None:
-        """The one selected Map or Filter (on the shown level), else the Map whose body is shown, else None."""
+        """The one selected Map or Filter (on the shown level), else the innermost Map whose body (or a Group in
+        it) is shown, else None."""
         level = self.canvas.level_path()
         ids = self.canvas.selected_node_ids()
-        for path in ([(*level, ids[0])] if len(ids) == 1 else []) + ([level] if level else []):
+        holders = [tuple(level[:end]) for end in range(len(level), 0, -1)]
+        for path in ([(*level, ids[0])] if len(ids) == 1 else []) + holders:
             if self._is_map(path):
                 return tuple(path)
         return None
@@ -262,13 +266,39 @@ class WorkItemsSession(QObject):
         if problem:
             detail.show_local_note(f"Element {item.index} cannot run here: {problem}.")
             return False
-        local = self.local_run = LocalRun(task, item.index, bindings, self)
+        tracing = TracingTask(task, item.index, keys.body_signature(task.body, self.window.registry) or "")
+        local = self.local_run = LocalRun(tracing, item.index, bindings, self)
         local.outcome.connect(detail.show_local_outcome)
+        local.outcome.connect(lambda _outcome: tracing.trace and self.element_traced.emit(tuple(path), tracing.trace))
         local.ended.connect(lambda: self._local_run_ended(local))
         self._set_run_actions()
         detail.show_local_start(item.index)
         local.start()
         return True
+
+    def run_element_here(self, path: tuple[str, ...]) -> bool:
+        """Run here the element of the Map at `path` selected in the view, else its first listed element (once
+        the view has listed them)."""
+        path = tuple(path)
+        item = self.panel.current_item() if self.panel.path == path else None
+        self.open_on(path)
+        if item is None and self.panel.model.loading:
+            self.panel.model.listed.connect(lambda: self._run_first_here(path), Qt.ConnectionType.SingleShotConnection)
+            return True
+        return self.run_here(path, item) if item is not None else self._run_first_here(path)
+
+    def _run_first_here(self, path: tuple[str, ...]) -> bool:
+        if self.panel.path != path or self.panel.model.rowCount() == 0:
+            self.window.statusBar().showMessage("The Map has no elements in the element store: run it first (F5)",
+                                                8000)
+            return False
+        self.panel.select_rows([0])
+        return self.run_here(path, self.panel.current_item())
+
+    def show_failed(self, path: tuple[str, ...]) -> None:
+        """Open the view on the Map at `path`, showing only its failed elements."""
+        self.open_on(tuple(path))
+        self.panel.show_only([FAILED])
 
     def stop_local_run(self) -> None:
         """Stop waiting for the element running here (Esc): its outcome is dropped and runs may start again.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from PySide6.QtCore import Qt
 
 from pflow_studio.app.viewers.plots import HEATMAP_SIDE, decimate, downsample_minmax
 from tests.support.viewers import drawn_share, shown_frame
@@ -36,6 +37,19 @@ def test_a_figure_value_is_drawn_and_left_as_it_was(qtbot):
     frame = shown_frame(qtbot, figure)
     assert drawn_share(plotted(qtbot, frame)) > 0.02
     assert figure.canvas is canvas  # the viewer drew a copy
+
+
+def test_in_a_wide_pane_the_toolbar_stands_beside_the_figure(qtbot):
+    figure = Figure(figsize=(4, 3))
+    figure.add_subplot().plot([0, 1, 2])
+    frame = shown_frame(qtbot, figure, size=(900, 300))
+    view = plotted(qtbot, frame)
+    toolbar, canvas = view.toolbar, view.canvas
+    assert toolbar.orientation() == Qt.Orientation.Vertical
+    assert toolbar.geometry().right() < canvas.geometry().left() and canvas.height() > 0.8 * view.height()
+    frame.resize(600, 600)
+    qtbot.waitUntil(lambda: toolbar.orientation() == Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: toolbar.geometry().bottom() < canvas.geometry().top())
 
 
 def test_an_image_array_is_drawn_in_its_colours(qtbot):

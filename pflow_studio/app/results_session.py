@@ -1,0 +1,157 @@
+"""What the Results dock shows for the selected node, from the last run and from elements run here.
+
+- A node outside Map and Filter bodies: its outputs from the last run. A Map whose failed elements were left
+  out of its lists (on_error "skip") or set to None ("none") says how many, with a button opening Work Items
+  on its failed elements.
+- A node inside a Map or Filter body runs once per element: the dock shows its outputs for the element last
+  run here ("Run element here", `runtime.element_trace`), or offers to run one. A trace taken before the
+  Map's body was edited is marked as such (its values may no longer be what the body gives).
+"""
+
+from __future__ import annotations
+
+import reprlib
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from pflow_studio.app.result_inspector import ResultInspector
+from pflow_studio.canvas.levels import node_at
+from pflow_studio.runtime.container_types import FILTER_TYPE, MAP_TYPE
+from pflow_studio.runtime.element_trace import ElementTrace
+from pflow_studio.runtime.keys import body_signature
+from pflow_studio.runtime.model import ModelError, Workflow
+from pflow_studio.runtime.results import RunResult
+
+SHORT = reprlib.Repr()  # Python 3.11 takes no keywords here
+SHORT.maxstring, SHORT.maxother, SHORT.maxlist, SHORT.maxtuple, SHORT.maxdict = 40, 40, 4, 4, 3
+FUNCTION_CONTAINERS = {MAP_TYPE: "Map", FILTER_TYPE: "Filter"}
+LEFT_OUT = {"skip": "left out of its lists", "none": "set to None in its lists"}
+
+
+def function_container(workflow: Workflow, path: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
+    """(the path of the outermost Map or Filter whose body holds the node at `path`, "Map" or "Filter"), or
+    None when no Map or Filter holds it."""
+    level = workflow
+    for depth, container_id in enumerate(path[:-1]):
+        node = level.nodes.get(container_id)
+        if node is None or node.body is None:
+            return None
+        kind = FUNCTION_CONTAINERS.get(node.type_name)
+        if kind:
+            return tuple(path[:depth + 1]), kind
+        level = node.body
+    return None
+
+
+def inputs_text(inputs: dict[str, Any]) -> str:
+    """`name = value, ...` with each value's repr shortened (an array or a long list stays one short line)."""
+    return ", ".join(f"{name} = {_short(value)}" for name, value in inputs.items())
+
+
+def _short(value: Any) -> str:
+    shape, dtype = getattr(value, "shape", None), getattr(value, "dtype", None)
+    if isinstance(shape, tuple) and dtype is not None and shape:  # a numpy array, without importing numpy
+        return f"{dtype} array {' x '.join(map(str, shape))}"
+    return SHORT.repr(value)
+
+
+def last_outputs(result: RunResult | None, path: tuple[str, ...]) -> dict[str, Any] | None:
+    """The outputs the node at `path` (outside Map and Filter bodies) gave in `result`, None when none."""
+    if result is None:
+        return None
+    return result.outputs.get(path[0]) if len(path) == 1 else result.nested_outputs.get(tuple(path))
+
+
+class ResultsSession(QObject):
+    """See the module docstring. `show()` shows the selected node; `keep_trace` takes an element run here."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window.results)  # goes with the dock's widget (no edit reaches it after)
+        self.window = window
+        self.canvas = window.canvas
+        self.inspector: ResultInspector = window.results
+        self.traces: dict[tuple[str, ...], ElementTrace] = {}
+        self.work_items = window.work_items
+        self.work_items.element_traced.connect(self.keep_trace)
+        self.canvas.undo_stack.indexChanged.connect(self._edited)
+
+    def keep_trace(self, map_path: tuple[str, ...], trace: ElementTrace) -> None:
+        """Keep the latest element run here of the Map at `map_path` and show the selection again."""
+        self.traces[tuple(map_path)] = trace
+        self.show()
+
+    def forget(self) -> None:
+        """Another document: its elements' traces are not this one's."""
+        self.traces.clear()
+
+    def _edited(self, _index: int) -> None:
+        """An edit may leave an element's trace out of date: say so if the selection shows one."""
+        ids = self.canvas.selected_node_ids()
+        path = (*self.canvas.level_path(), *ids[:1])
+        container = function_container(self.canvas.workflow(), path) if len(ids) == 1 else None
+        if container is not None and container[0] in self.traces:
+            self.show()
+
+    def show(self) -> None:
+        """Show the selected node (one node selected) in the Results dock."""
+        ids = self.canvas.selected_node_ids()
+        if len(ids) != 1:
+            self.inspector.show_nothing("Select one node to see its results.")
+            return
+        path = (*self.canvas.level_path(), ids[0])
+        workflow = self.canvas.workflow()
+        try:
+            node = node_at(workflow, path)
+        except ModelError:
+            self.inspector.show_nothing()
+            return
+        container = function_container(workflow, path)
+        if container is not None:
+            self._show_inner(node.label, path, *container)
+            return
+        last = self.window.runs.last.result if self.window.runs.last is not None else None
+        self.inspector.show_outputs(node.label, last_outputs(last, path))
+        self._offer_failed(path, node.properties.get("on_error"))
+
+    def _show_inner(self, label: str, path: tuple[str, ...], map_path: tuple[str, ...], kind: str) -> None:
+        trace = self.traces.get(map_path)
+        if trace is None:
+            self.inspector.show_outputs(label, None, f"This node is inside a {kind}: it runs once per element. "
+                                        "Run an element here to see what it gives for that element.")
+            self._offer_run(map_path)
+            return
+        relative = path[len(map_path):]
+        when = time.strftime("%H:%M:%S", time.localtime(trace.taken))
+        note = f"Element {trace.index} of the {kind} ({inputs_text(trace.inputs)}), run here at {when}."
+        if trace.signature != self._signature(map_path):
+            note += f" The {kind} was edited since: these values may be out of date."
+        outputs = trace.outputs_at(relative)
+        failure = trace.failures.get(relative)
+        if outputs is None:
+            note += f" This node failed: {failure}" if failure else " This node did not run for it."
+        self.inspector.show_outputs(label, outputs, note)
+        self._offer_run(map_path, again=True)
+
+    def _signature(self, map_path: tuple[str, ...]) -> str:
+        try:
+            body = node_at(self.canvas.workflow(), map_path).body
+        except ModelError:
+            return ""
+        return body_signature(body, self.window.registry) or ""
+
+    def _offer_run(self, map_path: tuple[str, ...], again: bool = False) -> None:
+        text = "Run an element here again" if again else "Run an element here"
+        self.inspector.offer(text, "Run the element selected in Work items (else the first) in this process, "
+                             "keeping every inner node's outputs", lambda: self.work_items.run_element_here(map_path))
+
+    def _offer_failed(self, path: tuple[str, ...], on_error: Any) -> None:
+        entry = self.window.runs.map_records.get(tuple(path))
+        if on_error not in LEFT_OUT or not entry or not entry.get("failed"):
+            return
+        failed, total = entry["failed"], entry.get("total", 0)
+        self.inspector.add_note(f"{failed:,} of {total:,} elements failed and were {LEFT_OUT[on_error]} "
+                                f"(on_error '{on_error}').")
+        self.inspector.offer("Show failed elements", "Open Work items on this Map's failed elements",
+                             lambda: self.work_items.show_failed(tuple(path)))

@@ -216,6 +216,16 @@ class NodeType:
         raise NotImplementedError(f"{type(self).__name__}.compute")
 
 
+def array_items(value: Any) -> list[Any] | None:
+    """The items of a numpy array taken as a list (1-D: its numbers as Python numbers; more dimensions: its
+    rows), None when `value` is no array with items. Arrays are told by their `ndim` and `tolist`, so nothing
+    here imports numpy."""
+    ndim = getattr(value, "ndim", None)
+    if not isinstance(ndim, int) or ndim == 0 or not hasattr(value, "tolist"):
+        return None
+    return value.tolist() if ndim == 1 else list(value)
+
+
 def as_path(value: Any) -> pathlib.Path:
     """Coerce a path-typed port value (str or Path) to a Path."""
     return value if isinstance(value, pathlib.Path) else pathlib.Path(str(value))

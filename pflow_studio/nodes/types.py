@@ -5,7 +5,8 @@ Types are plain names so they save as JSON: any, int, float, str, bool, list, di
 a bool feeds an int or a float (Python's own numeric tower).
 
 `array` is a numpy array. A list or a number feeds an array input (the node converts it with numpy), and an
-array feeds a float input: the math nodes work elementwise on arrays as numpy does. `figure` is a matplotlib
+array feeds a float input (the math nodes work elementwise on arrays as numpy does) and a list input (its
+numbers, or its rows: list nodes and a Map's mapped inputs take them). `figure` is a matplotlib
 `Figure` (what plot nodes make). Neither is ever a JSON value: an array input's own value is a JSON list or
 number. Checking values of these types does not import numpy or matplotlib (a value of theirs exists only when
 they are imported already).
@@ -38,6 +39,7 @@ _FOREIGN_TYPES: dict[tuple[str, str], str] = {("numpy", "ndarray"): "array", ("m
 _ACCEPTS: dict[str, frozenset[str]] = {
     "float": frozenset({"int", "bool", "array"}),
     "array": frozenset({"list", "int", "float", "bool"}),
+    "list": frozenset({"array"}),
     "int": frozenset({"bool"}),
     "str": frozenset({"path"}),
     "path": frozenset({"str"}),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Protocol
 
-from pflow_studio.nodes.api import ExecutionContext, MapMemory, NodeError, NodeType
+from pflow_studio.nodes.api import ExecutionContext, MapMemory, NodeError, NodeType, array_items
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime import keys
 from pflow_studio.runtime.body_task import BodyTask
@@ -78,6 +78,9 @@ def build_elements(
 
 
 def _as_list(name: str, value: Any) -> list[Any]:
+    items = array_items(value)  # a Map runs over an array's numbers (1-D) or rows
+    if items is not None:
+        return items
     if not isinstance(value, (list, tuple)):
         raise NodeError(f"input '{name}' must be a list, got {type(value).__name__}: {value!r:.80}")
     return list(value)

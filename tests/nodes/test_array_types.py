@@ -17,13 +17,14 @@ def test_numpy_and_matplotlib_classes_declare_the_types():
 
 
 @pytest.mark.parametrize(("source", "target"), [("array", "array"), ("list", "array"), ("float", "array"),
-                                                ("int", "array"), ("array", "float"), ("figure", "figure"),
+                                                ("int", "array"), ("array", "float"), ("array", "list"),
+                                                ("figure", "figure"),
                                                 ("figure", "any"), ("any", "figure")])
 def test_what_feeds_what(source, target):
     assert compatible(source, target)
 
 
-@pytest.mark.parametrize(("source", "target"), [("array", "int"), ("array", "str"), ("array", "list"),
+@pytest.mark.parametrize(("source", "target"), [("array", "int"), ("array", "str"), ("array", "dict"),
                                                 ("figure", "array"), ("str", "figure"), ("float", "figure")])
 def test_what_is_refused(source, target):
     assert not compatible(source, target)

@@ -87,15 +87,19 @@ def test_to_list_gives_numbers_for_1d_and_rows_for_more():
         ar.ToList().compute(array=np.float64(2.0))
 
 
-def test_a_map_runs_over_an_arrays_elements_through_array_to_list():
+@pytest.mark.parametrize("through_to_list", [True, False], ids=["through Array to List", "directly"])
+def test_a_map_runs_over_an_arrays_elements(through_to_list):
     body = Workflow()
     body.add_node("math.multiply", id="fn", inputs={"b": 10.0})
     wf = Workflow()
     wf.add_node("array.linspace", id="xs", inputs={"start": 0.0, "stop": 1.0, "num": 3})
-    wf.add_node("array.to_list", id="items")
     wf.add_node("core.map", {"mapped": ["a"]}, id="map", body=body, is_output=True)
-    wf.connect("xs", "array", "items", "array")
-    wf.connect("items", "list", "map", "a")
+    if through_to_list:
+        wf.add_node("array.to_list", id="items")
+        wf.connect("xs", "array", "items", "array")
+        wf.connect("items", "list", "map", "a")
+    else:
+        wf.connect("xs", "array", "map", "a")
     assert validate(wf, default_registry()) == []
     result = Executor(default_registry(), runner=SerialRunner(), cache=False).run(wf)
     assert result.outputs["map"] == {"result": [0.0, 5.0, 10.0]}

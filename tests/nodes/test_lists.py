@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pflow_studio.nodes.api import NodeError
@@ -82,3 +83,14 @@ def test_slice_ports_are_optional_and_step_zero_is_an_error():
     with pytest.raises(NodeError, match="input 'step' must not be 0"):
         node.compute(list=[1], start=None, stop=None, step=0)
     assert node.compute(list=("a", "b"), start=None, stop=None, step=None) == {"result": ["a", "b"]}
+
+
+def test_list_inputs_take_an_arrays_numbers_or_rows():
+    numbers, grid = np.linspace(0.0, 1.0, 3), np.arange(6).reshape(3, 2)
+    assert Length().compute(list=numbers) == {"length": 3}
+    concatenated = Concat().compute(a=numbers, b=[7])["result"]
+    assert concatenated == [0.0, 0.5, 1.0, 7] and type(concatenated[0]) is float  # not numpy's sum a + b
+    assert Item().compute(list=grid, index=-1)["item"].tolist() == [4, 5]
+    assert Slice().compute(list=numbers, start=1, stop=None, step=None) == {"result": [0.5, 1.0]}
+    with pytest.raises(NodeError, match="input 'list' must be a list, not float64"):
+        Length().compute(list=np.float64(2.0))

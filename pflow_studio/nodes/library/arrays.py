@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from pflow_studio.nodes.api import In, NodeError, NodeType, Out, Prop
+from pflow_studio.nodes.api import In, NodeError, NodeType, Out, Prop, array_items
 
 DTYPES = ("auto", "float64", "float32", "int64", "int32", "bool", "complex128")
 MAX_ELEMENTS = 2**31
@@ -80,7 +80,7 @@ class ToList(NodeType):
         data = as_array(array, "array")
         if data.ndim == 0:
             raise NodeError("input 'array' must have at least one dimension, got a single number")
-        return {"list": data.tolist() if data.ndim == 1 else list(data)}
+        return {"list": array_items(data)}
 
 
 class Linspace(NodeType):

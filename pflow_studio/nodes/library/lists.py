@@ -1,12 +1,13 @@
 """List nodes: build a range, measure, concatenate, index and slice lists. Category "Lists".
-Outputs are new lists; an input list is never modified."""
+Outputs are new lists; an input list is never modified. A list input also takes a numpy array: a 1-D array's
+numbers, a bigger array's rows."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from pflow_studio.nodes.api import In, NodeError, NodeType, Out
+from pflow_studio.nodes.api import In, NodeError, NodeType, Out, array_items
 
 
 def _whole(value: Any, port: str) -> int:
@@ -17,7 +18,10 @@ def _whole(value: Any, port: str) -> int:
 
 
 def _sequence(value: Any, port: str) -> Sequence[Any]:
-    """A list input's value (a list or tuple), or a NodeError naming the port."""
+    """A list input's value (a list or tuple; a numpy array's items), or a NodeError naming the port."""
+    items = array_items(value)
+    if items is not None:
+        return items
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise NodeError(f"input '{port}' must be a list, not {type(value).__name__}")
     return value

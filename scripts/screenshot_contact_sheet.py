@@ -1,8 +1,9 @@
 """Take docs/contact_sheet.png: the main window at 1280x800 with the Work Items dock showing the contact sheet of
 a Map that plots one damped oscillation per element (matplotlib figures made by a code node; Maps run in this
-process, no cluster is started), a few elements failed, one element selected.
+process, no cluster is started), a few elements failed, one element selected; and docs/work_items_detail.png:
+the table of the same run with another element selected, its figure in the detail pane's viewer.
 
-Usage: .venv/bin/python scripts/screenshot_contact_sheet.py [OUTPUT.png]   (default: docs/contact_sheet.png)
+Usage: .venv/bin/python scripts/screenshot_contact_sheet.py [OUTPUT_DIR]   (default: docs/)
 Runs under Xvfb (xvfb-run) or offscreen (QT_QPA_PLATFORM=offscreen); settings and store go to a temp dir.
 """
 
@@ -49,7 +50,7 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "scripts"))
     from screenshot_work_items import in_scratch
 
-    return in_scratch(shoot, pathlib.Path(argv[0]) if argv else ROOT / "docs" / "contact_sheet.png")
+    return in_scratch(shoot, pathlib.Path(argv[0]) if argv else ROOT / "docs")
 
 
 def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
@@ -71,13 +72,18 @@ def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
         panel.select_rows([6])
         for _ in range(40):  # the thumbnails are drawn a few at a time
             wait(app, 100)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        saved = save(window, output)
+        output.mkdir(parents=True, exist_ok=True)
+        saved = [save(window, output / "contact_sheet.png")]
+        panel.views.setCurrentWidget(panel.table)
+        panel.select_rows([9])
+        panel.detail.tab("outputs")
+        wait(app, 1500)
+        saved.append(save(window, output / "work_items_detail.png"))
     finally:
         window.canvas.undo_stack.setClean()
         window.close()
-    print(saved or "")
-    return 0 if saved else 1
+    print("\n".join(str(path) for path in saved if path))
+    return 0 if all(saved) else 1
 
 
 if __name__ == "__main__":

@@ -193,14 +193,19 @@ class ResultInspector(QWidget):
 
     def compare(self) -> QSplitter | None:
         """A window with the current pinned value and the current live value side by side (None: not both)."""
-        pinned, live = self.pinned.currentWidget(), self.tabs.currentWidget()
-        if pinned is None or live is None:
+        live = self.tabs.currentWidget()
+        return self.compare_with(live.title, live.value) if live is not None else None
+
+    def compare_with(self, title: str, value: Any) -> QSplitter | None:
+        """A window with the current pinned value and `value` side by side (None: nothing is pinned)."""
+        pinned = self.pinned.currentWidget()
+        if pinned is None:
             return None
         window = QSplitter(self, Qt.WindowType.Window)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.setWindowTitle(f"Compare {pinned.title} and {live.title}")
-        for frame in (pinned, live):
-            ViewerFrame(frame.title, frame.value, window)
+        window.setWindowTitle(f"Compare {pinned.title} and {title}")
+        ViewerFrame(pinned.title, pinned.value, window)
+        ViewerFrame(title, value, window)
         window.destroyed.connect(lambda: self.comparisons.remove(window) if window in self.comparisons else None)
         self.comparisons.append(window)
         window.resize(1100, 520)

@@ -77,8 +77,7 @@ def test_the_detail_shows_inputs_outputs_printed_and_the_users_frames_first(qtbo
     detail = panel.detail
     panel.select_rows([2])
     assert detail.title.text().startswith("Element 2: ok")
-    assert "{'x': 2}" in detail.inputs.toPlainText() and "{'offset': 0}" in detail.inputs.toPlainText()
-    assert "y (int) =\n20" in detail.outputs.toPlainText()
+    assert detail.inputs.values == {"x": 2, "offset (broadcast)": 0} and detail.outputs.values == {"y": 20}
     assert "scoring 2" in detail.printed.toPlainText()
     panel.select_rows([3])
     assert detail.current_tab() == "error"

@@ -45,7 +45,7 @@ def test_after_stop_the_view_shows_what_finished_and_the_next_run_computes_the_r
     assert "stopped" in panel.header.text() and f"{20 - done} not run" in panel.header.text()
     assert canvas.store_badge_text("map") == f"{done} stored"
     panel.select_rows([19])
-    assert "did not run" in panel.detail.inputs.toPlainText()
+    assert "did not run" in panel.detail.inputs.note.text()
     with qtbot.waitSignal(window.runs.finished, timeout=60_000):
         window.actions["run"].trigger()
         qtbot.waitUntil(lambda: canvas.progress_text("map") == f"{20 - done} of 20 will run", timeout=30_000)

@@ -8,6 +8,7 @@ import pathlib
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QToolButton, QVBoxLayout, QWidget
 
 from pflow_studio.app.viewers import export, kinds
@@ -35,15 +36,22 @@ class ViewerFrame(QWidget):
         for fmt in export.formats(value):
             menu.addAction(f"as {fmt.upper()}…", lambda fmt=fmt: self.export_with_dialog(fmt))
         self.export_button.setMenu(menu)
-        bar = QHBoxLayout()
-        bar.addWidget(self.header, 1)
-        bar.addWidget(self.export_button)
+        self.bar = QHBoxLayout()
+        self.bar.addWidget(self.header, 1)
+        self.bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(bar)
+        layout.addLayout(self.bar)
         layout.addWidget(self.viewer, 1)
         if hasattr(self.viewer, "open_value"):
             self.viewer.open_value.connect(lambda name, inner: self.open_value.emit(f"{title}{name}", inner))
+
+    def add_action(self, action: QAction) -> QToolButton:
+        """A button for `action` beside Export (e.g. Pin)."""
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        self.bar.insertWidget(self.bar.count() - 1, button)
+        return button
 
     def export_with_dialog(self, fmt: str) -> pathlib.Path | None:
         """Ask where to write the value as `fmt`, write it; the path written, or None if cancelled."""

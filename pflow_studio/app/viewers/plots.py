@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QToolBar, QWidget
 
 LINE_COLUMNS = 2_000  # pixel columns a long line is reduced to (two points, min and max, each)
 HEATMAP_SIDE = 800  # a heatmap shows at most this many rows and columns (about its width in pixels)
-WIDE = 2.0  # a figure view this much wider than high has its toolbar beside the figure
+WIDE = 1.3  # a figure view this much wider than high has its toolbar beside the figure
 SIDE_ICONS = QSize(16, 16)
 log = logging.getLogger(__name__)
 

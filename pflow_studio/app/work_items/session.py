@@ -118,6 +118,8 @@ class WorkItemsSession(QObject):
         panel.rerun_failed_requested.connect(self.rerun_failed)
         panel.rerun_selected_requested.connect(self.rerun_selected)
         panel.run_here_requested.connect(self.run_here)
+        panel.detail.pin_requested.connect(self.pin)
+        panel.detail.compare_requested.connect(self.compare)
         panel.views.currentChanged.connect(lambda _index: self._room_for_sheet())
 
     # -- scope, following, badges ----------------------------------------------------------------
@@ -294,6 +296,16 @@ class WorkItemsSession(QObject):
             return False
         self.panel.select_rows([0])
         return self.run_here(path, self.panel.current_item())
+
+    def pin(self, title: str, value: Any) -> None:
+        """Pin an element's value in the Results dock (the view stays in front, to pin or compare another)."""
+        self.window.results.pin_value(title, value)
+        self.window.statusBar().showMessage(f"Pinned {title} in the Results dock", 5000)
+
+    def compare(self, title: str, value: Any) -> None:
+        """Show an element's value beside the Results dock's pinned one."""
+        if self.window.results.compare_with(title, value) is None:
+            self.window.statusBar().showMessage("Pin a value first (Pin), then Compare another with it", 8000)
 
     def show_failed(self, path: tuple[str, ...]) -> None:
         """Open the view on the Map at `path`, showing only its failed elements."""

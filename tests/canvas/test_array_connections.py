@@ -1,5 +1,5 @@
 """The canvas's connection rules with array and figure ports: lists and numbers feed arrays, arrays feed math
-inputs, figures go only to figure inputs."""
+inputs and list inputs, figures go only to figure inputs."""
 
 from __future__ import annotations
 
@@ -28,10 +28,11 @@ def test_lists_numbers_and_arrays_connect_where_numpy_takes_them():
     assert _problem(("xs", "array"), ("double", "a")) == ""
     assert _problem(("double", "result"), ("plot", "x")) == ""
     assert _problem(("plot", "figure"), ("save", "figure")) == ""
+    assert _problem(("xs", "array"), ("length", "list")) == ""  # a list input takes an array's items
 
 
 def test_figures_and_arrays_are_refused_where_they_do_not_fit():
-    assert _problem(("xs", "array"), ("length", "list")) == (
-        "refused: type mismatch: output 'array' of 'Linspace' is array, input 'list' of 'Length' takes list")
+    assert _problem(("xs", "array"), ("plot", "title")) == (
+        "refused: type mismatch: output 'array' of 'Linspace' is array, input 'title' of 'Line Plot' takes str")
     assert "output 'figure' of 'Line Plot' is figure" in _problem(("plot", "figure"), ("double", "a"))
     assert "takes figure" in _problem(("xs", "array"), ("save", "figure"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pathlib
 import sys
 
-from screenshot_work_items import ROOT, in_scratch, results_in_front, run_and_wait, save
+from screenshot_work_items import ROOT, close_quietly, framed_save, in_scratch, results_in_front, run_and_wait
 
 EXAMPLE = ROOT / "resources" / "examples" / "parameter_sweep.pflow"
 ELEMENT = 3
@@ -43,13 +43,9 @@ def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
         while window.work_items.local_run is not None:
             wait(app, 50)
         results_in_front(window, 380)
-        window.canvas.frame_all()
-        wait(app, 600)
-        output.mkdir(parents=True, exist_ok=True)
-        saved = save(window, output / "inner_values.png")
+        saved = framed_save(app, window, output / "inner_values.png", 600)
     finally:
-        window.canvas.undo_stack.setClean()
-        window.close()
+        close_quietly(window)
     print(saved)
     return 0 if saved else 1
 

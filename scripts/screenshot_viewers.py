@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
     sys.path.insert(0, str(ROOT / "scripts"))
     from screenshot import wait
-    from screenshot_work_items import results_in_front, run_and_wait, save
+    from screenshot_work_items import close_quietly, framed_save, results_in_front, run_and_wait
 
     from pflow_studio.app import create_application
     from pflow_studio.app.main_window import MainWindow
@@ -75,13 +75,9 @@ def main(argv: list[str]) -> int:
             window.results.pin()
             window.canvas.select(["sim"])
             window.results.tabs.setCurrentIndex(1)  # signal
-            window.canvas.frame_all()
-            wait(app, 800)
-            output.mkdir(parents=True, exist_ok=True)
-            saved = save(window, output / "viewers.png")
+            saved = framed_save(app, window, output / "viewers.png", 800)
         finally:
-            window.canvas.undo_stack.setClean()
-            window.close()
+            close_quietly(window)
     print(saved)
     return 0 if saved else 1
 

@@ -122,6 +122,22 @@ def results_in_front(window, height: int) -> None:
     window.resizeDocks([window.docks["results"]], [height], Qt.Orientation.Vertical)
 
 
+def framed_save(app, window, path: pathlib.Path, settle_ms: int) -> pathlib.Path | None:
+    """Frame the canvas, let the window settle `settle_ms`, and save it at `path` (its folder made)."""
+    from screenshot import wait
+
+    window.canvas.frame_all()
+    wait(app, settle_ms)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return save(window, path)
+
+
+def close_quietly(window) -> None:
+    """Close the window without the unsaved-changes prompt."""
+    window.canvas.undo_stack.setClean()
+    window.close()
+
+
 def save(window, path: pathlib.Path) -> pathlib.Path | None:
     if not window.grab().save(str(path)):
         print(f"cannot write {path}", file=sys.stderr)

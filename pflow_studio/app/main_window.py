@@ -339,6 +339,7 @@ class MainWindow(QMainWindow):
         if not self._closing_on_signal and not self.files.maybe_save("close"):
             event.ignore()
             return
+        self.canvas.undo_stack.blockSignals(True)  # else its destructor's clear() calls into deleted widgets
         self.runs.stop()
         self.runs.wait(15_000)
         self.work_items.close()

@@ -91,7 +91,7 @@ class PropertiesPanel(QWidget):
         """Rebuild at the next turn of the event loop (once, however often it is asked)."""
         if not self._pending:
             self._pending = True
-            QTimer.singleShot(0, self.refresh)
+            QTimer.singleShot(0, self, self.refresh)  # dropped if the panel is deleted first
 
     def current_node(self) -> Node | None:
         if self.node_id is None:

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from pflow_studio.canvas import boundaries, connection_rules, levels
+from pflow_studio.canvas import boundaries, connection_rules, labels, levels
 from pflow_studio.canvas.commands import (
     UNSET,
     AddNodesCommand,
@@ -32,7 +32,7 @@ from pflow_studio.canvas.commands import (
 )
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.graph import find_cycle
-from pflow_studio.runtime.model import Edge, ModelError, Node, PortRef, Workflow, new_id, unique_name
+from pflow_studio.runtime.model import Edge, ModelError, Node, PortRef, Workflow, new_id
 from pflow_studio.runtime.nesting import nesting_problem
 
 Path = tuple[str, ...]
@@ -86,9 +86,7 @@ class WorkflowDocument(QObject):
     def add_node(self, path: Path, type_name: str, pos: tuple[float, float]) -> str:
         """Add a node of `type_name` at scene position `pos`, labelled uniquely on its level; its id."""
         node_type = self.registry.get(type_name)
-        level = self.level(path)
-        taken = (levels.display_label(n, self.registry) for n in level.nodes.values())
-        label = unique_name(node_type.display_name(), taken)
+        label = labels.fresh_label(self.level(path), node_type.display_name(), self.registry)
         node = Node(new_id(), type_name, ui={"label": label, "pos": [float(pos[0]), float(pos[1])]})
         self.add_nodes(path, [node], [], f"add {label}")
         return node.id

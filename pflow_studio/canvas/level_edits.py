@@ -8,12 +8,11 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
-from pflow_studio.canvas import clipboard, clipboard_guard, levels
+from pflow_studio.canvas import clipboard, clipboard_guard, labels, levels
 from pflow_studio.canvas.document import Path, WorkflowDocument
-from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import operations
 from pflow_studio.runtime.container_types import GROUP_TYPE, MAP_TYPE
-from pflow_studio.runtime.model import Workflow, unique_name
+from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.nesting import nesting_problem
 
 PASTE_OFFSET = 40.0
@@ -48,6 +47,9 @@ def paste(document: WorkflowDocument, path: Path) -> None:
         document.message.emit(f"cannot paste: {too_deep}")
         return
     nodes = list(pasted.nodes.values())
+    level = document.level(path)
+    with_them = Workflow(nodes={**level.nodes, **pasted.nodes})
+    labels.make_unique(with_them, pasted.nodes, document.registry)
     document.add_nodes(path, nodes, pasted.edges, f"paste {len(nodes)} node(s)")
 
 
@@ -58,7 +60,7 @@ def collapse(document: WorkflowDocument, path: Path, node_ids: list[str]) -> str
         document.message.emit("select the nodes to collapse into a Group")
         return None
     made = document.edit_level(path, "collapse to group", lambda level: [operations.collapse(
-        level, ids, label=_label(level, "Group", document.registry)).id])
+        level, ids, label=labels.fresh_label(level, "Group", document.registry, ids)).id])
     return made[0] if made else None
 
 
@@ -68,7 +70,12 @@ def ungroup(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None
     if not groups:
         document.message.emit("select a Group to ungroup")
         return
-    document.edit_level(path, "ungroup", lambda level: [i for g in groups for i in operations.ungroup(level, g)])
+    def ungroup_all(level: Workflow) -> list[str]:
+        back = [i for g in groups for i in operations.ungroup(level, g)]
+        labels.make_unique(level, back, document.registry)
+        return back
+
+    document.edit_level(path, "ungroup", ungroup_all)
 
 
 def wrap_in_map(document: WorkflowDocument, path: Path, node_ids: list[str]) -> str | None:
@@ -81,9 +88,10 @@ def wrap_in_map(document: WorkflowDocument, path: Path, node_ids: list[str]) -> 
 
     def wrap(level: Workflow) -> list[str]:
         target = ids[0] if len(ids) == 1 else operations.collapse(
-            level, ids, label=_label(level, "Group", registry)).id
+            level, ids, label=labels.fresh_label(level, "Group", registry, ids)).id
+        label = labels.fresh_label(level, "Map", registry, [target])
         map_node = operations.wrap_in_map(level, target, registry=registry)
-        map_node.ui["label"] = _label(level, "Map", registry)
+        map_node.ui["label"] = label
         return [map_node.id]
 
     made = document.edit_level(path, "wrap in Map", wrap)
@@ -96,12 +104,14 @@ def unwrap(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
     if not maps:
         document.message.emit("select a Map to unwrap")
         return
-    document.edit_level(path, "unwrap Map", lambda level: [operations.unwrap_map(level, m).id for m in maps])
+    def unwrap_all(level: Workflow) -> list[str]:
+        back = [operations.unwrap_map(level, m).id for m in maps]
+        labels.make_unique(level, back, document.registry)
+        return back
+
+    document.edit_level(path, "unwrap Map", unwrap_all)
 
 
 def _type_of(document: WorkflowDocument, path: Path, node_id: str) -> str:
     return document.node_at((*path, node_id)).type_name
 
-
-def _label(level: Workflow, wanted: str, registry: Registry) -> str:
-    return unique_name(wanted, (levels.display_label(n, registry) for n in level.nodes.values()))

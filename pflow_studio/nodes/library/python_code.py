@@ -127,7 +127,7 @@ class Expression(_PythonNode):
     source_property = "expression"
     mode = "eval"
     properties = [
-        Prop("expression", str, "x", doc="a Python expression of the input names", widget="text"),
+        Prop("expression", str, "x", doc="a Python expression of the input names", widget="expression"),
         Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list",
              items=str, expects='a list of names like "x" or "n:int"'),
         NEVER_CACHE,

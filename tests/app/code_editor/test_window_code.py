@@ -3,6 +3,7 @@ the line a run failed on marked (and cleared)."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -157,13 +158,15 @@ def test_the_failing_line_is_marked_after_a_run_and_cleared_by_a_fix_or_a_good_r
     assert field(window).error_line is None  # the applied code is not the code that failed
 
 
-def test_an_element_failing_in_a_map_marks_the_node_inside(qtbot, window):
+@pytest.mark.parametrize(("on_error", "status"), [("fail", "failed"), ("skip", "ok")])
+def test_an_element_failing_in_a_map_marks_the_node_inside(qtbot, window, on_error, status):
     workflow = Workflow()
     workflow.add_node("py.code", {"code": "a = 1\nb = 2\nresult = a / x\n", "inputs": ["x"]}, id="inner")
     wrap_in_map(workflow, "inner", mapped=["x"], map_id="map", registry=default_registry())
     workflow.nodes["map"].input_values["x"] = [1, 0, 2]
+    workflow.nodes["map"].properties["on_error"] = on_error
     window.canvas.set_workflow(workflow)
-    assert run(qtbot, window) == "failed"
+    assert run(qtbot, window) == status
     window.canvas.go_to(("map",))
     select(qtbot, window, "inner")
     assert field(window).error_line == 3

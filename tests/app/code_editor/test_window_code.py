@@ -64,6 +64,10 @@ def test_the_panel_uses_the_code_editor_and_a_compact_one_for_expressions(qtbot,
     qtbot.keyClicks(expression, " + 1")
     qtbot.keyClick(expression, Qt.Key.Key_Return)
     assert window.canvas.node_at(("twice",)).properties["expression"] == "x * 2 + 1"
+    window.canvas.set_workflow(Workflow())
+    window.canvas.add_node("cf.fold")  # a Fold's expression too
+    qtbot.waitUntil(lambda: "prop:expression" in window.properties.editors)
+    assert field(window, "expression").compact
 
 
 def test_ctrl_enter_applies_once_as_one_undo_step_and_keeps_the_focus(qtbot, window):

@@ -244,6 +244,11 @@ class Canvas(QObject):
         """Set a node's label."""
         self.document.set_field(self._path, node_id, "ui", "label", label, f"rename to {label}")
 
+    def rename_port(self, node_id: str, side: str, old: str, new: str) -> bool:
+        """Rename a Group's boundary port shown as the `side` ("input" / "output") port `old` of `node_id`
+        (a Group, its boundary node inside, or a Map over a Group); False (and a message) when refused."""
+        return self.document.rename_port(self._path, node_id, side, old, new)
+
     def delete_selected(self) -> None:
         """Delete the selected nodes (see `WorkflowDocument.delete_nodes`)."""
         ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]

@@ -262,6 +262,25 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+def level_at(root: Workflow, path: tuple[str, ...]) -> Workflow:
+    """The workflow at `path` (container ids from `root`); raises `ModelError` when a step is missing or
+    not a container."""
+    level = root
+    for container_id in path:
+        node = level.node(container_id)
+        if node.body is None:
+            raise ModelError(f"node '{node.label}' is not a container")
+        level = node.body
+    return level
+
+
+def node_at(root: Workflow, path: tuple[str, ...]) -> Node:
+    """The node at a node path (container ids, then its id); raises `ModelError` when missing."""
+    if not path:
+        raise ModelError("an empty path names no node")
+    return level_at(root, path[:-1]).node(path[-1])
+
+
 def unique_name(wanted: str, taken: Iterable[str]) -> str:
     """`wanted`, or `wanted_2`, `wanted_3`... whichever is not in `taken`."""
     taken = set(taken)

@@ -68,10 +68,19 @@ def port_types(level: Workflow, node_id: str, registry: Registry, *, group_level
     node = level.node(node_id)
     instance = safe_instance(node, registry)
     if instance is None:
-        ins = {e.target.port: "any" for e in level.incoming(node_id)}
-        outs = {e.source.port: "any" for e in level.outgoing(node_id)}
-        return ins, outs
+        return placeholder_ports(level, node)
     return ({p.name: p.type for p in instance.input_ports()}, {p.name: p.type for p in instance.output_ports()})
+
+
+def placeholder_ports(level: Workflow, node: Node) -> tuple[dict[str, str], dict[str, str]]:
+    """The ports of a node whose type is not installed, as far as `level` shows them: the inputs its
+    wires, values and boundary inputs use, the outputs its wires and boundary outputs use (all "any")."""
+    ins = dict.fromkeys(node.input_values, "any")
+    ins.update(dict.fromkeys((e.target.port for e in level.incoming(node.id)), "any"))
+    ins.update(dict.fromkeys((t.port for b in level.inputs for t in b.targets if t.node == node.id), "any"))
+    outs = dict.fromkeys((e.source.port for e in level.outgoing(node.id)), "any")
+    outs.update(dict.fromkeys((b.source.port for b in level.outputs if b.source.node == node.id), "any"))
+    return ins, outs
 
 
 def _boundary_input_type(level: Workflow, targets: list, registry: Registry) -> str:

@@ -7,14 +7,15 @@
   input leaves them in force), so `ungroup` still gives back the workflow as it was.
 - `rename_port(root, path, side, old, new)`: renames the port `old` of the Group at node path `path` and
   whatever names it on the levels above: edges to it and its own constant value beside it, the enclosing
-  Group body's boundary refs, and where the Group is a Map's or Filter's function, the container's
-  settings (`mapped`, `input_ports`, `output_port`) and the container's own port of that name, on up.
+  Group body's boundary refs, and where the Group is the function of a Map, Filter, For or While, the
+  container's settings naming it (`mapped`, `input_ports`, `output_port`, `index_port`, `condition_port`,
+  `state_ports`) and the container's own port of that name, on up.
 """
 
 from __future__ import annotations
 
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.runtime.container_types import FILTER_TYPE, FUNCTION_CONTAINER_TYPES, GROUP_TYPE
+from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, ONE_NODE_BODY_TYPES
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import (
     BoundaryInput,
@@ -113,23 +114,21 @@ def _rename_beside(root: Workflow, path: tuple[str, ...], side: str, names: dict
     if len(path) < 2:
         return {}
     holder = node_at(root, path[:-1])
-    return _function_renamed(holder, side, names) if holder.type_name in FUNCTION_CONTAINER_TYPES else {}
+    return _function_renamed(holder, side, names) if holder.type_name in ONE_NODE_BODY_TYPES else {}
 
 
 def _function_renamed(holder: Node, side: str, names: dict[str, str]) -> dict[str, str]:
-    """A Map / Filter whose function's ports `names` were renamed: rename them in its settings; return
-    its own ports renamed with them."""
+    """A Map / Filter / For / While whose function's ports `names` were renamed: rename them in its settings;
+    return its own ports renamed with them (none for the collected `result` of a Filter or vistrails Map)."""
     props = holder.properties
-    vistrails = props.get("mode") == "vistrails"
-    if side == OUTPUT:
-        if props.get("output_port") in names:
-            props["output_port"] = names[props["output_port"]]
-        return {} if vistrails or holder.type_name == FILTER_TYPE else dict(names)
-    fed = set(props.get("input_ports") or []) if vistrails else set()
-    for key in ("mapped", "input_ports"):
+    for key in ("mapped", "input_ports", "state_ports") if side == INPUT else ("state_ports",):
         if isinstance(props.get(key), list):
             props[key] = [names.get(name, name) for name in props[key]]
-    return {old: new for old, new in names.items() if old not in fed}
+    for key in ("index_port",) if side == INPUT else ("output_port", "condition_port"):
+        if props.get(key) in names:
+            props[key] = names[props[key]]
+    collected = holder.type_name == FILTER_TYPE or props.get("mode") == "vistrails"
+    return {} if side == OUTPUT and collected else dict(names)
 
 
 def _names(ports: list) -> list[str]:

@@ -71,7 +71,8 @@ class _Validator:
                 for message in [*wrong, *(m for m in instance.check() if m not in wrong)]:
                     self.add(path, node.label, "", message)
             except UnknownNodeType as exc:
-                self.add(path, node.label, "", str(exc))
+                self.add(path, node.label, "", f"{exc}: not installed, so it cannot run (install the plug-in "
+                                               "that provides it)")
             except Exception as exc:  # a node type that cannot even list its ports
                 self.add(path, node.label, "", f"cannot be set up: {type(exc).__name__}: {exc}")
         self._check_edges(workflow, prefix, instances)

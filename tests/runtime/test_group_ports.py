@@ -55,3 +55,22 @@ def test_a_refused_rename_changes_nothing():
         with pytest.raises(ModelError):
             rename_port(workflow, path, "input", old, new)
     assert workflow.canonical() == before
+
+
+def test_a_loop_over_a_group_follows_renames_of_its_index_state_and_condition():
+    fn_body = Workflow()
+    fn_body.add_node("math.add", id="add")
+    fn_body.inputs = [BoundaryInput("i", [PortRef("add", "a")]), BoundaryInput("n", [PortRef("add", "b")])]
+    fn_body.outputs = [BoundaryOutput("n", PortRef("add", "result")), BoundaryOutput("go", PortRef("add", "result"))]
+    workflow = Workflow()
+    body = Workflow()
+    body.add_node("core.group", id="fn", body=fn_body)
+    workflow.add_node("core.for", {"index_port": "i"}, id="for", body=body)
+    assert rename_port(workflow, ("for", "fn"), "input", "i", "k") == ()
+    assert workflow.nodes["for"].properties == {"index_port": "k"}
+    loop_body = Workflow()
+    loop_body.add_node("core.group", id="fn", body=workflow.nodes.pop("for").body.nodes.pop("fn").body)
+    workflow.add_node("core.while", {"condition_port": "go", "state_ports": ["n"]}, id="while", body=loop_body)
+    rename_port(workflow, ("while", "fn"), "output", "go", "again")
+    rename_port(workflow, ("while", "fn"), "input", "n", "total")
+    assert workflow.nodes["while"].properties == {"condition_port": "again", "state_ports": ["total"]}

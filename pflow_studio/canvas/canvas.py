@@ -280,6 +280,10 @@ class Canvas(QObject):
         """Put the function node of each selected Map back in its place."""
         level_edits.unwrap(self.document, self._path, self.selected_node_ids())
 
+    def toggle_bypass_selected(self) -> None:
+        """Bypass the selected nodes, or run them again when all are bypassed (`runtime.bypass`)."""
+        level_edits.toggle_bypass(self.document, self._path, self.selected_node_ids())
+
     # -- quick add -----------------------------------------------------------------------------
 
     def show_quick_add(self, at: QPoint | None = None) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayou
 
 from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
 from pflow_studio.app.breadcrumb import Breadcrumb
+from pflow_studio.app.code_editor.session import CodeEditorSession
 from pflow_studio.app.console.dock import end_console
 from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
+        self.code_editors = CodeEditorSession(self)  # larger editor windows, failed lines marked
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
         self._connect()

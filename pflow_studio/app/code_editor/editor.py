@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QFontDatabase, QHelpEvent, QKeyEvent, QResizeEvent, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolButton, QToolTip, QWidget
 
@@ -33,6 +33,7 @@ class CodeEditor(QPlainTextEdit):
     """See the module docstring."""
 
     detach_requested = Signal()
+    applied_from_keyboard = Signal()  # Ctrl+Enter committed the text (the focus was meant to stay)
 
     def __init__(self, value: Any, commit: Callable[[str], None], *, compact: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -51,13 +52,23 @@ class CodeEditor(QPlainTextEdit):
         self.highlighter = PythonHighlighter(self.document())
         self.gutter = LineGutter(self)
         self.detach_button = self._make_detach_button()
-        lines = 2 if compact else 6
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 14)
+        self.setMinimumHeight(self._height_for(2 if compact else 6))
         self.blockCountChanged.connect(self._fit_gutter)
         self.updateRequest.connect(self._scroll_gutter)
         self.cursorPositionChanged.connect(self._show_lines)
         self.textChanged.connect(self._edited)
         self.load(self._value)
+        self._fit_gutter()
+
+    def _height_for(self, lines: int) -> int:
+        """The editor's height showing `lines` lines."""
+        margins = self.contentsMargins()
+        return self.fontMetrics().lineSpacing() * lines + 2 * round(self.document().documentMargin()) + \
+            margins.top() + margins.bottom()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self._height_for(3)) if self.compact else hint
 
     def _make_detach_button(self) -> QToolButton:
         button = QToolButton(self)
@@ -78,7 +89,11 @@ class CodeEditor(QPlainTextEdit):
         return self._value
 
     def load(self, text: str) -> None:
-        """Show `text` as the committed value (the cursor keeps its place where it can); no commit."""
+        """Show `text` as the committed value (the cursor keeps its place where it can); no commit. The same
+        text as shown keeps the editor's undo history."""
+        if text == self.toPlainText():
+            self._value = text
+            return
         position = self.textCursor().position()
         self._loading = True
         try:
@@ -95,12 +110,14 @@ class CodeEditor(QPlainTextEdit):
         """True when the text differs from the committed value."""
         return self.toPlainText() != self._value
 
-    def finish(self) -> None:
-        """Commit the text when it changed."""
+    def finish(self) -> bool:
+        """Commit the text when it changed; True when it did."""
         text = self.toPlainText()
-        if text != self._value:
-            self._value = text
-            self._commit(text)
+        if text == self._value:
+            return False
+        self._value = text
+        self._commit(text)
+        return True
 
     def set_detachable(self, detachable: bool) -> None:
         """Show (or hide) the corner button that asks for the larger editor."""
@@ -201,10 +218,10 @@ class CodeEditor(QPlainTextEdit):
         """Handle Ctrl+Enter, Enter, Tab, Shift+Tab and Backspace; False leaves the key to Qt."""
         key, modifiers = event.key(), event.modifiers()
         cursor = self.textCursor()
-        if key in _ENTER and modifiers & Qt.KeyboardModifier.ControlModifier:
-            self.finish()
-        elif key in _ENTER and self.compact and not modifiers & Qt.KeyboardModifier.ShiftModifier:
-            self.finish()
+        control = modifiers & Qt.KeyboardModifier.ControlModifier
+        if key in _ENTER and (control or (self.compact and not modifiers & Qt.KeyboardModifier.ShiftModifier)):
+            if self.finish():
+                self.applied_from_keyboard.emit()
         elif key in _ENTER:
             before = cursor.block().text()[: cursor.positionInBlock()]
             cursor.insertText("\n" + indent.next_line_indent(before))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -55,7 +55,9 @@ def _hidden(type_name: str, instance: NodeType) -> set[str]:
 
 
 class PropertiesPanel(QWidget):
-    """Edits the selected node through `canvas` (see the module docstring)."""
+    """Edits the selected node through `canvas` (see the module docstring); `refreshed` follows each rebuild."""
+
+    refreshed = Signal()
 
     def __init__(self, canvas: Any, registry: Registry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +123,7 @@ class PropertiesPanel(QWidget):
             self._build(node, page, layout)
         layout.addStretch(1)
         self.scroll.setWidget(page)
+        self.refreshed.emit()
 
     # -- the form ----------------------------------------------------------------------------
 
@@ -166,7 +169,11 @@ class PropertiesPanel(QWidget):
                                  check=_fits(prop), empty=_clearable(prop))
             editor.setToolTip(prop.doc)
             self.editors[f"prop:{prop.name}"] = editor
-            form.addRow(prop.name, editor)
+            if prop.widget == "code":  # the whole row's width, its name above it
+                form.addRow(QLabel(prop.name, page))
+                form.addRow(editor)
+            else:
+                form.addRow(prop.name, editor)
 
     def _mapped(self, node: Node, instance: Any, layout: QVBoxLayout, page: QWidget) -> None:
         function = instance.function()

@@ -6,13 +6,13 @@ After nodes of the body at `path` were removed, `prune(root, path, before)` drop
 - a boundary output whose source was a removed node;
 and then, one level up at a time, whatever named the ports that vanished: edges into / out of
 the container's port at its parent level, the parent Group's own boundary refs to them (which may
-vanish in turn), and a Map's or Filter's settings naming a vanished function input or output.
+vanish in turn), and a Map's, Filter's, For's or While's settings naming a vanished function input or output.
 """
 
 from __future__ import annotations
 
 from pflow_studio.canvas import levels
-from pflow_studio.runtime.container_types import FILTER_TYPE, FUNCTION_CONTAINER_TYPES, GROUP_TYPE
+from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, ONE_NODE_BODY_TYPES
 from pflow_studio.runtime.model import Node, Workflow
 
 
@@ -66,22 +66,23 @@ def _parent_ports_gone(root: Workflow, parent_path: tuple[str, ...], parent: Wor
         parent.inputs = [b for b in parent.inputs if b.name not in next_in]
         parent.outputs = [b for b in parent.outputs if b.name not in next_out]
         return next_in, next_out
-    if holder.type_name in FUNCTION_CONTAINER_TYPES:
+    if holder.type_name in ONE_NODE_BODY_TYPES:
         return _function_ports_gone(holder, gone_in, gone_out)
     return set(), set()
 
 
 def _function_ports_gone(holder: Node, gone_in: set[str], gone_out: set[str]) -> tuple[set[str], set[str]]:
-    """A Map / Filter whose function lost inputs / outputs: forget them in its settings; return
-    the Map's own ports that vanish with them."""
+    """A Map / Filter / For / While whose function lost inputs / outputs: forget them in its settings; return
+    the container's own ports that vanish with them."""
     props = holder.properties
     vistrails = props.get("mode") == "vistrails"
     fed = list(props.get("input_ports" if vistrails else "mapped") or [])
-    for key in ("mapped", "input_ports"):
-        if key in props:
-            props[key] = [name for name in props[key] if name not in gone_in]
-    if props.get("output_port") in gone_out:
-        props["output_port"] = ""
+    for key, gone in (("mapped", gone_in), ("input_ports", gone_in), ("state_ports", gone_in | gone_out)):
+        if isinstance(props.get(key), list):
+            props[key] = [name for name in props[key] if name not in gone]
+    for key, gone in (("output_port", gone_out), ("condition_port", gone_out), ("index_port", gone_in)):
+        if props.get(key) in gone:
+            props[key] = ""
     lost_in = {name for name in gone_in if not (vistrails and name in fed)}
     lost_out = set() if vistrails or holder.type_name == FILTER_TYPE else set(gone_out)
     return lost_in, lost_out

@@ -31,6 +31,7 @@ from pflow_studio.canvas.commands import (
     snapshot,
 )
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime.container_types import CONTAINER_TYPES
 from pflow_studio.runtime.graph import find_cycle
 from pflow_studio.runtime.model import Edge, ModelError, Node, PortRef, Workflow, new_id
 from pflow_studio.runtime.nesting import nesting_problem
@@ -84,10 +85,12 @@ class WorkflowDocument(QObject):
     # -- edits --------------------------------------------------------------------------------
 
     def add_node(self, path: Path, type_name: str, pos: tuple[float, float]) -> str:
-        """Add a node of `type_name` at scene position `pos`, labelled uniquely on its level; its id."""
+        """Add a node of `type_name` at scene position `pos`, labelled uniquely on its level; its id. A container
+        (Group, Map, For...) starts with an empty body, to open and fill."""
         node_type = self.registry.get(type_name)
         label = labels.fresh_label(self.level(path), node_type.display_name(), self.registry)
-        node = Node(new_id(), type_name, ui={"label": label, "pos": [float(pos[0]), float(pos[1])]})
+        node = Node(new_id(), type_name, ui={"label": label, "pos": [float(pos[0]), float(pos[1])]},
+                    body=Workflow() if type_name in CONTAINER_TYPES else None)
         self.add_nodes(path, [node], [], f"add {label}")
         return node.id
 

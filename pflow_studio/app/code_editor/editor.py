@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QFontDatabase, QHelpEvent, QKeyEvent, QResizeEvent, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolButton, QToolTip, QWidget
 
@@ -33,6 +33,8 @@ class CodeEditor(QPlainTextEdit):
     """See the module docstring."""
 
     detach_requested = Signal()
+    applied_from_keyboard = Signal()  # Ctrl+Enter committed the text (the focus was meant to stay)
+    error_changed = Signal()  # the error mark was set or cleared
 
     def __init__(self, value: Any, commit: Callable[[str], None], *, compact: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -51,19 +53,32 @@ class CodeEditor(QPlainTextEdit):
         self.highlighter = PythonHighlighter(self.document())
         self.gutter = LineGutter(self)
         self.detach_button = self._make_detach_button()
-        lines = 2 if compact else 6
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 14)
+        self.setMinimumHeight(self._height_for(2 if compact else 6))
         self.blockCountChanged.connect(self._fit_gutter)
         self.updateRequest.connect(self._scroll_gutter)
         self.cursorPositionChanged.connect(self._show_lines)
         self.textChanged.connect(self._edited)
         self.load(self._value)
+        self._fit_gutter()
+
+    def _height_for(self, lines: int) -> int:
+        """The editor's height showing `lines` lines."""
+        margins = self.contentsMargins()
+        return self.fontMetrics().lineSpacing() * lines + 2 * round(self.document().documentMargin()) + \
+            margins.top() + margins.bottom()
+
+    def sizeHint(self) -> QSize:
+        """Three lines when compact; else the text's lines and one more, 6 to 18 of them."""
+        lines = 3 if self.compact else min(max(self.blockCount() + 1, 6), 18)
+        scroll_bar = self.horizontalScrollBar().sizeHint().height()
+        return QSize(super().sizeHint().width(), self._height_for(lines) + scroll_bar)
 
     def _make_detach_button(self) -> QToolButton:
         button = QToolButton(self)
         button.setObjectName("code_detach")
         button.setIcon(icon("detach"))
-        button.setAutoRaise(True)
+        button.setStyleSheet("QToolButton { background: #2b2e35; border: 1px solid #3b4252; border-radius: 4px; }"
+                             "QToolButton:hover { background: #3b4252; border-color: #5e81ac; }")
         button.setCursor(Qt.CursorShape.ArrowCursor)
         button.setToolTip(f"Edit in a larger window ({DETACH_SHORTCUT})")
         button.clicked.connect(self.detach_requested.emit)
@@ -78,7 +93,11 @@ class CodeEditor(QPlainTextEdit):
         return self._value
 
     def load(self, text: str) -> None:
-        """Show `text` as the committed value (the cursor keeps its place where it can); no commit."""
+        """Show `text` as the committed value (the cursor keeps its place where it can); no commit. The same
+        text as shown keeps the editor's undo history."""
+        if text == self.toPlainText():
+            self._value = text
+            return
         position = self.textCursor().position()
         self._loading = True
         try:
@@ -95,12 +114,14 @@ class CodeEditor(QPlainTextEdit):
         """True when the text differs from the committed value."""
         return self.toPlainText() != self._value
 
-    def finish(self) -> None:
-        """Commit the text when it changed."""
+    def finish(self) -> bool:
+        """Commit the text when it changed; True when it did."""
         text = self.toPlainText()
-        if text != self._value:
-            self._value = text
-            self._commit(text)
+        if text == self._value:
+            return False
+        self._value = text
+        self._commit(text)
+        return True
 
     def set_detachable(self, detachable: bool) -> None:
         """Show (or hide) the corner button that asks for the larger editor."""
@@ -117,6 +138,7 @@ class CodeEditor(QPlainTextEdit):
         self.error_message = message if line is not None else ""
         self._show_lines()
         self.gutter.update()
+        self.error_changed.emit()
 
     def line_at(self, y: int) -> int | None:
         """The 1-based line shown at height `y` of the viewport (None below the text)."""
@@ -151,6 +173,7 @@ class CodeEditor(QPlainTextEdit):
     # -- gutter and layout -------------------------------------------------------------------------
 
     def _fit_gutter(self, _count: int = 0) -> None:
+        self.updateGeometry()  # the size hint follows the line count
         self.setViewportMargins(self.gutter.width_for(self.blockCount()), 0, 0, 0)
         self._place_children()
 
@@ -201,10 +224,10 @@ class CodeEditor(QPlainTextEdit):
         """Handle Ctrl+Enter, Enter, Tab, Shift+Tab and Backspace; False leaves the key to Qt."""
         key, modifiers = event.key(), event.modifiers()
         cursor = self.textCursor()
-        if key in _ENTER and modifiers & Qt.KeyboardModifier.ControlModifier:
-            self.finish()
-        elif key in _ENTER and self.compact and not modifiers & Qt.KeyboardModifier.ShiftModifier:
-            self.finish()
+        control = modifiers & Qt.KeyboardModifier.ControlModifier
+        if key in _ENTER and (control or (self.compact and not modifiers & Qt.KeyboardModifier.ShiftModifier)):
+            if self.finish():
+                self.applied_from_keyboard.emit()
         elif key in _ENTER:
             before = cursor.block().text()[: cursor.positionInBlock()]
             cursor.insertText("\n" + indent.next_line_indent(before))

@@ -120,6 +120,28 @@ def unwrap(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
     document.edit_level(path, "unwrap Map", unwrap_all)
 
 
+def toggle_bypass(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
+    """Bypass the nodes `node_ids` (pseudo nodes left out), or, when all of them are bypassed already, run
+    them again; one undoable step."""
+    ids = [n for n in node_ids if n not in levels.PSEUDO_NODES]
+    if not ids:
+        document.message.emit("select the nodes to bypass")
+        return
+    level = document.level(path)
+    on = not all(level.node(n).bypassed for n in ids)
+    names = ", ".join(f"'{level.node(n).label}'" for n in ids[:3])
+    if len(ids) > 3:
+        names += f" and {len(ids) - 3} more"
+
+    def mark(edited: Workflow) -> list[str]:
+        for node_id in ids:
+            edited.node(node_id).bypassed = on
+        return ids
+
+    if document.edit_level(path, "bypass" if on else "stop bypassing", mark) is not None:
+        document.message.emit(f"Bypassed {names}: they pass their inputs through" if on else f"{names} run again")
+
+
 def _type_of(document: WorkflowDocument, path: Path, node_id: str) -> str:
     return document.node_at((*path, node_id)).type_name
 

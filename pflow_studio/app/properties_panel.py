@@ -169,7 +169,11 @@ class PropertiesPanel(QWidget):
                                  check=_fits(prop), empty=_clearable(prop))
             editor.setToolTip(prop.doc)
             self.editors[f"prop:{prop.name}"] = editor
-            form.addRow(prop.name, editor)
+            if prop.widget == "code":  # the whole row's width, its name above it
+                form.addRow(QLabel(prop.name, page))
+                form.addRow(editor)
+            else:
+                form.addRow(prop.name, editor)
 
     def _mapped(self, node: Node, instance: Any, layout: QVBoxLayout, page: QWidget) -> None:
         function = instance.function()

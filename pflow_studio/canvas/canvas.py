@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from pflow_studio.canvas import compat, level_edits, levels, run_state, store_badge
+from pflow_studio.canvas import compat, framing, level_edits, levels, run_state, store_badge
 from pflow_studio.canvas.document import Path, WorkflowDocument
 from pflow_studio.canvas.gestures import ViewerGestures
 from pflow_studio.canvas.level_view import LevelView
@@ -197,10 +197,10 @@ class Canvas(QObject):
             self._viewer.centerOn(view.view)
 
     def frame_all(self) -> None:
-        """Zoom the view to show every node of the shown level."""
+        """Zoom the view to show every node of the shown level, with port labels readable (canvas/framing.py)."""
         items = [n.view for n in self._view.nodes.values()]
         if items:
-            self._viewer.zoom_to_nodes(items)
+            framing.frame_nodes(self._viewer, items)
 
     def node_id_at(self, pos: QPoint) -> str | None:
         """The id of the model node drawn at viewport `pos` on the shown level (None: empty canvas,

@@ -14,6 +14,8 @@ import re
 
 from NodeGraphQt import BaseNode, NodeGraph
 
+from pflow_studio.canvas.contrast import node_text_color
+
 PORT_COLORS: dict[str, tuple[int, int, int]] = {
     "any": (170, 170, 170),
     "int": (80, 160, 255),
@@ -82,6 +84,7 @@ def create_view_node(spec: ViewSpec, node_id: str) -> PflowViewNode:
     node.view.id = node_id
     node.model.name = spec.label
     node.model.color = (*spec.color, 255)
+    node.model.text_color = (*node_text_color(spec.color), 255)  # opaque, light or dark by the colour
     node.model.border_color = (150, 170, 200, 255) if spec.container else (74, 84, 85, 255)
     for name, type_name in spec.inputs:
         port = node.add_input(name, multi_input=False, color=PORT_COLORS.get(type_name, PORT_COLORS["any"]))

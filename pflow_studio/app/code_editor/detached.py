@@ -46,6 +46,7 @@ class DetachedCodeEditor(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         self.editor.textChanged.connect(self._say_state)
+        self.editor.error_changed.connect(self._say_state)
         self.resize(760, 560)
         self._say_state()
 
@@ -62,7 +63,9 @@ class DetachedCodeEditor(QDialog):
         self._say_state()
 
     def _say_state(self) -> None:
-        if not self.editor.is_modified():
+        if self.editor.error_line is not None:
+            self.note.setText(f"Line {self.editor.error_line} failed in the last run: {self.editor.error_message}")
+        elif not self.editor.is_modified():
             self.note.setText("Ctrl+Enter applies; so does leaving this window. Ctrl+Z undoes typing here, "
                               "Edit > Undo an applied change.")
         elif self.editor.value != self._node_value:

@@ -34,6 +34,7 @@ class CodeEditor(QPlainTextEdit):
 
     detach_requested = Signal()
     applied_from_keyboard = Signal()  # Ctrl+Enter committed the text (the focus was meant to stay)
+    error_changed = Signal()  # the error mark was set or cleared
 
     def __init__(self, value: Any, commit: Callable[[str], None], *, compact: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -67,14 +68,17 @@ class CodeEditor(QPlainTextEdit):
             margins.top() + margins.bottom()
 
     def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), self._height_for(3)) if self.compact else hint
+        """Three lines when compact; else the text's lines and one more, 6 to 18 of them."""
+        lines = 3 if self.compact else min(max(self.blockCount() + 1, 6), 18)
+        scroll_bar = self.horizontalScrollBar().sizeHint().height()
+        return QSize(super().sizeHint().width(), self._height_for(lines) + scroll_bar)
 
     def _make_detach_button(self) -> QToolButton:
         button = QToolButton(self)
         button.setObjectName("code_detach")
         button.setIcon(icon("detach"))
-        button.setAutoRaise(True)
+        button.setStyleSheet("QToolButton { background: #2b2e35; border: 1px solid #3b4252; border-radius: 4px; }"
+                             "QToolButton:hover { background: #3b4252; border-color: #5e81ac; }")
         button.setCursor(Qt.CursorShape.ArrowCursor)
         button.setToolTip(f"Edit in a larger window ({DETACH_SHORTCUT})")
         button.clicked.connect(self.detach_requested.emit)
@@ -134,6 +138,7 @@ class CodeEditor(QPlainTextEdit):
         self.error_message = message if line is not None else ""
         self._show_lines()
         self.gutter.update()
+        self.error_changed.emit()
 
     def line_at(self, y: int) -> int | None:
         """The 1-based line shown at height `y` of the viewport (None below the text)."""
@@ -168,6 +173,7 @@ class CodeEditor(QPlainTextEdit):
     # -- gutter and layout -------------------------------------------------------------------------
 
     def _fit_gutter(self, _count: int = 0) -> None:
+        self.updateGeometry()  # the size hint follows the line count
         self.setViewportMargins(self.gutter.width_for(self.blockCount()), 0, 0, 0)
         self._place_children()
 

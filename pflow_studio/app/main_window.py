@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
             "group": lambda: self._operation(canvas.collapse_selection),
             "ungroup": lambda: self._operation(canvas.ungroup_selected),
             "wrap_map": lambda: self._operation(canvas.wrap_selected_in_map),
-            "unwrap_map": lambda: self._operation(canvas.unwrap_selected),
+            "unwrap_map": lambda: self._operation(canvas.unwrap_selected), "bypass": canvas.toggle_bypass_selected,
             "go_up": canvas.go_up, "run": self.run_all, "run_selected": self.run_selected, "stop": self.runs.stop,
         }
 

@@ -244,6 +244,11 @@ class Canvas(QObject):
         """Set a node's label."""
         self.document.set_field(self._path, node_id, "ui", "label", label, f"rename to {label}")
 
+    def rename_port(self, node_id: str, side: str, old: str, new: str) -> bool:
+        """Rename a Group's boundary port shown as the `side` ("input" / "output") port `old` of `node_id`
+        (a Group, its boundary node inside, or a Map over a Group); False (and a message) when refused."""
+        return self.document.rename_port(self._path, node_id, side, old, new)
+
     def delete_selected(self) -> None:
         """Delete the selected nodes (see `WorkflowDocument.delete_nodes`)."""
         ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
@@ -279,6 +284,10 @@ class Canvas(QObject):
     def unwrap_selected(self) -> None:
         """Put the function node of each selected Map back in its place."""
         level_edits.unwrap(self.document, self._path, self.selected_node_ids())
+
+    def toggle_bypass_selected(self) -> None:
+        """Bypass the selected nodes, or run them again when all are bypassed (`runtime.bypass`)."""
+        level_edits.toggle_bypass(self.document, self._path, self.selected_node_ids())
 
     # -- quick add -----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from pflow_studio.nodes.api import ElementMemory, NodeType
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime import keys
+from pflow_studio.runtime.bypass import bypass_routes, describe_routes
 from pflow_studio.runtime.cache import ResultCache
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.errors import BodyFailed, InputMissing, InputSkipped
@@ -177,6 +178,8 @@ class LevelRun:
         """Run the node if what it needs is known; else return the sources still to compute."""
         node = self.workflow.nodes[node_id]
         instance = self._instance(node)
+        if node.bypassed:
+            return self._advance_bypassed(node, instance)
         try:
             inputs = self.inputs.gather(node, instance)
             waiting = self.inputs.waiting(node_id, instance, inputs)
@@ -189,6 +192,28 @@ class LevelRun:
         if not waiting:
             self._run_node(node, instance, inputs)
         return waiting
+
+    def _advance_bypassed(self, node: Node, instance: NodeType) -> list[str]:
+        """Settle a bypassed node once the inputs it passes through are known (`runtime.bypass`): finished
+        with those values as its outputs, or skipped when it passes nothing through."""
+        routes = bypass_routes(instance)
+        passed = {source for source in routes.values() if source is not None}
+        inputs = self.inputs.gather(node, instance, tolerant=True)
+        sources = self.inputs.incoming.get(node.id, {})
+        waiting = [sources[name].node for name in passed
+                   if name in sources and name not in inputs.values and sources[name].node not in self.settled.states]
+        if waiting:
+            return waiting
+        produced = {output: inputs.values[source] for output, source in routes.items()
+                    if source is not None and source in inputs.values}
+        if not produced and routes:
+            self._settle(node.id, SKIPPED, message=describe_routes(dict.fromkeys(routes)))
+            return []
+        key = keys.node_key(node, self.env.registry, inputs.keys) if self.keyed else ""
+        self.settled.outputs[node.id], self.settled.keys[node.id] = produced, key
+        self._settle(node.id, FINISHED, message=describe_routes(
+            {output: source if output in produced else None for output, source in routes.items()}))
+        return []
 
     def _run_node(self, node: Node, instance: NodeType, inputs: NodeInputs) -> None:
         registry = self.env.registry

@@ -141,5 +141,7 @@ class RunView(QObject):
             self.status.showMessage(f"Run failed: {count} node(s) failed; see the Errors panel")
         elif outcome.status == "cancelled":
             self.status.showMessage("Run cancelled")
+        elif self._warnings:
+            self.status.showMessage(f"Run finished with {len(self._warnings)} warning(s); see the Errors panel")
         else:
             self.status.showMessage("Run finished", 5000)

@@ -26,6 +26,7 @@ from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
+from pflow_studio.app.help.menu import HelpMenu
 from pflow_studio.app.layout import WindowLayout
 from pflow_studio.app.palette import Palette
 from pflow_studio.app.properties_panel import PropertiesPanel
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
+        self.help = HelpMenu(self)  # Help menu, File > Examples…, the empty canvas's hint
         self.code_editors = CodeEditorSession(self)  # larger editor windows, failed lines marked
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False

@@ -23,6 +23,7 @@ from pflow_studio.app.breadcrumb import Breadcrumb
 from pflow_studio.app.console.dock import end_console
 from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
+from pflow_studio.app.edit_feedback import EditFeedback
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
 from pflow_studio.app.palette import Palette
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
         self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
+        self.edit_feedback = EditFeedback(self)  # live validation and stale results while editing
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
         self.run_record_dialog: RunRecordDialog | None = None

@@ -2,9 +2,10 @@
 
 `make_editor(type_name, value, commit, choices=None, hint="")` returns a widget showing `value`
 that calls `commit(new_value)` once the user has finished an edit that changes the value
-(Enter or focus out for text, a click for a checkbox, a pick for a combo). Text that does not
-parse as the type (or that `check` refuses) is refused: the editor shows the old value again and
-`commit` is not called.
+(Enter or focus out for text, Ctrl+Enter or focus out for code, a click for a checkbox, a pick for a
+combo). Text that does not parse as the type (or that `check` refuses) is refused: the editor shows the
+old value again and `commit` is not called. Code ("code" hint; "expression": a compact one) gets the
+`app.code_editor` editor.
 Blank text commits `empty` when one is given (e.g. the canvas's UNSET: "no value of my own").
 """
 
@@ -14,9 +15,10 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFocusEvent, QFontDatabase, QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+
+from pflow_studio.app.code_editor.editor import CodeEditor
 
 Commit = Callable[[Any], None]
 REFUSE = object()  # `empty` default: blank text is not a value
@@ -31,8 +33,8 @@ def make_editor(type_name: str, value: Any, commit: Commit, choices: Sequence[An
         return ChoiceEditor(list(choices or []), value, commit)
     if type_name == "bool" or hint == "check":
         return BoolEditor(value, commit)
-    if hint == "code":
-        return CodeEditor(value, commit)
+    if hint in ("code", "expression"):
+        return CodeEditor(value, commit, compact=hint == "expression")
     if type_name in ("int", "float"):
         editor: _LineEditor = NumberEditor(type_name, value, commit, placeholder)
     elif hint == "list":
@@ -182,33 +184,3 @@ class JsonEditor(_LineEditor):
         if wanted is not None and not isinstance(value, wanted):
             raise ValueError(f"expected a JSON {self.type_name}, not {type(value).__name__}")
         return value
-
-
-class CodeEditor(QPlainTextEdit):
-    """Multi-line code; commits on focus out or Ctrl+Enter."""
-
-    def __init__(self, value: Any, commit: Commit) -> None:
-        super().__init__()
-        self._value = "" if value is None else str(value)
-        self._commit = commit
-        self.setPlainText(self._value)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.setTabChangesFocus(False)
-        self.setMinimumHeight(90)
-
-    def finish(self) -> None:
-        text = self.toPlainText()
-        if text != self._value:
-            self._value = text
-            self._commit(text)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.finish()
-        super().focusOutEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.finish()
-            return
-        super().keyPressEvent(event)

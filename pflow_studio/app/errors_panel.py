@@ -35,7 +35,7 @@ class ErrorsPanel(QWidget):
         self.trace.setReadOnly(True)
         self.trace.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.trace.setPlaceholderText("Select an error to see its traceback.")
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)  # the list keeps the bottom dock's height
         splitter.addWidget(self.list)
         splitter.addWidget(self.trace)
         layout = QVBoxLayout(self)

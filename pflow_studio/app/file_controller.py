@@ -1,8 +1,9 @@
 """Files of one window: New, Open, Save, Save As, Revert, Recent files, the unsaved-changes prompt.
 
 Dialogs go through the static `QMessageBox` / `QFileDialog` calls (tests patch them). A file
-that does not load (damaged, newer version, unknown node types...) gives an error dialog naming
-the file and the problem; the open document stays as it was. Saving is atomic
+that does not load (damaged, newer version...) gives an error dialog naming the file and the problem;
+the open document stays as it was. Nodes whose type is not installed open as placeholders (a warning
+names them and their types) that keep their data and are saved back unchanged. Saving is atomic
 (`project_file.save`) and marks the undo stack clean. `write_recovery_copy()` saves unsaved changes
 beside the project as `NAME.pflow.recovered` (for a close that cannot prompt). `loaded(path, workflow)`
 follows `document_replaced` when a file was loaded, `saved(path, workflow)` every save (the trust gate's cues).
@@ -106,7 +107,7 @@ class FileController(QObject):
     def load(self, path: str) -> bool:
         """Load `path` without asking; an error dialog (and False) when it does not load."""
         try:
-            project = project_file.load(path, self.registry)
+            project = project_file.load(path, self.registry, keep_unknown=True)
         except ProjectFileError as exc:
             QMessageBox.critical(self.widget, "Cannot open project", f"Cannot open {exc.path}:\n\n{exc.problem}")
             if not os.path.exists(path):
@@ -118,7 +119,16 @@ class FileController(QObject):
         self._set_path(path)
         self.document_replaced.emit()
         self.loaded.emit(self.path, project.workflow)
+        self._warn_placeholders(project.workflow)
         return True
+
+    def _warn_placeholders(self, workflow: Workflow) -> None:
+        missing: dict[str, list[str]] = {}
+        for node, path in workflow.walk():
+            if node.type_name not in self.registry:
+                missing.setdefault(node.type_name, []).append("/".join((*path, node.label)))
+        if missing:
+            QMessageBox.warning(self.widget, "Node types not installed", placeholder_message(missing))
 
     def save(self) -> bool:
         """Save to the file (asking for one the first time); False when not saved."""
@@ -182,3 +192,13 @@ class FileController(QObject):
             return os.path.dirname(self.path)
         recent = self.recent()
         return os.path.dirname(recent[0]) if recent else os.getcwd()
+
+
+def placeholder_message(missing: dict[str, list[str]]) -> str:
+    """The warning for nodes (by type: their paths) whose types are not installed."""
+    shown = [f"'{type_name}': {', '.join(paths[:3])}{f' and {len(paths) - 3} more' if len(paths) > 3 else ''}"
+             for type_name, paths in list(missing.items())[:5]]
+    more = f"\n... and {len(missing) - 5} more types" if len(missing) > 5 else ""
+    return ("These nodes' types are not installed; they are shown as placeholders marked (missing):\n\n"
+            + "\n".join(shown) + more + "\n\nThey keep their settings and wires and are saved back unchanged. "
+            "Running is refused until the plug-ins that provide these types are installed.")

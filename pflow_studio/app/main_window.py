@@ -14,18 +14,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayout, QWidget
 
 from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
 from pflow_studio.app.breadcrumb import Breadcrumb
+from pflow_studio.app.code_editor.session import CodeEditorSession
 from pflow_studio.app.console.dock import end_console
 from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
 from pflow_studio.app.edit_feedback import EditFeedback
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
+from pflow_studio.app.layout import WindowLayout
 from pflow_studio.app.palette import Palette
 from pflow_studio.app.properties_panel import PropertiesPanel
 from pflow_studio.app.resources import icon
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         self.edit_feedback = EditFeedback(self)  # live validation and stale results while editing
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
+        self.code_editors = CodeEditorSession(self)  # larger editor windows, failed lines marked
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
         self._connect()
@@ -106,18 +109,11 @@ class MainWindow(QMainWindow):
         return central
 
     def _build_docks(self) -> dict[str, QDockWidget]:
-        """The palette (left), properties (right), errors and results (bottom, tabbed) docks by name."""
-        docks = {
-            "palette": self._dock("Nodes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "properties": self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
-            "errors": self._dock("Errors", self.errors, Qt.DockWidgetArea.BottomDockWidgetArea),
-            "results": self._dock("Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea),
-        }
-        self.tabifyDockWidget(docks["errors"], docks["results"])
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)  # wide bottom docks
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([docks["palette"], docks["properties"]], [230, 330], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["errors"]], [190], Qt.Orientation.Vertical)
+        """The palette, properties, results (right column) and errors (bottom) docks by name (see app/layout.py)."""
+        docks = {name: self._dock(title, widget) for name, title, widget in (
+            ("palette", "Nodes", self.palette), ("properties", "Properties", self.properties),
+            ("results", "Results", self.results), ("errors", "Errors", self.errors))}
+        self.layout_manager = WindowLayout(self, docks, self.settings)
         return docks
 
     def _build_actions(self) -> None:
@@ -137,11 +133,10 @@ class MainWindow(QMainWindow):
         self.actions["cluster_panel"].setEnabled(False)
         self._add_run_record_action()
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower()}")
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
         return dock
 
     def _add_run_record_action(self) -> None:
@@ -165,7 +160,7 @@ class MainWindow(QMainWindow):
             "group": lambda: self._operation(canvas.collapse_selection),
             "ungroup": lambda: self._operation(canvas.ungroup_selected),
             "wrap_map": lambda: self._operation(canvas.wrap_selected_in_map),
-            "unwrap_map": lambda: self._operation(canvas.unwrap_selected),
+            "unwrap_map": lambda: self._operation(canvas.unwrap_selected), "bypass": canvas.toggle_bypass_selected,
             "go_up": canvas.go_up, "run": self.run_all, "run_selected": self.run_selected, "stop": self.runs.stop,
         }
 
@@ -195,9 +190,7 @@ class MainWindow(QMainWindow):
         """Put the cluster panel's dock in the window, toggled by Cluster > Cluster Panel."""
         if not dock.objectName():
             dock.setObjectName("dock_cluster")
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.splitDockWidget(self.docks["properties"], dock, Qt.Orientation.Vertical)  # below, both in view
-        self.resizeDocks([self.docks["properties"], dock], [5, 4], Qt.Orientation.Vertical)
+        self.layout_manager.add_right(dock)
         self.cluster_dock = dock
         action = self.actions["cluster_panel"]
         action.setEnabled(True)
@@ -205,7 +198,6 @@ class MainWindow(QMainWindow):
         action.setChecked(dock.isVisible())
         action.toggled.connect(dock.setVisible)
         dock.visibilityChanged.connect(lambda visible: action.setChecked(dock.isVisible()))
-        self.restoreState(self.settings.value("window/state", b""))
 
     def add_node_at_centre(self, type_name: str) -> str | None:
         """Add a node of `type_name` in the middle of the visible canvas."""
@@ -252,6 +244,8 @@ class MainWindow(QMainWindow):
 
     def _run_finished(self, outcome: RunOutcome) -> None:
         self._update_run_actions()
+        if self.errors.count():
+            self.layout_manager.show_bottom(self.docks["errors"])
         self.results_session.show()
         self._save_run_record(outcome)
         self._update_record_action()
@@ -338,19 +332,12 @@ class MainWindow(QMainWindow):
     # -- window state ------------------------------------------------------------------------
 
     def restore_layout(self) -> None:
-        """Window geometry and dock layout from the settings."""
-        geometry = self.settings.value("window/geometry")
-        if geometry:
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if state:
-            self.restoreState(state)
+        """Window geometry and dock layout from the settings (see app/layout.py)."""
+        self.layout_manager.restore()
 
     def save_layout(self) -> None:
         """Window geometry and dock layout to the settings."""
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.sync()
+        self.layout_manager.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing_on_signal and not self.files.maybe_save("close"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pflow_studio.app import port_names_form
 from pflow_studio.app.editors import REFUSE, TextEditor, make_editor
 from pflow_studio.canvas import UNSET
 from pflow_studio.nodes.api import NO_DEFAULT, NodeType, Prop
@@ -55,7 +56,9 @@ def _hidden(type_name: str, instance: NodeType) -> set[str]:
 
 
 class PropertiesPanel(QWidget):
-    """Edits the selected node through `canvas` (see the module docstring)."""
+    """Edits the selected node through `canvas` (see the module docstring); `refreshed` follows each rebuild."""
+
+    refreshed = Signal()
 
     def __init__(self, canvas: Any, registry: Registry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,7 +66,7 @@ class PropertiesPanel(QWidget):
         self.registry = registry
         self.node_id: str | None = None   # the selected node
         self.shown_id: str | None = None  # the node the form shows (set when it is rebuilt)
-        self.editors: dict[str, QWidget] = {}  # "label", "prop:<name>", "input:<name>", "mapped:<name>"
+        self.editors: dict[str, QWidget] = {}  # "label", "prop:<name>", "input:<name>", "mapped:<name>", "port:..."
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -121,6 +124,7 @@ class PropertiesPanel(QWidget):
             self._build(node, page, layout)
         layout.addStretch(1)
         self.scroll.setWidget(page)
+        self.refreshed.emit()
 
     # -- the form ----------------------------------------------------------------------------
 
@@ -145,6 +149,8 @@ class PropertiesPanel(QWidget):
         self._properties(node, node_class, instance, layout, page)
         if is_function_container(instance):
             self._mapped(node, instance, layout, page)
+        if node.body is not None:
+            port_names_form.add_section(self.canvas, node, instance, layout, page, self.editors, self.schedule_refresh)
         self._inputs(node, instance, layout, page)
 
     def _section(self, layout: QVBoxLayout, title: str, page: QWidget) -> QFormLayout:
@@ -166,7 +172,11 @@ class PropertiesPanel(QWidget):
                                  check=_fits(prop), empty=_clearable(prop))
             editor.setToolTip(prop.doc)
             self.editors[f"prop:{prop.name}"] = editor
-            form.addRow(prop.name, editor)
+            if prop.widget == "code":  # the whole row's width, its name above it
+                form.addRow(QLabel(prop.name, page))
+                form.addRow(editor)
+            else:
+                form.addRow(prop.name, editor)
 
     def _mapped(self, node: Node, instance: Any, layout: QVBoxLayout, page: QWidget) -> None:
         function = instance.function()

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject
 
 from pflow_studio.app.result_inspector import ResultInspector
 from pflow_studio.canvas.levels import node_at
-from pflow_studio.runtime.container_types import FILTER_TYPE, MAP_TYPE
+from pflow_studio.runtime.container_types import FILTER_TYPE, FOR_TYPE, MAP_TYPE
 from pflow_studio.runtime.element_trace import ElementTrace
 from pflow_studio.runtime.keys import body_signature
 from pflow_studio.runtime.model import ModelError, Workflow
@@ -28,7 +28,7 @@ from pflow_studio.runtime.results import RunResult
 
 SHORT = reprlib.Repr()  # Python 3.11 takes no keywords here
 SHORT.maxstring, SHORT.maxother, SHORT.maxlist, SHORT.maxtuple, SHORT.maxdict = 40, 40, 4, 4, 3
-FUNCTION_CONTAINERS = {MAP_TYPE: "Map", FILTER_TYPE: "Filter"}
+FUNCTION_CONTAINERS = {MAP_TYPE: "Map", FILTER_TYPE: "Filter", FOR_TYPE: "For"}
 LEFT_OUT = {"skip": "left out of its lists", "none": "set to None in its lists"}
 STALE_NOTE = "These values are from before your edit: run again to update them."
 

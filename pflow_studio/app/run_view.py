@@ -4,8 +4,10 @@ message, failures and validation problems in the errors panel.
 
 A Map whose elements partly failed shows `k of N failed`; each failed element gets an errors-panel
 row (an error when the Map failed, on_error "fail"; a warning when it went on, "skip" / "none",
-and the Map then shows the "warning" state). `items_by_path` keeps the last run's per-Map item
-records (the `items` event details) for the run-record viewer."""
+and the Map then shows the "warning" state). A node's `warning` event (a While stopped at its
+max_iterations) is a warning row, and the node shows the "warning" state with that message.
+`items_by_path` keeps the last run's per-Map item records (the `items` event details) for the run-record
+viewer."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class RunView(QObject):
         self.items_by_path: dict[tuple[str, ...], dict[str, Any]] = {}
         """The last run's `items` details per Map path (plus its `done` and `total` counts)."""
         self._failed_elements: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        self._warnings: dict[tuple[str, ...], str] = {}
         self.progress = QProgressBar(status)
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -56,6 +59,7 @@ class RunView(QObject):
         self.errors.clear()
         self.items_by_path = {}
         self._failed_elements = {}
+        self._warnings = {}
         self.progress.setRange(0, 0)
         self.progress.show()
         self.status.showMessage("Running…")
@@ -74,6 +78,10 @@ class RunView(QObject):
         if event.kind == ev.ITEMS:
             self._items(event)
             return
+        if event.kind == ev.WARNING:
+            self._warnings[event.path] = event.message
+            self.errors.add_warning(event.path, self.where(event.path), event.message)
+            return
         state = "cached" if event.kind == ev.FINISHED and event.cached else event.kind
         message = event.traceback or event.message
         partly = self._failed_elements.get(event.path)
@@ -81,6 +89,8 @@ class RunView(QObject):
             state = "warning"
             message = f"{len(partly)} of {self.items_by_path[event.path].get('total', '?')} elements failed " \
                       "and were left out or replaced by None (on_error); see the Errors panel"
+        if event.kind == ev.FINISHED and event.path in self._warnings:
+            state, message = "warning", self._warnings[event.path]
         self.canvas.set_node_state(event.path, state, message)
         if event.kind == ev.FAILED:
             self.errors.add_error(event.path, self.where(event.path), event.message, event.traceback)
@@ -131,5 +141,7 @@ class RunView(QObject):
             self.status.showMessage(f"Run failed: {count} node(s) failed; see the Errors panel")
         elif outcome.status == "cancelled":
             self.status.showMessage("Run cancelled")
+        elif self._warnings:
+            self.status.showMessage(f"Run finished with {len(self._warnings)} warning(s); see the Errors panel")
         else:
             self.status.showMessage("Run finished", 5000)

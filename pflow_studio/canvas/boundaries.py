@@ -1,4 +1,5 @@
-"""Keep Group boundaries valid when inner nodes go away. No Qt here.
+"""Keep Group boundaries valid when inner nodes go away, and find the Group whose port a view port
+shows (`port_owner`, for renaming). No Qt here.
 
 After nodes of the body at `path` were removed, `prune(root, path, before)` drops:
 - boundary input targets on the removed nodes, and a boundary input whose targets were all on
@@ -6,14 +7,43 @@ After nodes of the body at `path` were removed, `prune(root, path, before)` drop
 - a boundary output whose source was a removed node;
 and then, one level up at a time, whatever named the ports that vanished: edges into / out of
 the container's port at its parent level, the parent Group's own boundary refs to them (which may
-vanish in turn), and a Map's or Filter's settings naming a vanished function input or output.
+vanish in turn), and a Map's, Filter's, For's or While's settings naming a vanished function input or output.
 """
 
 from __future__ import annotations
 
 from pflow_studio.canvas import levels
-from pflow_studio.runtime.container_types import FILTER_TYPE, FUNCTION_CONTAINER_TYPES, GROUP_TYPE
-from pflow_studio.runtime.model import Node, Workflow
+from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, ONE_NODE_BODY_TYPES
+from pflow_studio.runtime.group_ports import INPUT, OUTPUT
+from pflow_studio.runtime.model import ModelError, Node, Workflow
+
+
+def port_owner(root: Workflow, path: tuple[str, ...], node_id: str, side: str,
+               port: str) -> tuple[tuple[str, ...], str]:
+    """(path of the Group, its side) whose boundary port the view port `port` ("input" / "output" of the
+    node `node_id` shown at `path`) is: a Group's own, a boundary pseudo node's, or that of a Map, Filter,
+    For or While over a Group. Raises `ModelError` saying why when the port cannot be renamed."""
+    if node_id in levels.PSEUDO_NODES:
+        if port == levels.NEW_PORT:
+            raise ModelError(f"'{port}' makes a new Group port: drag a wire to it")
+        return path, INPUT if node_id == levels.INPUTS_NODE else OUTPUT
+    node = levels.node_at(root, (*path, node_id))
+    label = levels.display_label(node)
+    if node.type_name == GROUP_TYPE:
+        return (*path, node_id), side
+    if node.type_name not in ONE_NODE_BODY_TYPES:
+        raise ModelError(f"the ports of '{label}' are its type's: only a Group's ports (and those of a Map, "
+                         f"Filter, For or While over a Group) can be renamed")
+    function = next(iter(node.body.nodes.values())) if node.body is not None and len(node.body.nodes) == 1 else None
+    if function is None:
+        raise ModelError(f"the port '{port}' of '{label}' cannot be renamed: its body is not one node")
+    if function.type_name != GROUP_TYPE:
+        raise ModelError(f"the ports of '{label}' are those of its node '{levels.display_label(function)}': "
+                         f"collapse that node into a Group inside (Ctrl+G) to name them")
+    boundary = function.body.inputs if side == INPUT else function.body.outputs
+    if port not in {b.name for b in boundary}:
+        raise ModelError(f"the port '{port}' is {label}'s own: it cannot be renamed")
+    return (*path, node_id, function.id), side
 
 
 def prune(root: Workflow, path: tuple[str, ...], before: Workflow) -> tuple[str, ...] | None:
@@ -66,22 +96,23 @@ def _parent_ports_gone(root: Workflow, parent_path: tuple[str, ...], parent: Wor
         parent.inputs = [b for b in parent.inputs if b.name not in next_in]
         parent.outputs = [b for b in parent.outputs if b.name not in next_out]
         return next_in, next_out
-    if holder.type_name in FUNCTION_CONTAINER_TYPES:
+    if holder.type_name in ONE_NODE_BODY_TYPES:
         return _function_ports_gone(holder, gone_in, gone_out)
     return set(), set()
 
 
 def _function_ports_gone(holder: Node, gone_in: set[str], gone_out: set[str]) -> tuple[set[str], set[str]]:
-    """A Map / Filter whose function lost inputs / outputs: forget them in its settings; return
-    the Map's own ports that vanish with them."""
+    """A Map / Filter / For / While whose function lost inputs / outputs: forget them in its settings; return
+    the container's own ports that vanish with them."""
     props = holder.properties
     vistrails = props.get("mode") == "vistrails"
     fed = list(props.get("input_ports" if vistrails else "mapped") or [])
-    for key in ("mapped", "input_ports"):
-        if key in props:
-            props[key] = [name for name in props[key] if name not in gone_in]
-    if props.get("output_port") in gone_out:
-        props["output_port"] = ""
+    for key, gone in (("mapped", gone_in), ("input_ports", gone_in), ("state_ports", gone_in | gone_out)):
+        if isinstance(props.get(key), list):
+            props[key] = [name for name in props[key] if name not in gone]
+    for key, gone in (("output_port", gone_out), ("condition_port", gone_out), ("index_port", gone_in)):
+        if props.get(key) in gone:
+            props[key] = ""
     lost_in = {name for name in gone_in if not (vistrails and name in fed)}
     lost_out = set() if vistrails or holder.type_name == FILTER_TYPE else set(gone_out)
     return lost_in, lost_out

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from pflow_studio.canvas import compat, level_edits, levels, run_state, store_badge
+from pflow_studio.canvas import compat, framing, level_edits, levels, run_state, store_badge
 from pflow_studio.canvas.document import Path, WorkflowDocument
 from pflow_studio.canvas.gestures import ViewerGestures
 from pflow_studio.canvas.level_view import LevelView
@@ -200,10 +200,10 @@ class Canvas(QObject):
             self._viewer.centerOn(view.view)
 
     def frame_all(self) -> None:
-        """Zoom the view to show every node of the shown level."""
+        """Zoom the view to show every node of the shown level, with port labels readable (canvas/framing.py)."""
         items = [n.view for n in self._view.nodes.values()]
         if items:
-            self._viewer.zoom_to_nodes(items)
+            framing.frame_nodes(self._viewer, items)
 
     def node_id_at(self, pos: QPoint) -> str | None:
         """The id of the model node drawn at viewport `pos` on the shown level (None: empty canvas,
@@ -247,6 +247,11 @@ class Canvas(QObject):
         """Set a node's label."""
         self.document.set_field(self._path, node_id, "ui", "label", label, f"rename to {label}")
 
+    def rename_port(self, node_id: str, side: str, old: str, new: str) -> bool:
+        """Rename a Group's boundary port shown as the `side` ("input" / "output") port `old` of `node_id`
+        (a Group, its boundary node inside, or a Map over a Group); False (and a message) when refused."""
+        return self.document.rename_port(self._path, node_id, side, old, new)
+
     def delete_selected(self) -> None:
         """Delete the selected nodes (see `WorkflowDocument.delete_nodes`)."""
         ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
@@ -282,6 +287,10 @@ class Canvas(QObject):
     def unwrap_selected(self) -> None:
         """Put the function node of each selected Map back in its place."""
         level_edits.unwrap(self.document, self._path, self.selected_node_ids())
+
+    def toggle_bypass_selected(self) -> None:
+        """Bypass the selected nodes, or run them again when all are bypassed (`runtime.bypass`)."""
+        level_edits.toggle_bypass(self.document, self._path, self.selected_node_ids())
 
     # -- quick add -----------------------------------------------------------------------------
 

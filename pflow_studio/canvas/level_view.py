@@ -53,7 +53,7 @@ class LevelView:
 
     def sync(self, level: Workflow, group_level: bool) -> None:
         """Make the graph show `level` (see the module docstring)."""
-        wanted = {node_id: self.spec(node) for node_id, node in level.nodes.items()}
+        wanted = {node_id: self.spec(node, level) for node_id, node in level.nodes.items()}
         if group_level:
             wanted.update(self._pseudo_specs(level))
         removed = [n for n, spec in self.specs.items() if wanted.get(n) != spec]
@@ -80,19 +80,22 @@ class LevelView:
                     view.model.pos = [x, y]
         self._sync_edges(self._wanted_edges(level, group_level))
 
-    def spec(self, node: Node) -> ViewSpec:
-        """The look of a model node (cached for plain nodes: it depends on type, label and properties)."""
+    def spec(self, node: Node, level: Workflow) -> ViewSpec:
+        """The look of a model node of `level` (cached for plain nodes of known types: it depends on type,
+        label and properties; a placeholder's ports come from its wires and values in `level`)."""
+        if node.type_name not in self.registry:
+            return _placeholder_spec(node, level)
         if node.body is not None:
             return self._make_spec(node)
-        key = (node.type_name, node.ui.get("label"), repr(node.properties))
+        key = (node.type_name, node.ui.get("label"), repr(node.properties), node.bypassed)
         cached = self._spec_cache.get(node.id)
         if cached is None or cached[0] != key:
             cached = self._spec_cache[node.id] = (key, self._make_spec(node))
         return cached[1]
 
     def _make_spec(self, node: Node) -> ViewSpec:
-        node_type = self.registry.get(node.type_name) if node.type_name in self.registry else None
-        instance = levels.safe_instance(node, self.registry) if node_type is not None else None
+        node_type = self.registry.get(node.type_name)
+        instance = levels.safe_instance(node, self.registry)
         if instance is None:
             ins, outs = {}, {}
             color = UNKNOWN_COLOR
@@ -101,7 +104,7 @@ class LevelView:
             outs = {p.name: p.type for p in instance.output_ports()}
             color = CATEGORY_COLORS.get(node_type.category, DEFAULT_COLOR)
         return ViewSpec(node.type_name, levels.display_label(node, self.registry), tuple(ins.items()),
-                        tuple(outs.items()), color, node.body is not None)
+                        tuple(outs.items()), color, node.body is not None, node.bypassed)
 
     def _pseudo_specs(self, level: Workflow) -> dict[str, ViewSpec]:
         ins, outs = levels.port_types(level, levels.INPUTS_NODE, self.registry, group_level=True)
@@ -169,6 +172,14 @@ class LevelView:
     def _output(self, ref: PortRef):
         node = self.nodes.get(ref.node)
         return node.outputs().get(ref.port) if node is not None else None
+
+
+def _placeholder_spec(node: Node, level: Workflow) -> ViewSpec:
+    """The look of a node whose type is not installed: marked "(missing)", dark red, the ports `level` uses."""
+    ins, outs = levels.placeholder_ports(level, node)
+    label = f"{node.ui.get('label') or node.type_name} (missing)"
+    return ViewSpec(node.type_name, label, tuple(ins.items()), tuple(outs.items()), UNKNOWN_COLOR,
+                    node.body is not None)
 
 
 def _auto_layout(level: Workflow) -> dict[str, tuple[float, float]]:

@@ -11,30 +11,12 @@ from pflow_studio.nodes.api import NodeType
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.container_types import GROUP_TYPE
 from pflow_studio.runtime.graph import instantiate
-from pflow_studio.runtime.model import ModelError, Node, Workflow
+from pflow_studio.runtime.model import Node, Workflow, level_at, node_at  # noqa: F401 (level_at: re-exported)
 
 INPUTS_NODE = "__inputs__"
 OUTPUTS_NODE = "__outputs__"
 PSEUDO_NODES = (INPUTS_NODE, OUTPUTS_NODE)
 NEW_PORT = "+"
-
-
-def level_at(root: Workflow, path: tuple[str, ...]) -> Workflow:
-    """The workflow shown at `path` (raises `ModelError` when a step is missing or not a container)."""
-    level = root
-    for container_id in path:
-        node = level.node(container_id)
-        if node.body is None:
-            raise ModelError(f"node '{node.label}' is not a container")
-        level = node.body
-    return level
-
-
-def node_at(root: Workflow, path: tuple[str, ...]) -> Node:
-    """The model node at an event path (container ids, then its id)."""
-    if not path:
-        raise ModelError("an empty path names no node")
-    return level_at(root, path[:-1]).node(path[-1])
 
 
 def breadcrumb(root: Workflow, path: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -86,10 +68,19 @@ def port_types(level: Workflow, node_id: str, registry: Registry, *, group_level
     node = level.node(node_id)
     instance = safe_instance(node, registry)
     if instance is None:
-        ins = {e.target.port: "any" for e in level.incoming(node_id)}
-        outs = {e.source.port: "any" for e in level.outgoing(node_id)}
-        return ins, outs
+        return placeholder_ports(level, node)
     return ({p.name: p.type for p in instance.input_ports()}, {p.name: p.type for p in instance.output_ports()})
+
+
+def placeholder_ports(level: Workflow, node: Node) -> tuple[dict[str, str], dict[str, str]]:
+    """The ports of a node whose type is not installed, as far as `level` shows them: the inputs its
+    wires, values and boundary inputs use, the outputs its wires and boundary outputs use (all "any")."""
+    ins = dict.fromkeys(node.input_values, "any")
+    ins.update(dict.fromkeys((e.target.port for e in level.incoming(node.id)), "any"))
+    ins.update(dict.fromkeys((t.port for b in level.inputs for t in b.targets if t.node == node.id), "any"))
+    outs = dict.fromkeys((e.source.port for e in level.outgoing(node.id)), "any")
+    outs.update(dict.fromkeys((b.source.port for b in level.outputs if b.source.node == node.id), "any"))
+    return ins, outs
 
 
 def _boundary_input_type(level: Workflow, targets: list, registry: Registry) -> str:

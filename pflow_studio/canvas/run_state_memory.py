@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from pflow_studio.canvas import levels, run_state, store_badge
 from pflow_studio.canvas.level_view import LevelView
-from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
+from pflow_studio.runtime.container_types import ONE_NODE_BODY_TYPES
 from pflow_studio.runtime.model import Workflow
 
 Path = tuple[str, ...]
@@ -78,13 +78,13 @@ class RunStates:
 
     def _views_of(self, path: Path) -> list:
         """The view nodes showing the run state of `path`: the node itself on the shown level, or,
-        when the shown level is that Map's (or Filter's) body, its function node (Map bodies send
-        no per-node events: the function shows the Map's state and n/N)."""
+        when the shown level is that Map's (or Filter's, For's, While's) body, its function node (such bodies
+        send no per-node events: the function shows the container's state and n/N)."""
         shown = self._level_path()
         if path[:-1] == shown:
             view = self._view.nodes.get(path[-1])
             return [view] if view is not None else []
-        if path == shown and levels.node_at(self._root(), path).type_name in FUNCTION_CONTAINER_TYPES:
+        if path == shown and levels.node_at(self._root(), path).type_name in ONE_NODE_BODY_TYPES:
             return [v for n, v in self._view.nodes.items() if n not in levels.PSEUDO_NODES]
         return []
 

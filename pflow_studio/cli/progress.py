@@ -39,6 +39,8 @@ class ProgressBar:
             self._draw(final=False)
         elif event.kind == ev.FAILED:
             self.say(f"failed: {self.labels.get(event.node_id, event.node_id)}: {event.message}")
+        elif event.kind == ev.WARNING:
+            self.say(f"warning: {self.labels.get(event.node_id, event.node_id)}: {event.message}")
 
     def line(self) -> str:
         filled = int(self.width * self.done / self.total) if self.total else 0

@@ -96,7 +96,8 @@ class Prop:
     `choices` restricts the value to a list; `items` is the type of a list's items; `minimum` and
     `maximum` bound a number; `expects` says in words what the property takes (for messages; else one is
     made from the rest). `nodes.properties` checks values against all of it. `widget` hints the editor
-    ("text", "code", "combo", "check", "json", "list"); the canvas picks one from the type when it is empty.
+    ("text", "code", "expression", "combo", "check", "json", "list"); the canvas picks one from the type when it
+    is empty.
     """
 
     name: str

@@ -8,6 +8,9 @@
   older format versions pass through `MIGRATIONS`; newer versions are refused. Every failure (missing
   file, not a regular file, too large, bad UTF-8, bad JSON, bad structure, unknown node types...)
   raises `ProjectFileError` naming the file and the problem; no other exception type escapes.
+  With `keep_unknown=True` (the app) nodes of types the registry does not know are kept as they are
+  (type, properties, values, ui) instead of refused: the app shows them as placeholders, saves them back
+  unchanged and refuses to run them (`runtime.validation`).
 - Save and load both remove the temp files that a killed save of the same file left behind
   (`common.temp_files`).
 - `dumps` / `loads` do the same on text (copy and paste, tests).
@@ -98,12 +101,14 @@ def _dumps(project: Project, source: str) -> str:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def loads(text: str, *, source: str = "<string>", registry: Container[str] | None = None) -> Project:
+def loads(text: str, *, source: str = "<string>", registry: Container[str] | None = None,
+          keep_unknown: bool = False) -> Project:
     """The project in `text`; errors name `source`. `registry` defaults to the default registry."""
-    return _parse(text, source, registry)
+    return _parse(text, source, registry, keep_unknown)
 
 
-def load(path: str | os.PathLike[str], registry: Container[str] | None = None) -> Project:
+def load(path: str | os.PathLike[str], registry: Container[str] | None = None, *,
+         keep_unknown: bool = False) -> Project:
     """The project in the file at `path` (raises `ProjectFileError`, never another exception)."""
     shown = _shown(path)
     remove_stale_temps(path)
@@ -120,10 +125,10 @@ def load(path: str | os.PathLike[str], registry: Container[str] | None = None) -
     except UnicodeDecodeError as exc:
         raise ProjectFileError(shown, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                                       "not a pflow-studio project") from None
-    return _parse(text, shown, registry)
+    return _parse(text, shown, registry, keep_unknown)
 
 
-def _parse(text: str, source: str, registry: Container[str] | None) -> Project:
+def _parse(text: str, source: str, registry: Container[str] | None, keep_unknown: bool) -> Project:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ProjectFileError(source, "empty, not a pflow-studio project")
@@ -142,7 +147,7 @@ def _parse(text: str, source: str, registry: Container[str] | None) -> Project:
     if registry is None:
         registry = _default_registry()
     try:
-        return _from_document(document, registry)
+        return _from_document(document, registry, keep_unknown)
     except FormatProblem as exc:
         raise ProjectFileError(source, str(exc)) from None
     except RecursionError:
@@ -151,7 +156,7 @@ def _parse(text: str, source: str, registry: Container[str] | None) -> Project:
         raise ProjectFileError(source, f"malformed project: {type(exc).__name__}: {exc}") from None
 
 
-def _from_document(document: Any, registry: Container[str]) -> Project:
+def _from_document(document: Any, registry: Container[str], keep_unknown: bool) -> Project:
     if not isinstance(document, dict):
         raise FormatProblem(f"not a pflow-studio project (it holds {describe(document)}, not an object)")
     if "format" not in document:
@@ -176,6 +181,9 @@ def _from_document(document: Any, registry: Container[str]) -> Project:
         raise FormatProblem(f"'meta' must be an object, not {describe(meta)}")
     if "workflow" not in document:
         raise FormatProblem("no 'workflow' key")
+    if keep_unknown:
+        declarations = registry if isinstance(registry, Registry) else None
+        return Project(decode_workflow(document["workflow"], declarations=declarations), meta)
     return Project(decode_workflow(document["workflow"], registry), meta)
 
 

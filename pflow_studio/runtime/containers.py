@@ -1,4 +1,5 @@
-"""Container node types: Group, Map and Filter. Their ports come from their body workflow.
+"""Container node types: Group, Map and Filter (For and While are in `runtime.loops`). Their ports come from
+their body workflow.
 
 - **Group** (`core.group`): the body's boundary ports are the group's ports. A boundary input's
   type is that of its first inner target; a boundary output's type is its inner source's.
@@ -90,10 +91,38 @@ class Group(NodeType):
         return ports
 
 
-class _FunctionContainer(NodeType):
-    """Shared by Map and Filter: a body holding one function node, mapped and broadcast inputs."""
+class OneNodeContainer(NodeType):
+    """A container whose body holds exactly one node (a plain node or a Group), the function: Map, Filter, For
+    and While. The function's inputs that the container does not feed itself become its own inputs."""
 
     category = "Control Flow"
+
+    def function_node(self) -> Node | None:
+        """The body's single node, or None when the body is not exactly one node."""
+        if self.body is None or len(self.body.nodes) != 1:
+            return None
+        return next(iter(self.body.nodes.values()))
+
+    def function(self) -> NodeType | None:
+        node = self.function_node()
+        return instantiate(node, self.registry) if node is not None else None
+
+    def body_problems(self) -> list[str]:
+        """Why the body cannot be run (empty when it holds one node)."""
+        if self.function_node() is not None:
+            return []
+        count = 0 if self.body is None else len(self.body.nodes)
+        return [f"the body must hold exactly one node (a node or a Group), not {count}"]
+
+    def passed_input(self, port: In, doc: str) -> In:
+        """The container's input for a function input it passes on: optional when the function has a value."""
+        has_value = not port.required or port.name in self.function_node().input_values
+        return In(port.name, port.type, doc=doc, optional=has_value)
+
+
+class _FunctionContainer(OneNodeContainer):
+    """Shared by Map and Filter: a body holding one function node, mapped and broadcast inputs."""
+
     properties = [
         Prop("mode", str, "ports", choices=MAP_MODES,
              doc="'ports': mapped/broadcast inputs; 'vistrails': InputList + InputPort"),
@@ -105,16 +134,6 @@ class _FunctionContainer(NodeType):
         Prop("output_port", str, "", doc="vistrails mode (Map) / predicate (Filter): the function output used",
              expects="an output name (text; empty: the first output)"),
     ]
-
-    def function_node(self) -> Node | None:
-        """The body's single node, or None when the body is not exactly one node."""
-        if self.body is None or len(self.body.nodes) != 1:
-            return None
-        return next(iter(self.body.nodes.values()))
-
-    def function(self) -> NodeType | None:
-        node = self.function_node()
-        return instantiate(node, self.registry) if node is not None else None
 
     def fed_ports(self) -> list[str]:
         """Function inputs fed per element: `mapped` (ports mode) or `input_ports` (vistrails); a value that is
@@ -133,17 +152,14 @@ class _FunctionContainer(NodeType):
                 if self.values["mode"] != "vistrails":
                     ports.append(In(port.name, "list", doc=f"mapped: one element per task for '{port.name}'"))
             else:
-                has_value = not port.required or port.name in self.function_node().input_values
-                ports.append(In(port.name, port.type, doc=f"broadcast to every task: '{port.name}'",
-                                optional=has_value))
+                ports.append(self.passed_input(port, f"broadcast to every task: '{port.name}'"))
         return ports
 
     def check(self) -> list[str]:
         problems = super().check()
         function = self.function()
         if function is None:
-            count = 0 if self.body is None else len(self.body.nodes)
-            return [*problems, f"the body must hold exactly one node (a node or a Group), not {count}"]
+            return [*problems, *self.body_problems()]
         names = {p.name for p in function.input_ports()}
         for name in self.fed_ports():
             if name not in names:

@@ -42,6 +42,11 @@ class MapItemsFailed(NodeError):
         self.details = details
 
 
+class LoopFailed(MapItemsFailed):
+    """Iterations of a For or While failed; `details` lists each as a Map's failed elements are (index, input,
+    error, traceback)."""
+
+
 class InputMissing(Exception):
     """A node cannot run: a required input has no value, or its source produced no such output.
     The node fails with this message."""

@@ -13,9 +13,11 @@ of them, and `details` is
 times, errors, in columns), "failures": [{"index", "input", "error", "traceback", "engine", "host"}]}`
 (the table is what run records are made of; `failures` details each failed element, as a failed Map's
 event does). A Map
-served from the cache repeats its last `items` event with `cached=True`. Listeners are called on the
-executing thread; they must be quick and not raise (a raising listener is logged and dropped from
-that run, never fails it).
+served from the cache repeats its last `items` event with `cached=True`. `warning` says something about a node
+that ran (its `message`: a While that stopped at its `max_iterations` with the condition still true); it comes
+before the node's `finished` (repeated with `cached=True` when the node comes from the cache).
+Listeners are called on the executing thread; they must be quick and not raise (a raising listener is
+logged and dropped from that run, never fails it).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ SKIPPED = "skipped"
 CANCELLED = "cancelled"
 PROGRESS = "progress"
 ITEMS = "items"
-KINDS = (QUEUED, STARTED, FINISHED, FAILED, SKIPPED, CANCELLED, PROGRESS, ITEMS)
+WARNING = "warning"
+KINDS = (QUEUED, STARTED, FINISHED, FAILED, SKIPPED, CANCELLED, PROGRESS, ITEMS, WARNING)
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Running Map and Filter: build the elements, hand them to the runner, collect in input order.
+"""Running Map, Filter and For: build the elements, hand them to the runner, collect in input order.
 
 Every check on the elements (lists really are lists, zip lengths agree, VisTrails tuples have the
 right length) happens before any element runs. An element that fails never stops the others: the
@@ -17,7 +17,7 @@ from pflow_studio.runtime.body_task import BodyTask
 from pflow_studio.runtime.cancel import Cancelled
 from pflow_studio.runtime.element_loop import ElementRows
 from pflow_studio.runtime.element_table import FAILED, NOT_RUN, ElementTable, OutcomeBlock
-from pflow_studio.runtime.errors import MapItemsFailed
+from pflow_studio.runtime.errors import LoopFailed, MapItemsFailed
 from pflow_studio.runtime.model import Node, Workflow
 
 FAILURE_DETAILS = 100
@@ -25,7 +25,7 @@ FAILURE_DETAILS = 100
 
 
 class FunctionContainer(Protocol):
-    """What running a Map or Filter needs of it (`containers.Map`, `containers.Filter`)."""
+    """What running a Map, Filter or For needs of it (`containers.Map`, `containers.Filter`, `loops.For`)."""
 
     values: dict[str, Any]
     body: Workflow
@@ -100,6 +100,28 @@ def run_filter(container: FunctionContainer, inputs: dict[str, Any], context: Ex
     return _filter_result(table, elements, _chosen_output(container))
 
 
+def run_for(container: FunctionContainer, inputs: dict[str, Any], context: ExecutionContext) -> dict[str, Any]:
+    """Execute a For node (see `runtime.loops`): a Map over range(lower, higher) feeding the index port."""
+    lower, higher = (_as_int(name, inputs.get(name)) for name in ("lower", "higher"))
+    (index,) = container.fed_ports()
+    broadcast = {port.name: inputs[port.name] for port in container.function().input_ports()
+                 if port.name != index and port.name in context.provided}
+    rows = ElementRows((index,), [list(range(lower, higher))], broadcast)
+    table = _run_elements(container, rows, context)
+    failed = table.failed_indices()
+    if failed:
+        first = table[failed[0]]
+        raise LoopFailed(f"{len(failed)} of {table.total} iterations failed; first: iteration {index} = "
+                         f"{lower + first.index}: {first.error}", _failure_details(table, rows))
+    return {port.name: table.output(port.name) for port in container.function().output_ports()}
+
+
+def _as_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NodeError(f"input '{name}' must be a whole number, got {type(value).__name__}: {value!r:.80}")
+    return value
+
+
 def _run_elements(container: FunctionContainer, rows: ElementRows, context: ExecutionContext) -> ElementTable:
     """Run every element not served from the element store on the context's runner, reporting progress;
     then (also when stopped or failed midway) the `items` event with the table of every element."""
@@ -163,7 +185,8 @@ def _open_memory(container: FunctionContainer, rows: ElementRows, context: Execu
     store = context.elements
     if store is None or not len(rows) or not keys.is_cacheable(container, context.registry):
         return None
-    settings = {name: container.values.get(name) for name in ("mode", "mapped", "input_ports", "combine")}
+    settings = {name: container.values.get(name) for name in ("mode", "mapped", "input_ports", "combine", "index_port")
+                if name in container.values}
     return store.open_map(context.path, context.label, container.body, container.function_node().id, settings,
                           rows.broadcast, list(rows.names), rows, context.registry)
 

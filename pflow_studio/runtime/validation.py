@@ -71,7 +71,8 @@ class _Validator:
                 for message in [*wrong, *(m for m in instance.check() if m not in wrong)]:
                     self.add(path, node.label, "", message)
             except UnknownNodeType as exc:
-                self.add(path, node.label, "", str(exc))
+                self.add(path, node.label, "", f"{exc}: not installed, so it cannot run (install the plug-in "
+                                               "that provides it)")
             except Exception as exc:  # a node type that cannot even list its ports
                 self.add(path, node.label, "", f"cannot be set up: {type(exc).__name__}: {exc}")
         self._check_edges(workflow, prefix, instances)
@@ -148,7 +149,7 @@ class _Validator:
                     if not value_matches(value, port.type):
                         self.add((*prefix, node.id), node.label, port.name,
                                  f"value {value!r:.60} does not fit type {port.type}")
-                elif port.required:
+                elif port.required and not node.bypassed:
                     self.add((*prefix, node.id), node.label, port.name, "required input has no value or edge")
 
     def _check_boundary(self, workflow: Workflow, prefix: tuple[str, ...], instances: dict[str, NodeType]) -> None:

@@ -11,7 +11,6 @@ import textwrap
 import threading
 
 import pytest
-from PySide6.QtWidgets import QDockWidget
 
 from pflow_studio.app.console.dock import ConsoleDock, console_dock, open_in_console
 from tests.support.paths import ROOT
@@ -93,8 +92,9 @@ def test_a_second_open_reuses_the_dock_and_binds_anew(qtbot, window, workflows):
     assert dock is first and len(window.findChildren(ConsoleDock)) == 1
     assert dock.shell.user_ns["value"] == 5 and dock.shell.user_ns["result"] == 5 and "x" not in dock.shell.user_ns
     qtbot.waitUntil(lambda: "Outputs of 'Add', bound to names" in console_text(dock), timeout=20_000)
-    tabbed = window.tabifiedDockWidgets(window.findChild(QDockWidget, "dock_results"))
-    assert dock in tabbed and dock.toggleViewAction() in window.menus["view"].actions()
+    window.docks["errors"].show()
+    assert dock in window.tabifiedDockWidgets(window.docks["errors"])  # a tab of the bottom area (app/layout.py)
+    assert dock.toggleViewAction() in window.menus["view"].actions()
 
 
 def test_closing_the_window_ends_the_kernel_cleanly(qtbot, window, capfd):

@@ -12,6 +12,7 @@ from pflow_studio.app.drop_target import graphics_view
 from pflow_studio.app.main_window import MainWindow
 from pflow_studio.app.palette import NODE_TYPE_MIME
 from pflow_studio.app.settings import make_settings
+from tests.support.canvas import type_into
 
 
 def root_ids(window) -> list[str]:
@@ -20,14 +21,6 @@ def root_ids(window) -> list[str]:
 
 def node(window, *path: str):
     return window.canvas.node_at(tuple(path))
-
-
-def type_into(qtbot, editor, text: str) -> None:
-    editor.setFocus()
-    editor.selectAll()
-    qtbot.keyClick(editor, Qt.Key.Key_Delete)
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
 def select(qtbot, window, *ids: str) -> None:

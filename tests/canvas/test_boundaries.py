@@ -1,9 +1,9 @@
 """Deleting nodes inside a Group keeps the Group valid: boundary ports whose inner end is gone go,
-with the outer edges and Map settings that named them, as one undoable step."""
+with the outer edges and Map (or loop) settings that named them, as one undoable step."""
 
 from __future__ import annotations
 
-from pflow_studio.runtime.model import PortRef, Workflow
+from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
 from pflow_studio.runtime.operations import wrap_in_map
 from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.validation import validate
@@ -71,7 +71,7 @@ def test_deleting_every_target_of_a_group_input_removes_the_input_and_the_outer_
 
     root = canvas.workflow()
     body = canvas.node_at((group,)).body
-    assert body.inputs == []  # every input fed only deleted nodes
+    assert [t.node for b in body.inputs for t in b.targets] == ["mul"]  # only mul.b's own input is left
     assert not [e for e in root.edges if e.target.node == group]
     assert body.outputs and dangling(root) == []  # mul.result still leaves the group
     canvas.undo_stack.undo()
@@ -87,7 +87,7 @@ def test_an_input_that_still_feeds_a_node_stays(canvas):
     name = body.inputs[0].name
     delete_inside(canvas, (group,), ["add"])
     body = canvas.node_at((group,)).body
-    assert [(b.name, b.targets) for b in body.inputs] == [(name, [PortRef("mul", "b")])]
+    assert (name, [PortRef("mul", "b")]) in [(b.name, b.targets) for b in body.inputs]
     assert any(e.target == PortRef(group, name) for e in canvas.workflow().edges)
 
 
@@ -160,3 +160,26 @@ def test_a_map_over_a_group_loses_the_output_whose_source_was_deleted(canvas):
     assert dangling(root) == []
     canvas.undo_stack.undo()
     assert canvas.workflow().canonical() == before
+
+
+def test_a_while_over_a_group_forgets_a_vanished_condition_and_state(canvas):
+    group = Workflow()
+    group.add_node("math.add", id="add", inputs={"b": 1.0}, pos=(0, 0))
+    group.add_node("math.compare", {"op": "<"}, id="cmp", inputs={"b": 10.0}, pos=(200, 0))
+    group.connect("add", "result", "cmp", "a")
+    group.inputs.append(BoundaryInput("x", [PortRef("add", "a")]))
+    group.outputs += [BoundaryOutput("x", PortRef("add", "result")), BoundaryOutput("go_on", PortRef("cmp", "result"))]
+    body = Workflow()
+    body.add_node("core.group", id="fn", body=group, pos=(0, 0))
+    workflow = Workflow()
+    workflow.add_node("core.while", {"condition_port": "go_on", "state_ports": ["x"]}, id="loop", body=body,
+                      inputs={"x": 0.0}, pos=(0, 0))
+    canvas.set_workflow(workflow)
+    assert validate(canvas.workflow(), default_registry()) == []
+
+    delete_inside(canvas, ("loop", "fn"), ["cmp"])
+    assert canvas.workflow().nodes["loop"].properties == {"condition_port": "", "state_ports": ["x"]}
+    delete_inside(canvas, ("loop", "fn"), ["add"])
+    assert canvas.workflow().nodes["loop"].properties == {"condition_port": "", "state_ports": []}
+    assert "x" not in canvas.workflow().nodes["loop"].input_values
+    assert [p.message for p in validate(canvas.workflow(), default_registry())] == []

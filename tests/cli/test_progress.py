@@ -1,4 +1,5 @@
-"""The headless runner's progress bar: nodes of the run, each running Map, and its elements from the store."""
+"""The headless runner's progress bar: nodes of the run, each running Map, and its elements from the store;
+warnings (a While stopped at max_iterations) on lines of their own."""
 
 from __future__ import annotations
 
@@ -25,3 +26,10 @@ def test_a_map_with_nothing_stored_shows_only_its_count_and_a_log_gets_whole_lin
     bar(ev.Event(ev.PROGRESS, ("m",), done=3, total=10, details={"stored": 0}))
     bar.finish()
     assert stream.getvalue().splitlines()[-1] == "[------------------------] 0/0 nodes | Map 3/10"
+
+
+def test_a_warning_is_printed_on_a_line_of_its_own():
+    stream = io.StringIO()
+    bar = ProgressBar(stream, labels={"loop": "Converge"})
+    bar(ev.Event(ev.WARNING, ("loop",), message="stopped at max_iterations (20)"))
+    assert stream.getvalue() == "warning: Converge: stopped at max_iterations (20)\n"

@@ -21,7 +21,8 @@ def test_valid_workflow_has_no_problems(registry):
 def test_unknown_node_type(registry):
     wf = Workflow()
     wf.add_node("nope.thing", id="x", label="Thing")
-    assert messages(wf, registry) == ["node 'Thing' (x): unknown node type 'nope.thing'"]
+    assert messages(wf, registry) == ["node 'Thing' (x): unknown node type 'nope.thing': not installed, so it "
+                                      "cannot run (install the plug-in that provides it)"]
 
 
 def test_cycle_names_the_nodes(registry):
@@ -85,7 +86,7 @@ def test_problems_inside_bodies_carry_the_nested_path(registry):
     body.add_node("nope.x", id="bad")
     wf = Workflow()
     wf.add_node("core.group", id="g", body=body)
-    assert "node 'bad' inside 'g': unknown node type 'nope.x'" in messages(wf, registry)
+    assert any(m.startswith("node 'bad' inside 'g': unknown node type 'nope.x'") for m in messages(wf, registry))
 
 
 def test_map_configuration_problems(registry):

@@ -61,3 +61,12 @@ def drag(qtbot, canvas: Canvas, start: QPoint, end: QPoint, steps: int = 6) -> N
 def drag_wire(qtbot, canvas: Canvas, source: str, source_port: str, target: str, target_port: str) -> None:
     """Drag a wire with the mouse from an output port to an input port."""
     drag(qtbot, canvas, port_point(canvas, source, source_port, True), port_point(canvas, target, target_port, False))
+
+
+def type_into(qtbot, editor, text: str) -> None:
+    """Replace an editor's text by typing `text`, then press Return (as a user commits a value)."""
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)

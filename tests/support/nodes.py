@@ -9,7 +9,7 @@ from typing import Any
 from pflow_studio.nodes.api import In, NodeError, NodeType, Out, Prop
 from pflow_studio.nodes.library import constants, control_flow, control_flow_lists
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.runtime import containers
+from pflow_studio.runtime import containers, loops
 
 CALLS: dict[str, int] = {}
 _lock = threading.Lock()
@@ -157,11 +157,26 @@ class Volatile(NodeType):
         return {"value": self.values["value"]}
 
 
+class Step(NodeType):
+    """x + step, and whether that is still below `limit` (a While's state and condition); fails at x == 13."""
+
+    type_name = "test.step"
+    inputs = [In("x", float), In("step", float, default=1.0), In("limit", float, default=10.0)]
+    outputs = [Out("x", float), Out("go_on", bool)]
+
+    def compute(self, x: float, step: float, limit: float) -> dict[str, Any]:
+        count(self.type_name)
+        if x == 13:
+            raise NodeError("13 is unlucky")
+        return {"x": x + step, "go_on": x + step < limit}
+
+
 def make_registry() -> Registry:
     registry = Registry()
-    for node_type in (Number, Items, Add, SquareOffset, Text, Fail, Slow, Choose, Truth, IsEven, Volatile, Mix):
+    for node_type in (Number, Items, Add, SquareOffset, Text, Fail, Slow, Choose, Truth, IsEven, Volatile, Mix, Step):
         registry.register(node_type)
     registry.register_module(containers)
+    registry.register_module(loops)
     return registry
 
 

@@ -51,6 +51,14 @@ def _map_workflow() -> Workflow:
     return workflow
 
 
+def canvas_share(window) -> float:
+    """The canvas view's viewport area as a fraction of the window's area."""
+    from pflow_studio.app.drop_target import graphics_view
+
+    viewport = graphics_view(window.canvas.widget).viewport()
+    return viewport.width() * viewport.height() / (window.width() * window.height())
+
+
 @pytest.fixture
 def workflows():
     """Builders of small workflows for window tests."""

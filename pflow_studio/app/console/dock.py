@@ -194,18 +194,22 @@ def open_in_console(widget: QWidget, names: Mapping[str, Any], title: str) -> Co
         window.statusBar().showMessage(missing, 15_000)
         return None
     dock = console_dock(window)
+    layout = getattr(window, "layout_manager", None)  # the main window's WindowLayout (app/layout.py)
     if dock is None:
         dock = ConsoleDock(window)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        results = window.findChild(QDockWidget, "dock_results")
-        if results is not None:
-            window.tabifyDockWidget(results, dock)
+        if layout is not None:
+            layout.add_bottom(dock)  # tabbed with Errors and Work Items
+        else:
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         view = getattr(window, "menus", {}).get("view")
         if view is not None:
             view.addAction(dock.toggleViewAction())
     dock.bind(names, title)
-    dock.show()
-    dock.raise_()
+    if layout is not None:
+        layout.show_bottom(dock)
+    else:
+        dock.show()
+        dock.raise_()
     if dock.console is not None:
         dock.console.setFocus()
     return dock

@@ -80,9 +80,7 @@ class WorkItemsSession(QObject):
         dock = QDockWidget("Work Items", window)
         dock.setObjectName("dock_work_items")
         dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        window.tabifyDockWidget(window.docks["results"], dock)
-        window.docks["results"].raise_()  # the tab in front, as before the view was added
+        window.layout_manager.add_bottom(dock)  # tabbed with Errors, hidden until opened
         return dock
 
     def _actions(self) -> None:
@@ -153,9 +151,7 @@ class WorkItemsSession(QObject):
     def open_on(self, path: tuple[str, ...]) -> None:
         """Show the view on the Map at `path`, in front, with room for its rows."""
         self.follow(tuple(path))
-        self.dock.show()
-        self.dock.raise_()
-        self.window.resizeDocks([self.dock], [OPENED_HEIGHT], Qt.Orientation.Vertical)
+        self.window.layout_manager.show_bottom(self.dock, OPENED_HEIGHT)
 
     def _room_for_sheet(self) -> None:
         """The contact sheet's tiles need more room than the table's rows: the bottom docks grow when it is chosen."""

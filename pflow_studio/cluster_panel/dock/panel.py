@@ -72,7 +72,7 @@ class ClusterDock(QDockWidget):
         })
 
     def _build(self) -> None:
-        """The body, top to bottom: leftover banner, profile and engine count, two rows of action buttons,
+        """The body, top to bottom: leftover banner, profile and engine count, three rows of action buttons,
         busy bar, status line, engine table, log."""
         body = QWidget(self)
         self.banner = LeftoverBanner(body)
@@ -87,9 +87,9 @@ class ClusterDock(QDockWidget):
         form.addRow("Engines:", self.engine_spin)
         self.cleanup_button = widgets.cleanup_button(
             body, [self._actions["cleanup_terminate"], self._actions["cleanup_leave"]])
-        first_row = [widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")]
-        second_row = [self.cleanup_button,
-                      *(widgets.action_button(self, self._actions[name]) for name in ("change_profile", "shutdown"))]
+        rows = [[widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")],
+                [self.cleanup_button, widgets.action_button(self, self._actions["change_profile"])],
+                [widgets.action_button(self, self._actions["shutdown"])]]  # three rows: fits a 350 px column
         self.progress = widgets.busy_bar(body)
         self.status_label = widgets.status_label(body)
         self.table = EngineTable(body)
@@ -99,8 +99,8 @@ class ClusterDock(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
         layout.addLayout(form)
-        layout.addLayout(widgets.button_row(first_row))
-        layout.addLayout(widgets.button_row(second_row))
+        for row in rows:
+            layout.addLayout(widgets.button_row(row))
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 2)

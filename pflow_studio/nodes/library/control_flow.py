@@ -11,7 +11,8 @@
   Default computes `default` only when `input` is None, ExecuteInOrder computes what `first` needs
   before it asks for `second`. Upstream nodes shared with other branches of the run may already
   have run; laziness orders and skips only what these nodes alone ask for.
-For/While (VisTrails' loops with a body) are not here yet; Map and Filter are in `runtime.containers`.
+For and While (VisTrails' loops, containers with a body) are in `runtime.loops`; Map and Filter in
+`runtime.containers`.
 """
 
 from __future__ import annotations

@@ -54,6 +54,11 @@ def parse_port_specs(entries: Any, kind: str) -> tuple[list[tuple[str, str]], li
     return specs, problems
 
 
+def code_filename(type_name: str, source: str) -> str:
+    """The file name the code `source` of a node of `type_name` is compiled under (tracebacks name it)."""
+    return f"<{type_name}-{hashlib.sha1(source.encode()).hexdigest()[:8]}>"
+
+
 NEVER_CACHE = Prop("never_cache", bool, False, widget="check",
                    doc="never cache (side effects: files, randomness, time): run it every time")
 
@@ -97,7 +102,7 @@ class _PythonNode(NodeType):
             raise NodeError(f"property '{self.source_property}' must be text, not {type(source).__name__}")
         if self.mode == "eval" and not source.strip():
             raise NodeError(f"property '{self.source_property}' is empty")
-        filename = f"<{self.type_name}-{hashlib.sha1(source.encode()).hexdigest()[:8]}>"
+        filename = code_filename(self.type_name, source)
         try:
             code = compile(source, filename, self.mode)
         except SyntaxError as exc:
@@ -127,7 +132,7 @@ class Expression(_PythonNode):
     source_property = "expression"
     mode = "eval"
     properties = [
-        Prop("expression", str, "x", doc="a Python expression of the input names", widget="text"),
+        Prop("expression", str, "x", doc="a Python expression of the input names", widget="expression"),
         Prop("inputs", list, ["x"], doc='input names, optionally typed: "x", "n:int"', widget="list",
              items=str, expects='a list of names like "x" or "n:int"'),
         NEVER_CACHE,

@@ -1,5 +1,6 @@
 """ClusterRunner on a real local 2-engine cluster: same results as SerialRunner, per-item errors under
-chunking, unpicklable inputs/results/bodies, progress, run records, cancel, examples, chunk scheduling.
+chunking, loops (a For's iterations, a While in a Map body), unpicklable inputs/results/bodies, progress, run
+records, cancel, examples, chunk scheduling.
 How the body reaches the engines is in test_body_delivery."""
 
 from __future__ import annotations
@@ -126,6 +127,23 @@ def test_nested_map_equals_serial_and_runs_serially_on_the_engine(cluster, runne
     engine_pids = set(cluster.engine_pids().values())
     for pids in result.outputs["outer"]["pid"]:
         assert len(set(pids)) == 1 and pids[0] in engine_pids and pids[0] != os.getpid()
+
+
+def test_a_for_runs_its_iterations_on_engines_and_a_while_runs_inside_a_map_body_there(registry, runner):
+    for_body = Workflow()
+    for_body.add_node("test.square_offset", id="fn")
+    while_body = Workflow()
+    while_body.add_node("test.step", id="fn")
+    wf = map_over("core.while", {"mapped": ["x"]}, {"x": [0, 4, 9]}, function_body=while_body)
+    wf.nodes["map"].body.nodes["fn"].properties.update(condition_port="go_on", state_ports=["x"])
+    wf.add_node("core.for", id="for", body=for_body, inputs={"higher": 6})
+    events: list[ev.Event] = []
+    result = Executor(registry, runner=runner, cache=False).run(wf, listeners=[events.append])
+    assert result.ok, result.failures
+    assert result.outputs["map"] == {"x": [10.0, 10.0, 10.0], "go_on": [False] * 3, "iterations": [10, 6, 1]}
+    assert result.outputs["for"]["y"] == [0, 1, 4, 9, 16, 25]
+    ran = {e.path: list(e.details["table"]) for e in events if e.kind == ev.ITEMS}
+    assert set(ran) == {("map",), ("for",)} and all(o.engine is not None for o in ran[("for",)] + ran[("map",)])
 
 
 def _inner_map_body() -> Workflow:

@@ -1,0 +1,83 @@
+"""For and While in the window: in the palette under Control Flow; a For built from the palette (opened by a
+double-click like a Map, its body filled, its bound typed in the properties dock) runs and saves exactly; a
+While that stops at max_iterations shows a warning."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pflow_studio.project import file_format as project_file
+from pflow_studio.runtime.model import Workflow
+from tests.support.canvas import type_into
+
+
+def add_from_palette(window, type_name: str) -> str:
+    """Double-click the palette item of `type_name`; the id of the node it added to the shown level."""
+    level = window.canvas.document.level(window.canvas.level_path())
+    before = set(level.nodes)
+    item = window.palette.item_for(type_name)
+    window.palette.tree.itemDoubleClicked.emit(item, 0)
+    (added,) = set(level.nodes) - before
+    return added
+
+
+def run(qtbot, window):
+    with qtbot.waitSignal(window.runs.finished, timeout=60_000) as blocker:
+        window.actions["run"].trigger()
+    return blocker.args[0]
+
+
+@pytest.mark.timeout(120)
+def test_a_for_built_in_the_window_runs_and_is_saved_and_reopened_exactly(qtbot, window, dialogs, tmp_path):
+    for type_name in ("core.for", "core.while"):
+        assert window.palette.item_for(type_name).parent().text(0) == "Control Flow"
+    loop = add_from_palette(window, "core.for")
+    rect = window.canvas.view_node(loop).view.sceneBoundingRect()  # (its name in the middle starts a rename)
+    spot = window.canvas.widget.mapFromScene(rect.left() + 10, rect.bottom() - 6)
+    qtbot.mouseDClick(window.canvas.widget.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.waitUntil(lambda: window.canvas.level_path() == (loop,), timeout=2_000)
+    power = add_from_palette(window, "math.power")  # a ** b: the index goes to 'a', its first input
+    window.canvas.select([power])
+    qtbot.waitUntil(lambda: window.properties.shown_id == power and not window.properties.pending)
+    type_into(qtbot, window.properties.editors["input:b"], "2")
+    window.canvas.go_up()
+    assert list(window.canvas.view_node(loop).inputs()) == ["lower", "higher", "b"]
+    assert list(window.canvas.view_node(loop).outputs()) == ["result"]
+    window.canvas.select([loop])
+    qtbot.waitUntil(lambda: window.properties.shown_id == loop and not window.properties.pending)
+    type_into(qtbot, window.properties.editors["input:higher"], "5")
+    type_into(qtbot, window.properties.editors["input:lower"], "1")
+
+    outcome = run(qtbot, window)
+    assert outcome.status == "ok", outcome.result.failures if outcome.result else outcome
+    assert outcome.result.outputs[loop] == {"result": [1.0, 4.0, 9.0, 16.0]}
+    assert window.canvas.node_state(loop) == "finished" and window.canvas.progress_text(loop) == "4/4"
+
+    path = tmp_path / "for.pflow"
+    dialogs.answers["getSaveFileName"] = (str(path), "")
+    assert window.files.save_as()
+    built = window.canvas.workflow().copy()
+    window.canvas.set_workflow(Workflow())
+    assert window.files.load(str(path))
+    reopened = window.canvas.workflow()
+    assert reopened.canonical() == built.canonical()
+    assert [(n.id, p, n.ui) for n, p in reopened.walk()] == [(n.id, p, n.ui) for n, p in built.walk()]
+    assert project_file.load(path).workflow.canonical() == built.canonical()
+
+
+@pytest.mark.timeout(120)
+def test_a_while_stopped_at_max_iterations_shows_a_warning(qtbot, window):
+    body = Workflow()
+    body.add_node("py.code", {"code": "x = x + 1\ngo_on = True", "inputs": ["x"], "outputs": ["x", "go_on"]},
+                  id="fn")
+    workflow = Workflow()
+    workflow.add_node("core.while", {"condition_port": "go_on", "state_ports": ["x"], "max_iterations": 3},
+                      id="loop", label="Forever", body=body, inputs={"x": 0}, pos=(0, 0))
+    window.canvas.set_workflow(workflow)
+    outcome = run(qtbot, window)
+    assert outcome.status == "ok" and outcome.result.outputs["loop"]["x"] == 3
+    assert window.canvas.node_state("loop") == "warning"
+    assert window.errors.count() == 1 and window.errors.is_warning(0)
+    assert window.errors.row(0).text(0) == "Forever" and "max_iterations (3)" in window.errors.row(0).text(1)
+    assert window.statusBar().currentMessage() == "Run finished with 1 warning(s); see the Errors panel"

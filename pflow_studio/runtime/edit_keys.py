@@ -7,10 +7,10 @@ the node by its digest, a Group's boundary input by the key of the Group's input
 exactly when an edit changes the node, one of its settings or its body, or anything upstream of it; moving,
 renaming or recolouring a node changes no key, and undoing an edit gives the keys of before back.
 
-Two cases are coarser than the cache: a node inside a Map or Filter body runs once per element, so its key
-follows the whole Map's key; and a node that is never cached (its results may differ from run to run) changes
-the keys downstream only when it is edited itself. The app compares the keys of the workflow a run ran with the
-keys now to show which results are from before an edit.
+Two cases are coarser than the cache: a node inside a Map, Filter, For or While body runs once per element (or
+iteration), so its key follows its container's key; and a node that is never cached (its results may differ
+from run to run) changes the keys downstream only when it is edited itself. The app compares the keys of the
+workflow a run ran with the keys now to show which results are from before an edit.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.cache import digest
-from pflow_studio.runtime.container_types import FUNCTION_CONTAINER_TYPES
+from pflow_studio.runtime.container_types import ONE_NODE_BODY_TYPES
 from pflow_studio.runtime.graph import topological_order
 from pflow_studio.runtime.keys import node_key
 from pflow_studio.runtime.model import Edge, Workflow
@@ -57,7 +57,7 @@ def _level_keys(workflow: Workflow, registry: Registry, prefix: Path, feeds: Map
         body = node.body
         if body is None:
             continue
-        if node.type_name in FUNCTION_CONTAINER_TYPES:
+        if node.type_name in ONE_NODE_BODY_TYPES:
             _level_keys(body, registry, (*prefix, node_id), {}, key, out)
             continue
         inner: dict[str, dict[str, str]] = {}

@@ -41,6 +41,8 @@ SPECS = [
     ActionSpec("ungroup", "&Ungroup", "Ctrl+Shift+G", "ungroup", "Put a Group's nodes back in its place"),
     ActionSpec("wrap_map", "&Wrap in Map", "Ctrl+M", "map", "Run the selected node once per list element"),
     ActionSpec("unwrap_map", "Unwra&p Map", "Ctrl+Shift+M", "", "Put a Map's node back in its place"),
+    ActionSpec("bypass", "&Bypass", "Ctrl+B", "", "Bypass the selected nodes: they do not run and pass their "
+               "inputs through (again: run them)"),
     ActionSpec("go_up", "Go &Up a Level", "Alt+Up", "up", "Leave the open Group or Map"),
     ActionSpec("run", "&Run", "F5", "run", "Run the workflow (F5)"),
     ActionSpec("run_selected", "Run &Selected", "Shift+F5", "run_selected",
@@ -88,6 +90,8 @@ def build_menus(window: QMainWindow, actions: dict[str, QAction], undo: QAction,
     edit.addActions([actions[n] for n in ("select_all", "frame_all", "rename", "quick_add")])
     edit.addSeparator()
     edit.addActions([actions[n] for n in ("group", "ungroup", "wrap_map", "unwrap_map")])
+    edit.addSeparator()
+    edit.addAction(actions["bypass"])
     menus["view"] = bar.addMenu("&View")
     menus["view"].addAction(actions["go_up"])
     menus["view"].addAction(actions["frame_all"])

@@ -78,6 +78,7 @@ class CanvasContextMenu(QObject):
         menu.addAction(actions["wrap_map"])
         if MAP_TYPE in types:
             menu.addAction(actions["unwrap_map"])
+        menu.addAction(actions["bypass"])
         menu.addSeparator()
         run = actions["run_selected"]
         text = "&Run This Node" if len(node_ids) == 1 else f"&Run These {len(node_ids)} Nodes"

@@ -24,6 +24,7 @@ from pflow_studio.app.code_editor.session import CodeEditorSession
 from pflow_studio.app.console.dock import end_console
 from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
+from pflow_studio.app.edit_feedback import EditFeedback
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
 from pflow_studio.app.help.menu import HelpMenu
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
         self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
+        self.edit_feedback = EditFeedback(self)  # live validation and stale results while editing
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
         self.help = HelpMenu(self)  # Help menu, File > Examples…, the empty canvas's hint
@@ -160,7 +162,7 @@ class MainWindow(QMainWindow):
             "group": lambda: self._operation(canvas.collapse_selection),
             "ungroup": lambda: self._operation(canvas.ungroup_selected),
             "wrap_map": lambda: self._operation(canvas.wrap_selected_in_map),
-            "unwrap_map": lambda: self._operation(canvas.unwrap_selected),
+            "unwrap_map": lambda: self._operation(canvas.unwrap_selected), "bypass": canvas.toggle_bypass_selected,
             "go_up": canvas.go_up, "run": self.run_all, "run_selected": self.run_selected, "stop": self.runs.stop,
         }
 

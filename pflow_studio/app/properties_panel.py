@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pflow_studio.app import port_names_form
 from pflow_studio.app.editors import REFUSE, TextEditor, make_editor
 from pflow_studio.canvas import UNSET
 from pflow_studio.nodes.api import NO_DEFAULT, NodeType, Prop
@@ -65,7 +66,7 @@ class PropertiesPanel(QWidget):
         self.registry = registry
         self.node_id: str | None = None   # the selected node
         self.shown_id: str | None = None  # the node the form shows (set when it is rebuilt)
-        self.editors: dict[str, QWidget] = {}  # "label", "prop:<name>", "input:<name>", "mapped:<name>"
+        self.editors: dict[str, QWidget] = {}  # "label", "prop:<name>", "input:<name>", "mapped:<name>", "port:..."
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -148,6 +149,8 @@ class PropertiesPanel(QWidget):
         self._properties(node, node_class, instance, layout, page)
         if is_function_container(instance):
             self._mapped(node, instance, layout, page)
+        if node.body is not None:
+            port_names_form.add_section(self.canvas, node, instance, layout, page, self.editors, self.schedule_refresh)
         self._inputs(node, instance, layout, page)
 
     def _section(self, layout: QVBoxLayout, title: str, page: QWidget) -> QFormLayout:

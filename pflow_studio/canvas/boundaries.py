@@ -1,4 +1,5 @@
-"""Keep Group boundaries valid when inner nodes go away. No Qt here.
+"""Keep Group boundaries valid when inner nodes go away, and find the Group whose port a view port
+shows (`port_owner`, for renaming). No Qt here.
 
 After nodes of the body at `path` were removed, `prune(root, path, before)` drops:
 - boundary input targets on the removed nodes, and a boundary input whose targets were all on
@@ -13,7 +14,36 @@ from __future__ import annotations
 
 from pflow_studio.canvas import levels
 from pflow_studio.runtime.container_types import FILTER_TYPE, GROUP_TYPE, ONE_NODE_BODY_TYPES
-from pflow_studio.runtime.model import Node, Workflow
+from pflow_studio.runtime.group_ports import INPUT, OUTPUT
+from pflow_studio.runtime.model import ModelError, Node, Workflow
+
+
+def port_owner(root: Workflow, path: tuple[str, ...], node_id: str, side: str,
+               port: str) -> tuple[tuple[str, ...], str]:
+    """(path of the Group, its side) whose boundary port the view port `port` ("input" / "output" of the
+    node `node_id` shown at `path`) is: a Group's own, a boundary pseudo node's, or that of a Map, Filter,
+    For or While over a Group. Raises `ModelError` saying why when the port cannot be renamed."""
+    if node_id in levels.PSEUDO_NODES:
+        if port == levels.NEW_PORT:
+            raise ModelError(f"'{port}' makes a new Group port: drag a wire to it")
+        return path, INPUT if node_id == levels.INPUTS_NODE else OUTPUT
+    node = levels.node_at(root, (*path, node_id))
+    label = levels.display_label(node)
+    if node.type_name == GROUP_TYPE:
+        return (*path, node_id), side
+    if node.type_name not in ONE_NODE_BODY_TYPES:
+        raise ModelError(f"the ports of '{label}' are its type's: only a Group's ports (and those of a Map, "
+                         f"Filter, For or While over a Group) can be renamed")
+    function = next(iter(node.body.nodes.values())) if node.body is not None and len(node.body.nodes) == 1 else None
+    if function is None:
+        raise ModelError(f"the port '{port}' of '{label}' cannot be renamed: its body is not one node")
+    if function.type_name != GROUP_TYPE:
+        raise ModelError(f"the ports of '{label}' are those of its node '{levels.display_label(function)}': "
+                         f"collapse that node into a Group inside (Ctrl+G) to name them")
+    boundary = function.body.inputs if side == INPUT else function.body.outputs
+    if port not in {b.name for b in boundary}:
+        raise ModelError(f"the port '{port}' is {label}'s own: it cannot be renamed")
+    return (*path, node_id, function.id), side
 
 
 def prune(root: Workflow, path: tuple[str, ...], before: Workflow) -> tuple[str, ...] | None:

@@ -31,6 +31,7 @@ from pflow_studio.canvas.commands import (
     snapshot,
 )
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime import operations
 from pflow_studio.runtime.container_types import CONTAINER_TYPES
 from pflow_studio.runtime.graph import find_cycle
 from pflow_studio.runtime.model import Edge, ModelError, Node, PortRef, Workflow, new_id
@@ -186,6 +187,24 @@ class WorkflowDocument(QObject):
         top = path if top is None else top
         self.undo_stack.push(NestedSnapshotCommand(self, path, top, text, levels.level_at(root_before, top),
                                                    snapshot(self.level(top)), []))
+
+    def rename_port(self, path: Path, node_id: str, side: str, old: str, new: str) -> bool:
+        """Rename the port `old` (an "input" or "output" of the view node) of the node `node_id` shown at `path`: a
+        Group, a Group's boundary pseudo node (`path` is the Group), or a Map / Filter over a Group (its
+        port is the Group's), as one step that also renames what names it above (`operations.rename_port`).
+        False (and a message) when refused."""
+        try:
+            group_path, group_side = boundaries.port_owner(self._root, path, node_id, side, old)
+            if old == new:
+                return True
+            root_before = snapshot(self._root)
+            top = operations.rename_port(self._root, group_path, group_side, old, new)
+        except ModelError as exc:
+            self.message.emit(str(exc))
+            return False
+        self.undo_stack.push(NestedSnapshotCommand(self, path, top, f"rename port {old} to {new}",
+                                                   levels.level_at(root_before, top), snapshot(self.level(top)), []))
+        return True
 
     def edit_level(self, path: Path, text: str, edit: Callable[[Workflow], list[str]]) -> list[str] | None:
         """Run `edit` on the level at `path` as one step; it returns the ids to select. A `ModelError`

@@ -3,7 +3,8 @@
 `ViewerGestures(canvas, viewer, view)` takes over the NodeGraphQt viewer's gesture signals (NodeGraphQt's own
 handlers would edit its model, not ours): wire drags and slices become connection edits (a refused one is
 redrawn as the model has it), a move records the positions, a rename in place renames (a blank or pseudo
-node name is put back), a double-click opens a container or emits `canvas.node_activated`, a right-click
+node name is put back), a double-click opens a container or emits `canvas.node_activated` (on a boundary
+port's name it renames the port in place, `canvas.port_rename`), a right-click
 emits `canvas.context_menu_requested`, and a drop adds the dragged node type (or emits
 `canvas.files_dropped` for files). Edits go through the canvas's public API and its document.
 """
@@ -16,6 +17,7 @@ from PySide6.QtCore import QMimeData, QObject, QPoint
 
 from pflow_studio.canvas import levels
 from pflow_studio.canvas.level_view import LevelView
+from pflow_studio.canvas.port_rename import PortNameEditor
 from pflow_studio.canvas.viewer import CanvasViewer, port_pair
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ class ViewerGestures(QObject):
         viewer.data_dropped.connect(self._on_dropped)
         viewer.node_double_clicked.connect(self._on_double_clicked)
         viewer.context_requested.connect(self._on_context_requested)
+        self._port_names = PortNameEditor(canvas, viewer)
+        viewer.port_name_double_clicked.connect(self._on_port_name_double_clicked)
 
     def _on_connection_changed(self, disconnected: list, connected: list) -> None:
         disconnect = [port_pair(a, b) for a, b in disconnected]
@@ -79,6 +83,10 @@ class ViewerGestures(QObject):
             self._canvas.open_container(node_id)
         else:
             self._canvas.node_activated.emit(node_id)
+
+    def _on_port_name_double_clicked(self, node_id: str, side: str, port: str) -> None:
+        if not self._port_names.start(node_id, side, port):
+            self._on_double_clicked(node_id)
 
     def _on_context_requested(self, pos: QPoint, from_keyboard: bool) -> None:
         """Right-click at viewport `pos`: select the node under it (keeping a selection it is part of),

@@ -10,9 +10,10 @@ from PySide6.QtGui import QGuiApplication
 
 from pflow_studio.canvas import clipboard, clipboard_guard, labels, levels
 from pflow_studio.canvas.document import Path, WorkflowDocument
+from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import operations
 from pflow_studio.runtime.container_types import GROUP_TYPE, MAP_TYPE
-from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.model import Node, Workflow
 from pflow_studio.runtime.nesting import nesting_problem
 
 PASTE_OFFSET = 40.0
@@ -54,14 +55,22 @@ def paste(document: WorkflowDocument, path: Path) -> None:
 
 
 def collapse(document: WorkflowDocument, path: Path, node_ids: list[str]) -> str | None:
-    """Collapse the nodes into a new Group; its id (None when refused)."""
+    """Collapse the nodes into a new Group; its id (None when refused). Besides the ports of the wires
+    crossing its edge, the Group gets the inputs nothing feeds inside and the outputs of its sinks."""
     ids = [n for n in node_ids if n not in levels.PSEUDO_NODES]
     if not ids:
         document.message.emit("select the nodes to collapse into a Group")
         return None
-    made = document.edit_level(path, "collapse to group", lambda level: [operations.collapse(
-        level, ids, label=labels.fresh_label(level, "Group", document.registry, ids)).id])
+    made = document.edit_level(path, "collapse to group",
+                               lambda level: [_collapse(level, ids, document.registry).id])
     return made[0] if made else None
+
+
+def _collapse(level: Workflow, ids: list[str], registry: Registry) -> Node:
+    """Collapse `ids` into a new Group labelled for `level`, whose ports show what its body leaves open."""
+    group = operations.collapse(level, ids, label=labels.fresh_label(level, "Group", registry, ids))
+    operations.expose_open_ports(group, registry)
+    return group
 
 
 def ungroup(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
@@ -87,8 +96,7 @@ def wrap_in_map(document: WorkflowDocument, path: Path, node_ids: list[str]) -> 
     registry = document.registry
 
     def wrap(level: Workflow) -> list[str]:
-        target = ids[0] if len(ids) == 1 else operations.collapse(
-            level, ids, label=labels.fresh_label(level, "Group", registry, ids)).id
+        target = ids[0] if len(ids) == 1 else _collapse(level, ids, registry).id
         label = labels.fresh_label(level, "Map", registry, [target])
         map_node = operations.wrap_in_map(level, target, registry=registry)
         map_node.ui["label"] = label
@@ -110,6 +118,28 @@ def unwrap(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
         return back
 
     document.edit_level(path, "unwrap Map", unwrap_all)
+
+
+def toggle_bypass(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None:
+    """Bypass the nodes `node_ids` (pseudo nodes left out), or, when all of them are bypassed already, run
+    them again; one undoable step."""
+    ids = [n for n in node_ids if n not in levels.PSEUDO_NODES]
+    if not ids:
+        document.message.emit("select the nodes to bypass")
+        return
+    level = document.level(path)
+    on = not all(level.node(n).bypassed for n in ids)
+    names = ", ".join(f"'{level.node(n).label}'" for n in ids[:3])
+    if len(ids) > 3:
+        names += f" and {len(ids) - 3} more"
+
+    def mark(edited: Workflow) -> list[str]:
+        for node_id in ids:
+            edited.node(node_id).bypassed = on
+        return ids
+
+    if document.edit_level(path, "bypass" if on else "stop bypassing", mark) is not None:
+        document.message.emit(f"Bypassed {names}: they pass their inputs through" if on else f"{names} run again")
 
 
 def _type_of(document: WorkflowDocument, path: Path, node_id: str) -> str:

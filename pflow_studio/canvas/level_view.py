@@ -87,7 +87,7 @@ class LevelView:
             return _placeholder_spec(node, level)
         if node.body is not None:
             return self._make_spec(node)
-        key = (node.type_name, node.ui.get("label"), repr(node.properties))
+        key = (node.type_name, node.ui.get("label"), repr(node.properties), node.bypassed)
         cached = self._spec_cache.get(node.id)
         if cached is None or cached[0] != key:
             cached = self._spec_cache[node.id] = (key, self._make_spec(node))
@@ -104,7 +104,7 @@ class LevelView:
             outs = {p.name: p.type for p in instance.output_ports()}
             color = CATEGORY_COLORS.get(node_type.category, DEFAULT_COLOR)
         return ViewSpec(node.type_name, levels.display_label(node, self.registry), tuple(ins.items()),
-                        tuple(outs.items()), color, node.body is not None)
+                        tuple(outs.items()), color, node.body is not None, node.bypassed)
 
     def _pseudo_specs(self, level: Workflow) -> dict[str, ViewSpec]:
         ins, outs = levels.port_types(level, levels.INPUTS_NODE, self.registry, group_level=True)

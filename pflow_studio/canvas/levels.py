@@ -11,30 +11,12 @@ from pflow_studio.nodes.api import NodeType
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime.container_types import GROUP_TYPE
 from pflow_studio.runtime.graph import instantiate
-from pflow_studio.runtime.model import ModelError, Node, Workflow
+from pflow_studio.runtime.model import Node, Workflow, level_at, node_at  # noqa: F401 (level_at: re-exported)
 
 INPUTS_NODE = "__inputs__"
 OUTPUTS_NODE = "__outputs__"
 PSEUDO_NODES = (INPUTS_NODE, OUTPUTS_NODE)
 NEW_PORT = "+"
-
-
-def level_at(root: Workflow, path: tuple[str, ...]) -> Workflow:
-    """The workflow shown at `path` (raises `ModelError` when a step is missing or not a container)."""
-    level = root
-    for container_id in path:
-        node = level.node(container_id)
-        if node.body is None:
-            raise ModelError(f"node '{node.label}' is not a container")
-        level = node.body
-    return level
-
-
-def node_at(root: Workflow, path: tuple[str, ...]) -> Node:
-    """The model node at an event path (container ids, then its id)."""
-    if not path:
-        raise ModelError("an empty path names no node")
-    return level_at(root, path[:-1]).node(path[-1])
 
 
 def breadcrumb(root: Workflow, path: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ CATEGORY_COLORS: dict[str, tuple[int, int, int]] = {
 DEFAULT_COLOR = (28, 34, 40)
 UNKNOWN_COLOR = (110, 30, 30)
 PSEUDO_COLOR = (45, 45, 45)
+BYPASSED_OPACITY = 0.5
 
 _CLASSES: dict[str, type[PflowViewNode]] = {}
 
@@ -75,6 +76,7 @@ class ViewSpec:
     outputs: tuple[tuple[str, str], ...]
     color: tuple[int, int, int]
     container: bool = False
+    bypassed: bool = False
 
 
 def create_view_node(spec: ViewSpec, node_id: str) -> PflowViewNode:
@@ -92,7 +94,14 @@ def create_view_node(spec: ViewSpec, node_id: str) -> PflowViewNode:
     for name, type_name in spec.outputs:
         port = node.add_output(name, multi_output=True, color=PORT_COLORS.get(type_name, PORT_COLORS["any"]))
         port.view.setToolTip(f"{name}: {type_name}")
+    if spec.bypassed:
+        grey = sum(spec.color) // 3
+        node.model.color = (grey, grey, grey, 255)
+        node.view.setOpacity(BYPASSED_OPACITY)
     return node
+
+
+BYPASSED_TIP = "Bypassed: it does not run; its outputs pass its inputs through (Ctrl+B runs it again)"
 
 
 _TEMP_KEYS = ("_TEMP_property_widget_types", "_TEMP_property_attrs",
@@ -114,6 +123,8 @@ def attach(graph: NodeGraph, node: PflowViewNode, pos: tuple[float, float]) -> N
     graph.viewer().add_node(node.view, model.pos)
     model.width = node.view.width
     model.height = node.view.height
+    if node.view.opacity() == BYPASSED_OPACITY:  # after update(), which sets NodeGraphQt's own tooltip
+        node.view.setToolTip(f"<b>{model.name}</b><br/>{BYPASSED_TIP}")
 
 
 def detach(graph: NodeGraph, node: PflowViewNode) -> None:

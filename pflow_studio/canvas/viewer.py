@@ -1,11 +1,13 @@
 """The canvas's NodeGraphQt viewer (Tab reserved for quick add, the right button for our context menu, a
-left click on a work-items badge for `badge_clicked`) and the reading of its port items as model port refs."""
+left click on a work-items badge for `badge_clicked`, a double-click on a port's name for
+`port_name_double_clicked`) and the reading of its port items as model port refs."""
 
 from __future__ import annotations
 
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QMouseEvent
+from PySide6.QtWidgets import QGraphicsItem
 
 from pflow_studio.canvas.store_badge import badge_at
 from pflow_studio.runtime.model import PortRef
@@ -21,6 +23,8 @@ class CanvasViewer(NodeViewer):
     tab_pressed = Signal()
     context_requested = Signal(QPoint, bool)
     badge_clicked = Signal(tuple)  # the node path of a work-items badge clicked (NodeGraphQt never sees it)
+    port_name_double_clicked = Signal(str, str, str)
+    """(node id, "input" / "output", port name): a double-click on a port's name (NodeGraphQt never sees it)."""
 
     def event(self, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Tab
@@ -42,6 +46,14 @@ class CanvasViewer(NodeViewer):
             return
         super().mousePressEvent(event)
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        hit = port_label_at(self.items(event.position().toPoint()))
+        if hit is not None and event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            self.port_name_double_clicked.emit(*hit)
+            return
+        super().mouseDoubleClickEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.RightButton:
             event.accept()
@@ -59,6 +71,23 @@ class CanvasViewer(NodeViewer):
 def _menu_on_press() -> bool:
     """Whether this platform opens context menus on the right press (else on the release)."""
     return QGuiApplication.styleHints().contextMenuTrigger() == Qt.ContextMenuTrigger.Press
+
+
+def port_label_at(items: list[QGraphicsItem]) -> tuple[str, str, str] | None:
+    """(node id, "input" / "output", port name) of the first port name label among `items`, else None."""
+    for item in items:
+        node = item.parentItem()
+        for side, labels in (("input", "_input_items"), ("output", "_output_items")):
+            for port, text in getattr(node, labels, {}).items():
+                if text is item:
+                    return node.id, side, port.name
+    return None
+
+
+def port_label_item(node_item: QGraphicsItem, side: str, name: str) -> QGraphicsItem | None:
+    """The text item showing the name of a node item's `side` port `name` (None when not shown)."""
+    labels = node_item._input_items if side == "input" else node_item._output_items
+    return next((text for port, text in labels.items() if port.name == name), None)
 
 
 def port_pair(a, b) -> tuple[PortRef, PortRef]:

@@ -22,7 +22,7 @@ from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, Edge, Node
 from pflow_studio.runtime.nesting import MAX_NESTING, too_deep
 
 WORKFLOW_KEYS = ("nodes", "edges", "inputs", "outputs")
-NODE_KEYS = ("id", "type", "properties", "input_values", "ui", "is_output", "body")
+NODE_KEYS = ("id", "type", "properties", "input_values", "ui", "is_output", "bypassed", "body")
 EDGE_KEYS = ("source", "source_port", "target", "target_port")
 PORT_KEYS = ("node", "port")
 INPUT_KEYS = ("name", "targets")
@@ -92,6 +92,10 @@ def _encode_node(node: Node, scope: tuple[str, ...]) -> dict[str, Any]:
         raise FormatProblem(f"{owner}: is_output must be True or False, not {node.is_output!r}")
     if node.is_output:
         data["is_output"] = True
+    if node.bypassed is not False:
+        if node.bypassed is not True:
+            raise FormatProblem(f"{owner}: bypassed must be True or False, not {node.bypassed!r}")
+        data["bypassed"] = True
     if node.body is not None:
         data["body"] = encode_workflow(node.body, (*scope, node_id))
     return data
@@ -187,6 +191,9 @@ class _Decoder:
         is_output = data.get("is_output", False)
         if not isinstance(is_output, bool):
             raise FormatProblem(f"{where}: 'is_output' must be true or false, not {describe(is_output)}")
+        bypassed = data.get("bypassed", False)
+        if not isinstance(bypassed, bool):
+            raise FormatProblem(f"{where}: 'bypassed' must be true or false, not {describe(bypassed)}")
         properties = _object(data.get("properties", {}), f"{where}: 'properties'")
         self.check_properties(type_name, properties, where)
         body = None
@@ -200,6 +207,7 @@ class _Decoder:
             ui=_object(data.get("ui", {}), f"{where}: 'ui'"),
             is_output=is_output,
             body=body,
+            bypassed=bypassed,
         )
 
     def check_properties(self, type_name: str, properties: dict[str, Any], where: str) -> None:

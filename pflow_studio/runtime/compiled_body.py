@@ -102,6 +102,8 @@ def compile_level(workflow: Workflow, targets: Iterable[str], fed: dict[PortRef,
 def compile_step(node: Node, sources: dict[str, PortRef], fed: dict[PortRef, int], index: dict[str, int],
                  registry: Registry) -> Step:
     """One node as a step: inputs in the executor's order (fed, edge, own value, default, None if optional)."""
+    if node.bypassed:
+        raise Unplannable(f"'{node.id}' is bypassed")
     instance = _instance(node, registry)
     if any(ref.node not in index for ref in sources.values()):
         raise Unplannable(f"an edge into '{node.id}' comes from a node that is not there")

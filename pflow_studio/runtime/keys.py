@@ -63,7 +63,8 @@ def map_body_signatures(workflow: Workflow, registry: Registry) -> list[str]:
 def node_key(node: Node, registry: Registry, input_keys: Mapping[str, str]) -> str:
     """The key of a node's result given its inputs' keys."""
     return digest(node.type_name, _version(node.type_name, registry), node.properties,
-                  body_signature(node.body, registry), sorted(input_keys.items()))
+                  body_signature(node.body, registry), sorted(input_keys.items()),
+                  *(("bypassed",) if node.bypassed else ()))
 
 
 def outputs_key(key: str, outputs: Mapping[str, Any]) -> str:

@@ -16,6 +16,7 @@ from pflow_studio.nodes.api import ElementMemory, NodeType
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime import keys
+from pflow_studio.runtime.bypass import bypass_routes, describe_routes
 from pflow_studio.runtime.cache import ResultCache
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.errors import BodyFailed, InputMissing, InputSkipped
@@ -41,6 +42,7 @@ class RunEnvironment:
     failures: list[NodeFailure]
     nested: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
     items: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)  # for the cache
+    warnings: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)  # for the cache too
     elements: ElementMemory | None = None  # the element store Maps keep their elements in
     refresh: frozenset[tuple[str, ...]] = frozenset()  # nodes run again even when the cache holds them
 
@@ -74,9 +76,10 @@ class NodeContext:
         return self.env.elements
 
     def emit(self, kind: str, **fields: Any) -> None:
-        """Report an event about this node (an `items` event is also kept for the cache)."""
-        if kind == ev.ITEMS and self.env.cache is not None:
-            self.env.items[self.path] = fields  # replayed (cached=True) when the node comes from the cache
+        """Report an event about this node (an `items` or `warning` event is also kept for the cache)."""
+        if kind in (ev.ITEMS, ev.WARNING) and self.env.cache is not None:
+            kept = self.env.items if kind == ev.ITEMS else self.env.warnings
+            kept[self.path] = fields  # replayed (cached=True) when the node comes from the cache
         if self.env.bus:
             self.env.bus.emit(ev.Event(kind, self.path, **fields))
 
@@ -175,6 +178,8 @@ class LevelRun:
         """Run the node if what it needs is known; else return the sources still to compute."""
         node = self.workflow.nodes[node_id]
         instance = self._instance(node)
+        if node.bypassed:
+            return self._advance_bypassed(node, instance)
         try:
             inputs = self.inputs.gather(node, instance)
             waiting = self.inputs.waiting(node_id, instance, inputs)
@@ -187,6 +192,28 @@ class LevelRun:
         if not waiting:
             self._run_node(node, instance, inputs)
         return waiting
+
+    def _advance_bypassed(self, node: Node, instance: NodeType) -> list[str]:
+        """Settle a bypassed node once the inputs it passes through are known (`runtime.bypass`): finished
+        with those values as its outputs, or skipped when it passes nothing through."""
+        routes = bypass_routes(instance)
+        passed = {source for source in routes.values() if source is not None}
+        inputs = self.inputs.gather(node, instance, tolerant=True)
+        sources = self.inputs.incoming.get(node.id, {})
+        waiting = [sources[name].node for name in passed
+                   if name in sources and name not in inputs.values and sources[name].node not in self.settled.states]
+        if waiting:
+            return waiting
+        produced = {output: inputs.values[source] for output, source in routes.items()
+                    if source is not None and source in inputs.values}
+        if not produced and routes:
+            self._settle(node.id, SKIPPED, message=describe_routes(dict.fromkeys(routes)))
+            return []
+        key = keys.node_key(node, self.env.registry, inputs.keys) if self.keyed else ""
+        self.settled.outputs[node.id], self.settled.keys[node.id] = produced, key
+        self._settle(node.id, FINISHED, message=describe_routes(
+            {output: source if output in produced else None for output, source in routes.items()}))
+        return []
 
     def _run_node(self, node: Node, instance: NodeType, inputs: NodeInputs) -> None:
         registry = self.env.registry
@@ -217,7 +244,7 @@ class LevelRun:
 
     def _served_from_cache(self, node: Node, cache: ResultCache, key: str) -> bool:
         """Settle the node as cached when its key is in the cache (inner outputs and the last
-        `items` event restored); False when it must run."""
+        `items` and `warning` events restored); False when it must run."""
         hit = cache.get(key)
         if hit is None:
             return False
@@ -227,6 +254,9 @@ class LevelRun:
             items = cache.get(key + "/items")
             if items is not None:
                 self._emit(ev.ITEMS, node.id, cached=True, **items)
+        warning = cache.get(key + "/warning")
+        if warning is not None:
+            self._emit(ev.WARNING, node.id, cached=True, **warning)
         self._settle(node.id, CACHED)
         return True
 
@@ -236,9 +266,12 @@ class LevelRun:
         elements partly failed (on_error skip / none) is not reused: its failed elements run again."""
         self.settled.outputs[node.id] = produced
         items = self.env.items.pop((*self.prefix, node.id), None)
+        warning = self.env.warnings.pop((*self.prefix, node.id), None)
         if cache is not None and not (items and items.get("details", {}).get("failures")):
             self.settled.keys[node.id] = key
             cache.put(key, produced)
+            if warning is not None:
+                cache.put(key + "/warning", warning)
             if node.body is not None:
                 self._keep_nested(cache, key, node.id)
                 if items is not None:

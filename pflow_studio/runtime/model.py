@@ -2,7 +2,8 @@
 
 - `Node`: an id (unique in the whole project, nested bodies included), a type name, its property
   values, the constant values of its unconnected inputs, UI hints that execution ignores (`label`,
-  `pos`, `color`), an `is_output` mark, and for containers (Group, Map, Filter) a `body` workflow.
+  `pos`, `color`), an `is_output` mark, a `bypassed` mark (it does not run: `runtime.bypass`), and for
+  containers (Group, Map, Filter) a `body` workflow.
 - `Edge`: from one node's output port to another node's input port; an input takes one edge.
 - `Workflow`: nodes (in insertion order) and edges. A workflow used as a Group body also has
   boundary ports: each `BoundaryInput` feeds one outer value to one or more inner inputs, each
@@ -78,6 +79,7 @@ class Node:
     ui: dict[str, Any] = dataclasses.field(default_factory=dict)
     is_output: bool = False
     body: Workflow | None = None
+    bypassed: bool = False
 
     @property
     def label(self) -> str:
@@ -216,7 +218,8 @@ class Workflow:
             source, target = pending.pop()
             for key, node in source.nodes.items():
                 copied = Node(node.id, node.type_name, copy.deepcopy(node.properties, memo),
-                              copy.deepcopy(node.input_values, memo), copy.deepcopy(node.ui, memo), node.is_output)
+                              copy.deepcopy(node.input_values, memo), copy.deepcopy(node.ui, memo), node.is_output,
+                              bypassed=node.bypassed)
                 if node.body is not None and id(node.body) in memo:  # a body met before (shared): shared again
                     copied.body = memo[id(node.body)]
                 elif node.body is not None:
@@ -239,7 +242,7 @@ class Workflow:
                     _freeze(node.input_values),
                     node.is_output,
                     node.body.canonical() if node.body is not None else None,
-                )
+                ) + (("bypassed",) if node.bypassed else ())
                 for node in self.nodes.values()
             },
             "edges": sorted(self.edges),
@@ -260,6 +263,25 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(v) for v in value)
     return value
+
+
+def level_at(root: Workflow, path: tuple[str, ...]) -> Workflow:
+    """The workflow at `path` (container ids from `root`); raises `ModelError` when a step is missing or
+    not a container."""
+    level = root
+    for container_id in path:
+        node = level.node(container_id)
+        if node.body is None:
+            raise ModelError(f"node '{node.label}' is not a container")
+        level = node.body
+    return level
+
+
+def node_at(root: Workflow, path: tuple[str, ...]) -> Node:
+    """The node at a node path (container ids, then its id); raises `ModelError` when missing."""
+    if not path:
+        raise ModelError("an empty path names no node")
+    return level_at(root, path[:-1]).node(path[-1])
 
 
 def unique_name(wanted: str, taken: Iterable[str]) -> str:

@@ -54,9 +54,10 @@ class LevelInputs:
         for edge in workflow.edges:
             self.incoming.setdefault(edge.target.node, {})[edge.target.port] = edge.source
 
-    def gather(self, node: Node, instance: NodeType) -> NodeInputs:
+    def gather(self, node: Node, instance: NodeType, *, tolerant: bool = False) -> NodeInputs:
         """Every input value known now; an edge whose source has not run yet, or ended without
-        outputs, is left out. Raises `InputMissing` when the node cannot run."""
+        outputs, is left out. Raises `InputMissing` when the node cannot run (with `tolerant`, for a
+        bypassed node, a required input without a value is left out instead)."""
         sources = self.incoming.get(node.id, {})
         inputs = NodeInputs()
         for port in instance.input_ports():
@@ -66,7 +67,11 @@ class LevelInputs:
                 inputs.values[name], inputs.keys[name] = self.feeds[ref]
                 inputs.provided.add(name)
             elif name in sources:
-                self._take_from_edge(inputs, name, sources[name])
+                try:
+                    self._take_from_edge(inputs, name, sources[name])
+                except InputSkipped:
+                    if not tolerant:
+                        raise
             elif name in node.input_values:
                 inputs.values[name] = node.input_values[name]
                 inputs.keys[name] = self._constant_key(inputs.values[name])
@@ -76,7 +81,7 @@ class LevelInputs:
                 inputs.keys[name] = self._constant_key(port.default)
             elif port.optional:
                 inputs.values[name], inputs.keys[name] = None, "none"
-            else:
+            elif not tolerant:
                 raise InputMissing(f"input '{name}' is required and has no value")
         return inputs
 
@@ -110,6 +115,9 @@ class LevelInputs:
         if state is None or state in NOT_OK:
             return
         produced = self.settled.outputs[source.node]
+        if source.port not in produced and self.workflow.nodes[source.node].bypassed:
+            raise InputSkipped(f"not run: input '{name}' comes from output '{source.port}' of "
+                               f"'{self._label(source.node)}', which is bypassed and has nothing to pass through")
         if source.port not in produced:
             raise InputMissing(f"input '{name}': node '{self._label(source.node)}' produced no output "
                                f"'{source.port}'")

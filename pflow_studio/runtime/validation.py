@@ -149,7 +149,7 @@ class _Validator:
                     if not value_matches(value, port.type):
                         self.add((*prefix, node.id), node.label, port.name,
                                  f"value {value!r:.60} does not fit type {port.type}")
-                elif port.required:
+                elif port.required and not node.bypassed:
                     self.add((*prefix, node.id), node.label, port.name, "required input has no value or edge")
 
     def _check_boundary(self, workflow: Workflow, prefix: tuple[str, ...], instances: dict[str, NodeType]) -> None:

@@ -58,7 +58,7 @@ def test_open_group_shows_inside_with_boundary_nodes(qtbot, canvas):
     assert canvas.level_path() == (group,)
     assert set(canvas._view.nodes) == {"add", "mul", levels.INPUTS_NODE, levels.OUTPUTS_NODE}
     inputs = canvas.view_node(levels.INPUTS_NODE)
-    assert list(inputs.outputs()) == ["a", "b", levels.NEW_PORT]
+    assert list(inputs.outputs()) == ["a", "b", "b_2", levels.NEW_PORT]  # b_2: mul.b, fed by nothing inside
     # boundary inputs feed add.a / add.b; the inner edge add -> mul is drawn too
     assert canvas._view.shown[PortRef("add", "a")] == PortRef(levels.INPUTS_NODE, "a")
     assert canvas._view.shown[PortRef("mul", "a")] == PortRef("add", "result")
@@ -82,12 +82,13 @@ def test_edit_inside_a_group_adds_a_group_output(qtbot, canvas):
     assert canvas.connect("add", "result", negate, "value")
     drag_wire(qtbot, canvas, negate, "result", levels.OUTPUTS_NODE, levels.NEW_PORT)
     body = canvas.node_at((group,)).body
-    assert [(b.name, b.source) for b in body.outputs] == [("result", PortRef(negate, "result"))]
+    exposed = ("result", PortRef("mul", "result"))  # mul is the sink of the collapsed nodes
+    assert [(b.name, b.source) for b in body.outputs] == [exposed, ("result_2", PortRef(negate, "result"))]
     canvas.go_up()
-    assert "result" in canvas.view_node(group).outputs()  # the group grew a port
+    assert "result_2" in canvas.view_node(group).outputs()  # the group grew a port
     canvas.undo_stack.undo()  # the new boundary output
     assert canvas.level_path() == (group,)
-    assert canvas.node_at((group,)).body.outputs == []
+    assert [(b.name, b.source) for b in canvas.node_at((group,)).body.outputs] == [exposed]
 
 
 def test_boundary_input_feeds_a_new_inner_input_by_drag(qtbot, canvas):

@@ -133,7 +133,7 @@ def test_a_valid_surrogate_pair_is_fine():
         ([{"id": "a", "type": "const.int", "is_output": "yes"}], [], "node 'a': 'is_output' must be true or false, "
                                                                     "not the text 'yes'"),
         ([{"id": "a", "type": "const.int", "colour": "red"}], [],
-         "node 'a': unknown key 'colour' (allowed: id, type, properties, input_values, ui, is_output, body)"),
+         "node 'a': unknown key 'colour' (allowed: id, type, properties, input_values, ui, is_output, bypassed, body)"),
         ([{"id": "g", "type": "core.group", "body": None}], [], "the body of 'g' must be an object, not null"),
         ([const("a"), const("a")], [], "node 'a': id 'a' is already used by another node in the same workflow; "
                                        "node ids must be unique in the whole project"),

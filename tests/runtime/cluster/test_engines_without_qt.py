@@ -60,3 +60,14 @@ def test_maps_run_on_engines_that_cannot_import_qt(qt_free_cluster):
     after = qt_free_cluster.client[:].apply_sync(_qt_state)
     assert all(state["loaded"] == [] and not state["pyplot"] for state in after)
     assert any(state["plotted"] for state in after)  # the parameter sweep's plots were drawn on engines
+
+
+@pytest.mark.timeout(120)
+def test_a_map_body_with_a_bypassed_node_runs_on_engines(qt_free_cluster):
+    workflow = load(EXAMPLES / "square_offset_map.pflow").workflow
+    workflow.node("map").body.node("square_offset").body.node("square").bypassed = True
+    serial = Executor(default_registry(), runner=SerialRunner(), cache=False).run(workflow)
+    runner = ClusterRunner(qt_free_cluster.client, chunksize=2)
+    ours = Executor(default_registry(), runner=runner, cache=False).run(workflow)
+    assert ours.ok, ours.failures
+    assert ours.outputs["map"]["y"] == serial.outputs["map"]["y"] == [x + 0.5 for x in range(10)]

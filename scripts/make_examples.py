@@ -133,10 +133,39 @@ def parameter_sweep() -> Project:
     return Project(wf, {"name": "Parameter sweep: a damped oscillator", "description": description})
 
 
+NEWTON = "x = (x + a / x) / 2\ngo_on = abs(x * x - a) > 1e-12 * a"
+
+
+def loops() -> Project:
+    """A For of powers of two, summed; a Map over numbers whose body is a While: Newton's square roots."""
+    for_body = Workflow()
+    for_body.add_node("math.power", id="power", label="2 ** i", inputs={"a": 2.0}, pos=(0, 0))
+    for_body.nodes["power"].input_values["b"] = 0.0  # (the For feeds the index: this value is never used)
+    while_body = Workflow()
+    ports = {"inputs": ["x:float", "a:float"], "outputs": ["x:float", "go_on:bool"]}
+    while_body.add_node("py.code", {"code": NEWTON, **ports}, id="newton", label="Newton step", pos=(0, 0))
+    map_body = Workflow()
+    map_body.add_node("core.while", {"condition_port": "go_on", "state_ports": ["x"]}, id="square_root",
+                      label="Until x * x = a", body=while_body, inputs={"x": 1.0}, pos=(0, 0))
+    wf = Workflow()
+    wf.add_node("core.for", {"index_port": "b"}, id="powers", label="For i in [0, 10)", body=for_body,
+                inputs={"lower": 0, "higher": 10}, pos=(0, 0), is_output=True)
+    wf.add_node("cf.sum", id="total", label="Sum of powers", pos=(300, 0), is_output=True)
+    wf.connect("powers", "result", "total", "input_list")
+    wf.add_node("const.list", {"value": [2.0, 3.0, 10.0, 144.0]}, id="numbers", label="Numbers", pos=(0, 200))
+    wf.add_node("core.map", {"mapped": ["a"]}, id="roots", label="Map: square roots", body=map_body, pos=(300, 200),
+                is_output=True)
+    wf.connect("numbers", "value", "roots", "a")
+    description = ("Loops: a For adds up the powers of two 2 ** i for i from 0 to 9; a Map runs a While for each "
+                   "number, Newton's method until x * x is the number, its state x passed from one iteration to "
+                   "the next.")
+    return Project(wf, {"name": "Loops: For and While", "description": description})
+
+
 def main() -> None:
     EXAMPLES.mkdir(parents=True, exist_ok=True)
     for name, build in [("square_offset_map", square_offset_map), ("fold_product", fold_product),
-                        ("word_report", word_report), ("parameter_sweep", parameter_sweep)]:
+                        ("word_report", word_report), ("parameter_sweep", parameter_sweep), ("loops", loops)]:
         path = EXAMPLES / f"{name}.pflow"
         save(build(), path)
         print(f"wrote {path}")

@@ -1,5 +1,8 @@
 """The errors panel: one row per failed node (or validation problem) with its traceback.
 
+Validation problems (`set_problems`) are kept up to date while the user edits: each call replaces the problem
+rows of the call before (they come first), and leaves the rows of the last run's failures alone.
+
 Clicking a row emits `reveal_requested(path)` (the window asks the canvas to show the node); the
 selected row's traceback (or message) shows below the list.
 """
@@ -13,6 +16,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QSplitter, QTreeWidget, QTreeWidge
 PATH_ROLE = Qt.ItemDataRole.UserRole
 TRACE_ROLE = Qt.ItemDataRole.UserRole + 1
 WARNING_ROLE = Qt.ItemDataRole.UserRole + 2
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 3
 WARNING_COLOR = (230, 140, 20)
 
 
@@ -52,6 +56,25 @@ class ErrorsPanel(QWidget):
         item.setData(0, TRACE_ROLE, trace or message)
         if self.list.topLevelItemCount() == 1:
             self.list.setCurrentItem(item)
+
+    def set_problems(self, rows: list[tuple[tuple[str, ...], str, str]]) -> None:
+        """Show these validation problems (node path, where, message), instead of the ones shown before."""
+        for index in reversed(range(self.count())):
+            if self.row(index).data(0, PROBLEM_ROLE):
+                self.list.takeTopLevelItem(index)
+        for position, (path, where, message) in enumerate(rows):
+            item = QTreeWidgetItem([where, message])
+            item.setToolTip(1, message)
+            item.setData(0, PATH_ROLE, list(path))
+            item.setData(0, TRACE_ROLE, f"{where}: {message}")
+            item.setData(0, PROBLEM_ROLE, True)
+            self.list.insertTopLevelItem(position, item)
+        if self.list.currentItem() is None and self.count():
+            self.list.setCurrentItem(self.row(0))
+
+    def problems(self) -> list[str]:
+        """The messages of the validation problems shown."""
+        return [self.row(i).text(1) for i in range(self.count()) if self.row(i).data(0, PROBLEM_ROLE)]
 
     def add_warning(self, path: tuple[str, ...], where: str, message: str, trace: str = "") -> None:
         """Add a row shown in the warning colour (something failed but the run went on)."""

@@ -24,8 +24,10 @@ from pflow_studio.app.code_editor.session import CodeEditorSession
 from pflow_studio.app.console.dock import end_console
 from pflow_studio.app.context_menu import CanvasContextMenu
 from pflow_studio.app.drop_target import graphics_view, project_files, project_paths
+from pflow_studio.app.edit_feedback import EditFeedback
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
+from pflow_studio.app.help.menu import HelpMenu
 from pflow_studio.app.layout import WindowLayout
 from pflow_studio.app.palette import Palette
 from pflow_studio.app.properties_panel import PropertiesPanel
@@ -78,8 +80,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.context_menu = CanvasContextMenu(self.canvas, self.actions, self.selected_map_path, self)
         self.work_items = WorkItemsSession(self)  # the element store, the Work items dock, Map badges
+        self.edit_feedback = EditFeedback(self)  # live validation and stale results while editing
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
+        self.help = HelpMenu(self)  # Help menu, File > Examples…, the empty canvas's hint
         self.code_editors = CodeEditorSession(self)  # larger editor windows, failed lines marked
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False

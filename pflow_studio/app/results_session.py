@@ -4,8 +4,10 @@
   out of its lists (on_error "skip") or set to None ("none") says how many, with a button opening Work Items
   on its failed elements.
 - A node inside a Map or Filter body runs once per element: the dock shows its outputs for the element last
-  run here ("Run element here", `runtime.element_trace`), or offers to run one. A trace taken before the
-  Map's body was edited is marked as such (its values may no longer be what the body gives).
+  run here ("Run element here", `runtime.element_trace`), or offers to run one.
+- Values from before an edit say so (`STALE_NOTE`): a node's outputs when an edit changed its key or one
+  upstream of it since the last run (`app.edit_feedback`), an element's trace when the Map's body was edited
+  since it was taken. After every edit check the dock shows the selection again if that changed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ SHORT = reprlib.Repr()  # Python 3.11 takes no keywords here
 SHORT.maxstring, SHORT.maxother, SHORT.maxlist, SHORT.maxtuple, SHORT.maxdict = 40, 40, 4, 4, 3
 FUNCTION_CONTAINERS = {MAP_TYPE: "Map", FILTER_TYPE: "Filter", FOR_TYPE: "For"}
 LEFT_OUT = {"skip": "left out of its lists", "none": "set to None in its lists"}
+STALE_NOTE = "These values are from before your edit: run again to update them."
 
 
 def function_container(workflow: Workflow, path: tuple[str, ...]) -> tuple[tuple[str, ...], str] | None:
@@ -75,7 +78,9 @@ class ResultsSession(QObject):
         self.traces: dict[tuple[str, ...], ElementTrace] = {}
         self.work_items = window.work_items
         self.work_items.element_traced.connect(self.keep_trace)
-        self.canvas.undo_stack.indexChanged.connect(self._edited)
+        self.feedback = window.edit_feedback
+        self.feedback.checked.connect(self._edited)
+        self._shown_stale: bool | None = None  # whether the values shown are marked as from before an edit
 
     def keep_trace(self, map_path: tuple[str, ...], trace: ElementTrace) -> None:
         """Keep the latest element run here of the Map at `map_path` and show the selection again."""
@@ -86,16 +91,19 @@ class ResultsSession(QObject):
         """Another document: its elements' traces are not this one's."""
         self.traces.clear()
 
-    def _edited(self, _index: int) -> None:
-        """An edit may leave an element's trace out of date: say so if the selection shows one."""
+    def _edited(self) -> None:
+        """An edit may have left the values shown out of date (or undone that): show the selection again if so."""
         ids = self.canvas.selected_node_ids()
-        path = (*self.canvas.level_path(), *ids[:1])
-        container = function_container(self.canvas.workflow(), path) if len(ids) == 1 else None
-        if container is not None and container[0] in self.traces:
-            self.show()
+        if self._shown_stale is not None and len(ids) == 1:
+            path = (*self.canvas.level_path(), ids[0])
+            container = function_container(self.canvas.workflow(), path)
+            stale = self._trace_stale(container[0]) if container else self.feedback.stale(path)
+            if stale != self._shown_stale:
+                self.show()
 
     def show(self) -> None:
         """Show the selected node (one node selected) in the Results dock."""
+        self._shown_stale = None
         ids = self.canvas.selected_node_ids()
         if len(ids) != 1:
             self.inspector.show_nothing("Select one node to see its results.")
@@ -112,7 +120,9 @@ class ResultsSession(QObject):
             self._show_inner(node.label, path, *container)
             return
         last = self.window.runs.last.result if self.window.runs.last is not None else None
-        self.inspector.show_outputs(node.label, last_outputs(last, path))
+        outputs = last_outputs(last, path)
+        self._shown_stale = outputs is not None and self.feedback.stale(path)
+        self.inspector.show_outputs(node.label, outputs, STALE_NOTE if self._shown_stale else "")
         self._offer_failed(path, node.properties.get("on_error"))
 
     def _show_inner(self, label: str, path: tuple[str, ...], map_path: tuple[str, ...], kind: str) -> None:
@@ -125,8 +135,9 @@ class ResultsSession(QObject):
         relative = path[len(map_path):]
         when = time.strftime("%H:%M:%S", time.localtime(trace.taken))
         note = f"Element {trace.index} of the {kind} ({inputs_text(trace.inputs)}), run here at {when}."
-        if trace.signature != self._signature(map_path):
-            note += f" The {kind} was edited since: these values may be out of date."
+        self._shown_stale = self._trace_stale(map_path)
+        if self._shown_stale:
+            note += f" The {kind} was edited since. {STALE_NOTE}"
         outputs = trace.outputs_at(relative)
         failure = trace.failures.get(relative)
         if outputs is None:
@@ -134,12 +145,16 @@ class ResultsSession(QObject):
         self.inspector.show_outputs(label, outputs, note)
         self._offer_run(map_path, again=True)
 
-    def _signature(self, map_path: tuple[str, ...]) -> str:
+    def _trace_stale(self, map_path: tuple[str, ...]) -> bool:
+        """Whether the Map's body was edited since its element trace was taken (False without a trace)."""
+        trace = self.traces.get(map_path)
+        if trace is None:
+            return False
         try:
             body = node_at(self.canvas.workflow(), map_path).body
         except ModelError:
-            return ""
-        return body_signature(body, self.window.registry) or ""
+            return True
+        return trace.signature != (body_signature(body, self.window.registry) or "")
 
     def _offer_run(self, map_path: tuple[str, ...], again: bool = False) -> None:
         text = "Run an element here again" if again else "Run an element here"

@@ -128,9 +128,9 @@ class RunView(QObject):
     def _finished(self, outcome: RunOutcome) -> None:
         self.progress.hide()
         if outcome.status == "invalid":
-            for problem in outcome.problems:
-                where = self.where(problem.path) + (f" ({problem.port})" if problem.port else "")
-                self.errors.add_error(problem.path, where, problem.message)
+            self.errors.set_problems([(problem.path, self.where(problem.path) + (f" ({problem.port})" if problem.port
+                                                                                   else ""), problem.message)
+                                      for problem in outcome.problems])
             self.status.showMessage(f"Not run: the workflow has {len(outcome.problems)} problem(s); "
                                     "see the Errors panel")
         elif outcome.status == "crashed":
@@ -141,5 +141,7 @@ class RunView(QObject):
             self.status.showMessage(f"Run failed: {count} node(s) failed; see the Errors panel")
         elif outcome.status == "cancelled":
             self.status.showMessage("Run cancelled")
+        elif self._warnings:
+            self.status.showMessage(f"Run finished with {len(self._warnings)} warning(s); see the Errors panel")
         else:
             self.status.showMessage("Run finished", 5000)

@@ -24,6 +24,7 @@ from pflow_studio.canvas import compat, framing, level_edits, levels, run_state,
 from pflow_studio.canvas.document import Path, WorkflowDocument
 from pflow_studio.canvas.gestures import ViewerGestures
 from pflow_studio.canvas.level_view import LevelView
+from pflow_studio.canvas.problem_marks import ProblemMarks, problem_text
 from pflow_studio.canvas.quick_add import QuickAdd
 from pflow_studio.canvas.run_state_memory import RunStates
 from pflow_studio.canvas.viewer import CanvasViewer
@@ -60,6 +61,7 @@ class Canvas(QObject):
         self._path: Path = ()
         self._view = LevelView(self.graph, self.registry)
         self._run_states = RunStates(self._view, self.level_path, self.workflow)
+        self._problems = ProblemMarks(self._view, self.level_path, self._label_at)
         self._gestures = ViewerGestures(self, self._viewer, self._view)
         self._quick_add = QuickAdd(self.registry, self._viewer)
         self._quick_add.chosen.connect(self._on_quick_add_chosen)
@@ -127,6 +129,7 @@ class Canvas(QObject):
     def _sync(self) -> None:
         self._view.sync(self.document.level(self._path), self.document.is_group_level(self._path))
         self._run_states.apply()
+        self._problems.apply()
 
     def _on_replaced(self) -> None:
         self._run_states.forget()
@@ -339,6 +342,34 @@ class Canvas(QObject):
     def clear_run_state(self) -> None:
         """Forget every run state and clear it from the view."""
         self._run_states.clear()
+
+    def set_stale(self, paths: set[Path]) -> None:
+        """Show the run states of the nodes at `paths` as from before an edit (all others as current)."""
+        self._run_states.set_stale(paths)
+
+    def stale_paths(self) -> set[Path]:
+        """The paths of the nodes whose run state is shown as from before an edit."""
+        return self._run_states.stale()
+
+    def is_stale(self, node_id: str) -> bool:
+        """Whether a node of the shown level shows its run state as from before an edit."""
+        view = self._view.nodes.get(node_id)
+        return run_state.is_stale(view) if view is not None else False
+
+    def set_problems(self, problems: dict[Path, str]) -> None:
+        """Mark the nodes at fault (node path -> the problems' text; a container shows those inside it too)."""
+        self._problems.set_problems(problems)
+
+    def problem_text(self, node_id: str) -> str:
+        """The problems marked on a node of the shown level ("" for none)."""
+        view = self._view.nodes.get(node_id)
+        return problem_text(view) if view is not None else ""
+
+    def _label_at(self, path: Path) -> str:
+        try:
+            return self.document.node_at(path).label
+        except ModelError:
+            return path[-1]
 
     def node_state(self, node_id: str) -> str:
         """The run state shown on a node of the shown level ("" for none)."""

@@ -1,12 +1,13 @@
 """Run-state visuals on view nodes: a coloured bar and border, a failure badge with the traceback as
-tooltip, and `n/N` progress text (or what will run); the work-items badge is `store_badge`. Plain child
-QGraphicsItems, never undo entries."""
+tooltip, and `n/N` progress text (or what will run); the work-items badge is `store_badge`. A state from
+before an edit (`apply_stale`) is shown faded: a hatched bar, a dimmed border, a dashed outline and
+`STALE_TEXT` in the tooltip. Plain child QGraphicsItems, never undo entries."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
-from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsRectItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from pflow_studio.canvas.node_classes import PflowViewNode
 
@@ -22,6 +23,8 @@ STATE_COLORS: dict[str, tuple[int, int, int]] = {
     "warning": (245, 130, 20),  # finished, but some Map elements failed (on_error skip / none)
 }
 WARNING_TEXT = (255, 170, 60)
+STALE_TEXT = "result from before your edit"
+STALE_GREY = (110, 110, 110)
 
 
 def state_color(state: str) -> tuple[int, int, int] | None:
@@ -48,6 +51,9 @@ def apply_state(node: PflowViewNode, state: str, message: str = "") -> None:
     bar.show()
     item.border_color = (*color, 255)
     item._pf_state = state
+    outline = getattr(item, "_pf_stale", None)
+    if outline is not None:
+        outline.hide()
     badge = getattr(item, "_pf_badge", None)
     if state == "failed":
         if badge is None:
@@ -55,13 +61,7 @@ def apply_state(node: PflowViewNode, state: str, message: str = "") -> None:
             badge.setBrush(QBrush(QColor(*STATE_COLORS["failed"])))
             badge.setPen(QPen(QColor(255, 255, 255), 1.5))
             badge.setZValue(6)
-            mark = QGraphicsSimpleTextItem("!", badge)
-            font = QFont()
-            font.setBold(True)
-            mark.setFont(font)
-            mark.setBrush(QBrush(QColor(255, 255, 255)))
-            rect = mark.boundingRect()
-            mark.setPos(-rect.width() / 2, -rect.height() / 2)
+            exclamation_mark(badge, (255, 255, 255))
         badge.setPos(item.width - 2.0, 0.0)
         badge.setToolTip(message)
         badge.show()
@@ -71,6 +71,53 @@ def apply_state(node: PflowViewNode, state: str, message: str = "") -> None:
             badge.hide()
         item.setToolTip(f"{item._pf_base_tooltip}\n{state}" if item._pf_base_tooltip else state)
     item.update()
+
+
+def exclamation_mark(parent: QGraphicsItem, color: tuple[int, int, int], lower: float = 0.0) -> None:
+    """A bold "!" in `color` centred on `parent`'s origin (`lower` pixels below it)."""
+    mark = QGraphicsSimpleTextItem("!", parent)
+    font = QFont()
+    font.setBold(True)
+    mark.setFont(font)
+    mark.setBrush(QBrush(QColor(*color)))
+    rect = mark.boundingRect()
+    mark.setPos(-rect.width() / 2, -rect.height() / 2 + lower)
+
+
+def apply_stale(node: PflowViewNode, stale: bool = True) -> None:
+    """Show the node's state as from before an edit (`stale`), or as current again; nothing without a state.
+    The dashed outline covers the node, so its tooltip (the node's, then `STALE_TEXT`) is the one shown."""
+    item = node.view
+    color = state_color(getattr(item, "_pf_state", ""))
+    if color is None or stale == is_stale(node):
+        return
+    if stale:
+        color = tuple((part + grey) // 2 for part, grey in zip(color, STALE_GREY, strict=True))
+        outline = getattr(item, "_pf_stale", None)
+        if outline is None:
+            outline = item._pf_stale = QGraphicsRectItem(item)
+            outline.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+            outline.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            outline.setZValue(4)
+        outline.setPen(QPen(QColor(*color), 1.5, Qt.PenStyle.DashLine))
+        outline.setRect(QRectF(-3.0, -3.0, item.width + 6.0, item.height + 6.0))
+        tip = item.toolTip()
+        outline.setToolTip(f"{tip}\n({STALE_TEXT})" if tip else STALE_TEXT)
+        outline.show()
+    else:
+        item._pf_stale.hide()
+    item._pf_bar.setBrush(QBrush(QColor(*color), Qt.BrushStyle.BDiagPattern if stale else Qt.BrushStyle.SolidPattern))
+    item.border_color = (*color, 255)
+
+
+def stale_tooltip(node: PflowViewNode) -> str:
+    """The tooltip a stale node shows ("" when it is not stale)."""
+    return node.view._pf_stale.toolTip() if is_stale(node) else ""
+
+
+def is_stale(node: PflowViewNode) -> bool:
+    outline = getattr(node.view, "_pf_stale", None)
+    return outline is not None and outline.isVisible()
 
 
 def apply_progress(node: PflowViewNode, done: int, total: int, will_run: bool = False) -> None:
@@ -108,7 +155,7 @@ def shown_state(node: PflowViewNode) -> str:
 def clear_state(node: PflowViewNode) -> None:
     """Remove every run-state visual from the node."""
     item = node.view
-    for name in ("_pf_bar", "_pf_badge", "_pf_progress", "_pf_store_badge"):
+    for name in ("_pf_bar", "_pf_badge", "_pf_progress", "_pf_store_badge", "_pf_stale"):
         child = getattr(item, name, None)
         if child is not None:
             child.hide()

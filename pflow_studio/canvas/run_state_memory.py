@@ -1,5 +1,6 @@
 """The canvas's memory of run states: the state, progress, item failures and work-items badge last reported
-per node path (on any level), painted on the view nodes that show them whenever a level is shown."""
+per node path (on any level), and which of those states are from before an edit (stale), painted on the view
+nodes that show them whenever a level is shown."""
 
 from __future__ import annotations
 
@@ -25,9 +26,23 @@ class RunStates:
         self._progress: dict[Path, tuple[int, int, bool]] = {}
         self._item_failures: dict[Path, tuple[int, int]] = {}
         self._badges: dict[Path, tuple[str, bool, Path]] = {}
+        self._stale: set[Path] = set()
 
     def set_node_state(self, path: Path, state: str, message: str = "") -> None:
+        self._stale.discard(tuple(path))
         self._remember(path, self._states, (state, message), run_state.apply_state)
+
+    def set_stale(self, paths: set[Path]) -> None:
+        """Show the states of the nodes at `paths` as from before an edit, and every other state as current."""
+        paths = {tuple(path) for path in paths if tuple(path) in self._states}
+        changed, self._stale = paths ^ self._stale, paths
+        for path in changed:
+            for view in self._views_of(path):
+                run_state.apply_stale(view, path in paths)
+
+    def stale(self) -> set[Path]:
+        """The paths whose shown state is from before an edit."""
+        return set(self._stale)
 
     def set_progress(self, path: Path, done: int, total: int, will_run: bool = False) -> None:
         self._remember(path, self._progress, (done, total, will_run), run_state.apply_progress)
@@ -53,6 +68,7 @@ class RunStates:
         self._progress.clear()
         self._item_failures.clear()
         self._badges.clear()
+        self._stale.clear()
 
     def clear(self) -> None:
         """Drop everything remembered and clear the visuals of the shown level."""
@@ -82,3 +98,7 @@ class RunStates:
                 if path[:-1] == shown or path == shown:
                     for view in self._views_of(path):
                         apply(view, *values)
+        for path in self._stale:
+            if path[:-1] == shown or path == shown:
+                for view in self._views_of(path):
+                    run_state.apply_stale(view)

@@ -15,9 +15,9 @@ times, errors, in columns), "failures": [{"index", "input", "error", "traceback"
 event does). A Map
 served from the cache repeats its last `items` event with `cached=True`. `warning` says something about a node
 that ran (its `message`: a While that stopped at its `max_iterations` with the condition still true); it comes
-before the node's `finished`. Listeners are called on the
-executing thread; they must be quick and not raise (a raising listener is logged and dropped from
-that run, never fails it).
+before the node's `finished` (repeated with `cached=True` when the node comes from the cache).
+Listeners are called on the executing thread; they must be quick and not raise (a raising listener is
+logged and dropped from that run, never fails it).
 """
 
 from __future__ import annotations

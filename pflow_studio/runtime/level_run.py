@@ -42,6 +42,7 @@ class RunEnvironment:
     failures: list[NodeFailure]
     nested: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)
     items: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)  # for the cache
+    warnings: dict[tuple[str, ...], dict[str, Any]] = dataclasses.field(default_factory=dict)  # for the cache too
     elements: ElementMemory | None = None  # the element store Maps keep their elements in
     refresh: frozenset[tuple[str, ...]] = frozenset()  # nodes run again even when the cache holds them
 
@@ -75,9 +76,10 @@ class NodeContext:
         return self.env.elements
 
     def emit(self, kind: str, **fields: Any) -> None:
-        """Report an event about this node (an `items` event is also kept for the cache)."""
-        if kind == ev.ITEMS and self.env.cache is not None:
-            self.env.items[self.path] = fields  # replayed (cached=True) when the node comes from the cache
+        """Report an event about this node (an `items` or `warning` event is also kept for the cache)."""
+        if kind in (ev.ITEMS, ev.WARNING) and self.env.cache is not None:
+            kept = self.env.items if kind == ev.ITEMS else self.env.warnings
+            kept[self.path] = fields  # replayed (cached=True) when the node comes from the cache
         if self.env.bus:
             self.env.bus.emit(ev.Event(kind, self.path, **fields))
 
@@ -242,7 +244,7 @@ class LevelRun:
 
     def _served_from_cache(self, node: Node, cache: ResultCache, key: str) -> bool:
         """Settle the node as cached when its key is in the cache (inner outputs and the last
-        `items` event restored); False when it must run."""
+        `items` and `warning` events restored); False when it must run."""
         hit = cache.get(key)
         if hit is None:
             return False
@@ -252,6 +254,9 @@ class LevelRun:
             items = cache.get(key + "/items")
             if items is not None:
                 self._emit(ev.ITEMS, node.id, cached=True, **items)
+        warning = cache.get(key + "/warning")
+        if warning is not None:
+            self._emit(ev.WARNING, node.id, cached=True, **warning)
         self._settle(node.id, CACHED)
         return True
 
@@ -261,9 +266,12 @@ class LevelRun:
         elements partly failed (on_error skip / none) is not reused: its failed elements run again."""
         self.settled.outputs[node.id] = produced
         items = self.env.items.pop((*self.prefix, node.id), None)
+        warning = self.env.warnings.pop((*self.prefix, node.id), None)
         if cache is not None and not (items and items.get("details", {}).get("failures")):
             self.settled.keys[node.id] = key
             cache.put(key, produced)
+            if warning is not None:
+                cache.put(key + "/warning", warning)
             if node.body is not None:
                 self._keep_nested(cache, key, node.id)
                 if items is not None:

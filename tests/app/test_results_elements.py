@@ -75,8 +75,11 @@ def test_a_failed_node_says_so_and_an_edit_marks_the_values_out_of_date(qtbot, w
     window.canvas.select(["square"])
     assert [frame.value for frame in results.frames()] == [9] and "edited since" not in results.note.text()
     window.canvas.set_property("square", "expression", "x * x * x")
-    assert "edited since" in results.note.text()
+    qtbot.waitUntil(lambda: "edited since" in results.note.text(), timeout=3000)
+    assert "from before your edit" in results.note.text()
     assert [frame.value for frame in results.frames()] == [9]
+    window.canvas.undo_stack.undo()
+    qtbot.waitUntil(lambda: "edited since" not in results.note.text(), timeout=3000)
 
 
 @pytest.mark.parametrize(("on_error", "words"), [("skip", "left out of its lists"), ("none", "set to None")])

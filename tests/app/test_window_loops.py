@@ -80,3 +80,4 @@ def test_a_while_stopped_at_max_iterations_shows_a_warning(qtbot, window):
     assert window.canvas.node_state("loop") == "warning"
     assert window.errors.count() == 1 and window.errors.is_warning(0)
     assert window.errors.row(0).text(0) == "Forever" and "max_iterations (3)" in window.errors.row(0).text(1)
+    assert window.statusBar().currentMessage() == "Run finished with 1 warning(s); see the Errors panel"

@@ -57,6 +57,16 @@ def test_reaching_max_iterations_with_the_condition_still_true_is_a_warning(regi
         [e.kind for e in events if e.path == ("loop",)].index(ev.FINISHED)
 
 
+def test_a_while_from_the_cache_repeats_its_warning(registry):
+    executor = Executor(registry)
+    executor.run(while_loop({"max_iterations": 3}, x=0))
+    events: list[ev.Event] = []
+    result = executor.run(while_loop({"max_iterations": 3}, x=0), listeners=[events.append])
+    assert result.states["loop"] == "cached" and CALLS["test.step"] == 3
+    [warning] = [e for e in events if e.kind == ev.WARNING]
+    assert warning.cached and "stopped at max_iterations (3)" in warning.message
+
+
 def test_without_a_condition_it_runs_max_iterations_times_without_a_warning(registry):
     events: list[ev.Event] = []
     result = run(while_loop({"condition_port": "", "max_iterations": 4}, x=0), registry, listeners=[events.append])

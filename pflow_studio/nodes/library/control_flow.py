@@ -118,7 +118,7 @@ class Fold(NodeType):
     properties = [
         Prop("operation", str, "add", choices=FOLD_CHOICES, widget="combo"),
         Prop("expression", str, "acc + x", doc="operation 'expression': a Python expression of acc and x",
-             widget="text"),
+             widget="expression"),
     ]
 
     @classmethod

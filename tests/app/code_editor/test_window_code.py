@@ -3,6 +3,7 @@ the line a run failed on marked (and cleared)."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
@@ -63,6 +64,10 @@ def test_the_panel_uses_the_code_editor_and_a_compact_one_for_expressions(qtbot,
     qtbot.keyClicks(expression, " + 1")
     qtbot.keyClick(expression, Qt.Key.Key_Return)
     assert window.canvas.node_at(("twice",)).properties["expression"] == "x * 2 + 1"
+    window.canvas.set_workflow(Workflow())
+    window.canvas.add_node("cf.fold")  # a Fold's expression too
+    qtbot.waitUntil(lambda: "prop:expression" in window.properties.editors)
+    assert field(window, "expression").compact
 
 
 def test_ctrl_enter_applies_once_as_one_undo_step_and_keeps_the_focus(qtbot, window):
@@ -157,13 +162,15 @@ def test_the_failing_line_is_marked_after_a_run_and_cleared_by_a_fix_or_a_good_r
     assert field(window).error_line is None  # the applied code is not the code that failed
 
 
-def test_an_element_failing_in_a_map_marks_the_node_inside(qtbot, window):
+@pytest.mark.parametrize(("on_error", "status"), [("fail", "failed"), ("skip", "ok")])
+def test_an_element_failing_in_a_map_marks_the_node_inside(qtbot, window, on_error, status):
     workflow = Workflow()
     workflow.add_node("py.code", {"code": "a = 1\nb = 2\nresult = a / x\n", "inputs": ["x"]}, id="inner")
     wrap_in_map(workflow, "inner", mapped=["x"], map_id="map", registry=default_registry())
     workflow.nodes["map"].input_values["x"] = [1, 0, 2]
+    workflow.nodes["map"].properties["on_error"] = on_error
     window.canvas.set_workflow(workflow)
-    assert run(qtbot, window) == "failed"
+    assert run(qtbot, window) == status
     window.canvas.go_to(("map",))
     select(qtbot, window, "inner")
     assert field(window).error_line == 3

@@ -284,6 +284,10 @@ class Canvas(QObject):
         """Wrap the selected node (or a Group of the selected nodes) in a Map; its id (None when refused)."""
         return level_edits.wrap_in_map(self.document, self._path, self.selected_node_ids())
 
+    def wrap_selected_in(self, type_name: str) -> str | None:
+        """Wrap the selected node (or a Group of the selected nodes) in a For or While (`type_name`); its id."""
+        return level_edits.wrap_in(self.document, self._path, self.selected_node_ids(), type_name)
+
     def unwrap_selected(self) -> None:
         """Put the function node of each selected Map back in its place."""
         level_edits.unwrap(self.document, self._path, self.selected_node_ids())

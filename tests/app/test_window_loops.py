@@ -81,6 +81,11 @@ def test_a_while_stopped_at_max_iterations_shows_a_warning(qtbot, window):
     assert window.errors.count() == 1 and window.errors.is_warning(0)
     assert window.errors.row(0).text(0) == "Forever" and "max_iterations (3)" in window.errors.row(0).text(1)
     assert window.statusBar().currentMessage() == "Run finished with 1 warning(s); see the Errors panel"
+    window.canvas.open_container("loop")
+    window.canvas.select(["fn"])
+    qtbot.waitUntil(lambda: "fn" in window.results.title.text().lower())
+    assert [frame.value for frame in window.results.frames()] == [3, True]
+    assert window.results.note.text() == "Its outputs in the last of the While's 3 iteration(s)."
 
 
 @pytest.mark.timeout(120)

@@ -145,10 +145,12 @@ class Canvas(QObject):
         except ModelError:  # the shown level itself is gone (undo of the Group's creation)
             kept = []
         if path != self._path:
-            try:
-                self._show(path)
-            except ModelError:
-                self._show(())
+            while True:
+                try:
+                    self._show(path)
+                    break
+                except ModelError:  # show the deepest level of `path` that still exists
+                    path = path[:-1]
         else:
             self._sync()
         wanted = select if select else [n for n in kept if n in self._view.nodes]

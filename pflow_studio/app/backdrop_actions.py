@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog
 
-SPECS = [  # name, text, shortcut, tip
-    ("add_backdrop", "Add &Backdrop…", "Ctrl+Shift+B", "Frame the selected nodes with a backdrop and a text"),
-    ("edit_backdrop", "Edit Backdrop &Text…", None, "Change the selected backdrop's text (or double-click it)"),
-    ("remove_backdrop", "Remove Backdrop", None, "Remove the selected backdrop; the nodes on it stay"),
+from pflow_studio.app.actions import ActionSpec, create_actions
+
+SPECS = [
+    ActionSpec("add_backdrop", "Add &Backdrop…", "Ctrl+Shift+B", tip="Frame the selected nodes, with a text"),
+    ActionSpec("edit_backdrop", "Edit Backdrop &Text…", tip="Change the selected backdrop's text (or double-click it)"),
+    ActionSpec("remove_backdrop", "Remove Backdrop", tip="Remove the selected backdrop; the nodes on it stay"),
 ]
 
 
@@ -26,18 +27,9 @@ class BackdropActions(QObject):
         self.window = window
         self.backdrops = window.canvas.backdrops
         handlers = {"add_backdrop": self.add, "edit_backdrop": self.edit, "remove_backdrop": self.remove}
-        for name, text, shortcut, tip in SPECS:
-            action = QAction(text, window)
-            action.setObjectName(f"action_{name}")
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            action.triggered.connect(lambda _checked=False, handler=handlers[name]: handler())
-            window.addAction(action)
-            window.actions[name] = action
+        window.actions.update(create_actions(window, handlers, SPECS))
         window.menus["edit"].addSeparator()
-        window.menus["edit"].addActions([window.actions[name] for name, *_ in SPECS])
+        window.menus["edit"].addActions([window.actions[spec.name] for spec in SPECS])
         self.backdrops.edit_requested.connect(self.edit)
 
     def ask(self, title: str, text: str) -> str | None:

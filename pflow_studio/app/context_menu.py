@@ -79,6 +79,7 @@ class CanvasContextMenu(QObject):
         menu.addAction(actions["wrap_map"])
         if MAP_TYPE in types:
             menu.addAction(actions["unwrap_map"])
+        menu.addActions([actions["wrap_for"], actions["wrap_while"]])
         menu.addAction(actions["bypass"])
         if "add_backdrop" in actions:
             menu.addAction(actions["add_backdrop"])

@@ -43,7 +43,7 @@ from pflow_studio.app.trust_gate import TrustGate
 from pflow_studio.app.work_items.session import WorkItemsSession
 from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.runtime.container_types import MAP_TYPE
+from pflow_studio.runtime.container_types import FOR_TYPE, MAP_TYPE, WHILE_TYPE
 from pflow_studio.runtime.model import ModelError
 from pflow_studio.runtime.registry import default_registry
 
@@ -165,6 +165,8 @@ class MainWindow(QMainWindow):
             "ungroup": lambda: self._operation(canvas.ungroup_selected),
             "wrap_map": lambda: self._operation(canvas.wrap_selected_in_map),
             "unwrap_map": lambda: self._operation(canvas.unwrap_selected), "bypass": canvas.toggle_bypass_selected,
+            "wrap_for": lambda: self._operation(lambda: canvas.wrap_selected_in(FOR_TYPE)),
+            "wrap_while": lambda: self._operation(lambda: canvas.wrap_selected_in(WHILE_TYPE)),
             "go_up": canvas.go_up, "run": self.run_all, "run_selected": self.run_selected, "stop": self.runs.stop,
         }
 

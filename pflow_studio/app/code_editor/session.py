@@ -78,7 +78,7 @@ class CodeEditorSession(QObject):
             return None
         key = (tuple(path), prop)
         window = self.windows.get(key)
-        if window is None:
+        if window is None or not window.isVisible():  # a closed window is on its way out (deleted on close)
             window = DetachedCodeEditor(f"{node.label} — {prop}", code[1],
                                         lambda text: self._apply(key, text), self.window)
             window.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))

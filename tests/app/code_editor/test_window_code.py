@@ -125,7 +125,8 @@ def test_the_larger_editor_applies_to_the_node_and_follows_it(qtbot, window):
     big.editor.setPlainText("result = 7")
     big.close()  # closing applies like leaving the field
     assert code_of(window) == "result = 7"
-    assert (("code",), "code") not in window.code_editors.windows or not big.isVisible()
+    again = window.code_editors.open_selected()  # a new window, not the closed one
+    assert again is not big and again.isVisible() and again.editor.toPlainText() == "result = 7"
 
 
 def test_a_deleted_node_closes_its_larger_editor_without_applying(qtbot, window):

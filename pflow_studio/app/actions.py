@@ -41,6 +41,9 @@ SPECS = [
     ActionSpec("ungroup", "&Ungroup", "Ctrl+Shift+G", "ungroup", "Put a Group's nodes back in its place"),
     ActionSpec("wrap_map", "&Wrap in Map", "Ctrl+M", "map", "Run the selected node once per list element"),
     ActionSpec("unwrap_map", "Unwra&p Map", "Ctrl+Shift+M", "", "Put a Map's node back in its place"),
+    ActionSpec("wrap_for", "Wrap in &For", None, "", "Run the selected node once per index of a range"),
+    ActionSpec("wrap_while", "Wrap in W&hile", None, "", "Run the selected node again and again while its "
+               "condition is true, passing its state along"),
     ActionSpec("bypass", "&Bypass", "Ctrl+B", "", "Bypass the selected nodes: they do not run and pass their "
                "inputs through (again: run them)"),
     ActionSpec("go_up", "Go &Up a Level", "Alt+Up", "up", "Leave the open Group or Map"),
@@ -89,7 +92,7 @@ def build_menus(window: QMainWindow, actions: dict[str, QAction], undo: QAction,
     edit.addSeparator()
     edit.addActions([actions[n] for n in ("select_all", "frame_all", "rename", "quick_add")])
     edit.addSeparator()
-    edit.addActions([actions[n] for n in ("group", "ungroup", "wrap_map", "unwrap_map")])
+    edit.addActions([actions[n] for n in ("group", "ungroup", "wrap_map", "unwrap_map", "wrap_for", "wrap_while")])
     edit.addSeparator()
     edit.addAction(actions["bypass"])
     menus["view"] = bar.addMenu("&View")

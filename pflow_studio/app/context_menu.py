@@ -78,6 +78,7 @@ class CanvasContextMenu(QObject):
         menu.addAction(actions["wrap_map"])
         if MAP_TYPE in types:
             menu.addAction(actions["unwrap_map"])
+        menu.addActions([actions["wrap_for"], actions["wrap_while"]])
         menu.addAction(actions["bypass"])
         menu.addSeparator()
         run = actions["run_selected"]

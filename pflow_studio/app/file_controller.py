@@ -104,8 +104,9 @@ class FileController(QObject):
                 return False
         return self.load(path)
 
-    def load(self, path: str) -> bool:
-        """Load `path` without asking; an error dialog (and False) when it does not load."""
+    def load(self, path: str, *, as_copy: bool = False) -> bool:
+        """Load `path` without asking; an error dialog (and False) when it does not load. With `as_copy`
+        (an example) the document is untitled: Save asks where, the file itself is never overwritten."""
         try:
             project = project_file.load(path, self.registry, keep_unknown=True)
         except ProjectFileError as exc:
@@ -116,9 +117,9 @@ class FileController(QObject):
         self.meta = dict(project.meta)
         self.canvas.set_workflow(project.workflow)
         self.canvas.undo_stack.setClean()
-        self._set_path(path)
+        self._set_path(None if as_copy else path)
         self.document_replaced.emit()
-        self.loaded.emit(self.path, project.workflow)
+        self.loaded.emit(os.path.abspath(path), project.workflow)
         self._warn_placeholders(project.workflow)
         return True
 

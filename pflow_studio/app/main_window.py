@@ -27,6 +27,7 @@ from pflow_studio.app.drop_target import graphics_view, project_files, project_p
 from pflow_studio.app.edit_feedback import EditFeedback
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.file_controller import FileController
+from pflow_studio.app.help.menu import HelpMenu
 from pflow_studio.app.layout import WindowLayout
 from pflow_studio.app.palette import Palette
 from pflow_studio.app.properties_panel import PropertiesPanel
@@ -41,7 +42,7 @@ from pflow_studio.app.trust_gate import TrustGate
 from pflow_studio.app.work_items.session import WorkItemsSession
 from pflow_studio.canvas import Canvas
 from pflow_studio.nodes.registry import Registry
-from pflow_studio.runtime.container_types import MAP_TYPE
+from pflow_studio.runtime.container_types import FOR_TYPE, MAP_TYPE, WHILE_TYPE
 from pflow_studio.runtime.model import ModelError
 from pflow_studio.runtime.registry import default_registry
 
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.edit_feedback = EditFeedback(self)  # live validation and stale results while editing
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
+        self.help = HelpMenu(self)  # Help menu, File > Examples…, the empty canvas's hint
         self.code_editors = CodeEditorSession(self)  # larger editor windows, failed lines marked
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False
@@ -161,6 +163,8 @@ class MainWindow(QMainWindow):
             "ungroup": lambda: self._operation(canvas.ungroup_selected),
             "wrap_map": lambda: self._operation(canvas.wrap_selected_in_map),
             "unwrap_map": lambda: self._operation(canvas.unwrap_selected), "bypass": canvas.toggle_bypass_selected,
+            "wrap_for": lambda: self._operation(lambda: canvas.wrap_selected_in(FOR_TYPE)),
+            "wrap_while": lambda: self._operation(lambda: canvas.wrap_selected_in(WHILE_TYPE)),
             "go_up": canvas.go_up, "run": self.run_all, "run_selected": self.run_selected, "stop": self.runs.stop,
         }
 

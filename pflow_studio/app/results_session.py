@@ -3,8 +3,9 @@
 - A node outside Map and Filter bodies: its outputs from the last run. A Map whose failed elements were left
   out of its lists (on_error "skip") or set to None ("none") says how many, with a button opening Work Items
   on its failed elements.
-- A node inside a Map or Filter body runs once per element: the dock shows its outputs for the element last
-  run here ("Run element here", `runtime.element_trace`), or offers to run one.
+- A node inside a Map, Filter or For body runs once per element: the dock shows its outputs for the element
+  last run here ("Run element here", `runtime.element_trace`), or offers to run one. A While's function node
+  shows its outputs of the While's last iteration (the While's own outputs, but `iterations`).
 - Values from before an edit say so (`STALE_NOTE`): a node's outputs when an edit changed its key or one
   upstream of it since the last run (`app.edit_feedback`), an element's trace when the Map's body was edited
   since it was taken. After every edit check the dock shows the selection again if that changed.
@@ -20,7 +21,7 @@ from PySide6.QtCore import QObject
 
 from pflow_studio.app.result_inspector import ResultInspector
 from pflow_studio.canvas.levels import node_at
-from pflow_studio.runtime.container_types import FILTER_TYPE, FOR_TYPE, MAP_TYPE
+from pflow_studio.runtime.container_types import FILTER_TYPE, FOR_TYPE, MAP_TYPE, WHILE_TYPE
 from pflow_studio.runtime.element_trace import ElementTrace
 from pflow_studio.runtime.keys import body_signature
 from pflow_studio.runtime.model import ModelError, Workflow
@@ -65,6 +66,20 @@ def last_outputs(result: RunResult | None, path: tuple[str, ...]) -> dict[str, A
     if result is None:
         return None
     return result.outputs.get(path[0]) if len(path) == 1 else result.nested_outputs.get(tuple(path))
+
+
+def while_outputs(workflow: Workflow, result: RunResult | None, path: tuple[str, ...]
+                  ) -> tuple[dict[str, Any] | None, str]:
+    """When the node at `path` is a While's function node: its outputs in the While's last iteration and a note
+    saying so; else (None, "")."""
+    if len(path) < 2 or node_at(workflow, path[:-1]).type_name != WHILE_TYPE:
+        return None, ""
+    produced = last_outputs(result, path[:-1])
+    if produced is None:
+        return None, ""
+    count = produced.get("iterations")
+    return ({name: value for name, value in produced.items() if name != "iterations"},
+            f"Its outputs in the last of the While's {count} iteration(s).")
 
 
 class ResultsSession(QObject):
@@ -120,7 +135,9 @@ class ResultsSession(QObject):
             self._show_inner(node.label, path, *container)
             return
         last = self.window.runs.last.result if self.window.runs.last is not None else None
-        outputs = last_outputs(last, path)
+        outputs, note = last_outputs(last, path), ""
+        if outputs is None:
+            outputs, note = while_outputs(workflow, last, path)
         failure = next((f for f in last.failures if tuple(f.path) == path), None) if last is not None else None
         self._shown_stale = (outputs is not None or failure is not None) and self.feedback.stale(path)
         stale = f" {STALE_NOTE}" if self._shown_stale else ""
@@ -128,7 +145,7 @@ class ResultsSession(QObject):
             self.inspector.show_error(node.label, failure.message, failure.traceback,
                                       f"This node failed in the last run.{stale}")
             return
-        self.inspector.show_outputs(node.label, outputs, stale.strip())
+        self.inspector.show_outputs(node.label, outputs, STALE_NOTE if self._shown_stale else note)
         self._offer_failed(path, node.properties.get("on_error"))
 
     def _show_inner(self, label: str, path: tuple[str, ...], map_path: tuple[str, ...], kind: str) -> None:

@@ -145,10 +145,12 @@ class Canvas(QObject):
         except ModelError:  # the shown level itself is gone (undo of the Group's creation)
             kept = []
         if path != self._path:
-            try:
-                self._show(path)
-            except ModelError:
-                self._show(())
+            while True:
+                try:
+                    self._show(path)
+                    break
+                except ModelError:  # show the deepest level of `path` that still exists
+                    path = path[:-1]
         else:
             self._sync()
         wanted = select if select else [n for n in kept if n in self._view.nodes]
@@ -283,6 +285,10 @@ class Canvas(QObject):
     def wrap_selected_in_map(self) -> str | None:
         """Wrap the selected node (or a Group of the selected nodes) in a Map; its id (None when refused)."""
         return level_edits.wrap_in_map(self.document, self._path, self.selected_node_ids())
+
+    def wrap_selected_in(self, type_name: str) -> str | None:
+        """Wrap the selected node (or a Group of the selected nodes) in a For or While (`type_name`); its id."""
+        return level_edits.wrap_in(self.document, self._path, self.selected_node_ids(), type_name)
 
     def unwrap_selected(self) -> None:
         """Put the function node of each selected Map back in its place."""

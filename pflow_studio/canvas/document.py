@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from pflow_studio.canvas import boundaries, connection_rules, labels, levels
+from pflow_studio.canvas import boundaries, connection_rules, labels, levels, one_node_bodies
 from pflow_studio.canvas.commands import (
     UNSET,
     AddNodesCommand,
@@ -96,7 +96,11 @@ class WorkflowDocument(QObject):
         return node.id
 
     def add_nodes(self, path: Path, nodes: list[Node], edges: list[Edge], text: str) -> None:
-        """Add `nodes` (ids not on the level yet) and the `edges` among them, as one step."""
+        """Add `nodes` (ids not on the level yet) and the `edges` among them, as one step. A body that runs one
+        node (a Map's...) stays one node: see `canvas.one_node_bodies`."""
+        if one_node_bodies.needs_a_group(self, path, len(nodes)):
+            one_node_bodies.add_to_one_node_body(self, path, nodes, edges, text)
+            return
         level = self.level(path)
         for node in nodes:
             level.add(node)

@@ -89,20 +89,30 @@ def ungroup(document: WorkflowDocument, path: Path, node_ids: list[str]) -> None
 
 def wrap_in_map(document: WorkflowDocument, path: Path, node_ids: list[str]) -> str | None:
     """Wrap the one node (or a Group collapsed from several) in a new Map; its id (None when refused)."""
+    return wrap_in(document, path, node_ids, MAP_TYPE)
+
+
+def wrap_in(document: WorkflowDocument, path: Path, node_ids: list[str], type_name: str) -> str | None:
+    """Wrap the one node (or a Group collapsed from several) in a new Map, For or While (`type_name`); its id
+    (None when refused)."""
     ids = [n for n in node_ids if n not in levels.PSEUDO_NODES]
-    if not ids:
-        document.message.emit("select a node or a Group to wrap in a Map")
-        return None
     registry = document.registry
+    kind = registry.get(type_name).display_name()
+    if not ids:
+        document.message.emit(f"select a node or a Group to wrap in a {kind}")
+        return None
 
     def wrap(level: Workflow) -> list[str]:
         target = ids[0] if len(ids) == 1 else _collapse(level, ids, registry).id
-        label = labels.fresh_label(level, "Map", registry, [target])
-        map_node = operations.wrap_in_map(level, target, registry=registry)
-        map_node.ui["label"] = label
-        return [map_node.id]
+        label = labels.fresh_label(level, kind, registry, [target])
+        if type_name == MAP_TYPE:
+            made = operations.wrap_in_map(level, target, registry=registry)
+        else:
+            made = operations.wrap_in_loop(level, target, type_name, registry)
+        made.ui["label"] = label
+        return [made.id]
 
-    made = document.edit_level(path, "wrap in Map", wrap)
+    made = document.edit_level(path, f"wrap in {kind}", wrap)
     return made[0] if made else None
 
 

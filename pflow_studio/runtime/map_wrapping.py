@@ -39,13 +39,20 @@ def wrap_in_map(workflow: Workflow, node_id: str, *, mapped: list[str] | None = 
     unknown = [name for name in mapped if inputs is not None and name not in inputs]
     if unknown:
         raise ModelError(f"cannot map '{unknown[0]}': it is not an input of '{node.label}' (inputs: {inputs})")
-    body = Workflow(nodes={node_id: node})
-    map_node = Node(map_id, MAP_TYPE, {"mode": "ports", "mapped": list(mapped)},
-                    ui={"pos": list(node.position)}, is_output=node.is_output, body=body)
-    workflow.nodes = {(map_id if k == node_id else k): (map_node if k == node_id else v)
+    return enclose(workflow, node_id, Node(map_id, MAP_TYPE, {"mode": "ports", "mapped": list(mapped)}))
+
+
+def enclose(workflow: Workflow, node_id: str, container: Node) -> Node:
+    """Put the node as the single node of the body of `container` (a new node whose ports keep the node's port
+    names), in the node's place: its position, its output mark, every edge and boundary ref; return it."""
+    node = workflow.node(node_id)
+    container.body = Workflow(nodes={node_id: node})
+    container.ui["pos"] = list(node.position)
+    container.is_output = node.is_output
+    workflow.nodes = {(container.id if k == node_id else k): (container if k == node_id else v)
                       for k, v in workflow.nodes.items()}
-    _rename_refs(workflow, node_id, map_id)
-    return map_node
+    _rename_refs(workflow, node_id, container.id)
+    return container
 
 
 def unwrap_map(workflow: Workflow, map_id: str) -> Node:

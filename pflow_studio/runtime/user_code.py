@@ -60,7 +60,7 @@ def user_code_line(text: str, node: Node) -> int | None:
     if syntax is None:
         return None
     try:
-        compile(code[1], "<check>", "eval" if node.type_name == Expression.type_name else "exec")
+        compile(code[1], "<check>", PYTHON_NODES[node.type_name].mode)
     except SyntaxError as exc:
         return exc.lineno if exc.lineno == int(syntax[1]) else None
     except ValueError:

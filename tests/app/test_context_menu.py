@@ -81,8 +81,8 @@ def test_right_click_on_a_node_selects_it_and_shows_the_node_menu(qtbot, window,
     right_click(qtbot, window, node_point(window.canvas, "add"))
     assert window.canvas.selected_node_ids() == ["add"]
     (menu,) = menus.shown
-    assert texts(menu) == ["Rename…", "-", "Copy", "Cut", "Delete", "-", "Group", "Wrap in Map", "Bypass", "-",
-                           "Run This Node"]
+    assert texts(menu) == ["Rename…", "-", "Copy", "Cut", "Delete", "-", "Group", "Wrap in Map", "Wrap in For",
+                           "Wrap in While", "Bypass", "-", "Run This Node"]
     assert window.canvas.undo_stack.count() == 0  # a right click edits nothing
     assert find(menu, "Group") is window.actions["group"]  # the window's own actions, shortcuts included
     assert "Shift+F5" in find(menu, "Run This Node").text()

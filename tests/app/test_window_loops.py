@@ -1,6 +1,6 @@
 """For and While in the window: in the palette under Control Flow; a For built from the palette (opened by a
 double-click like a Map, its body filled, its bound typed in the properties dock) runs and saves exactly; a
-While that stops at max_iterations shows a warning."""
+While that stops at max_iterations shows a warning; Wrap in For / Wrap in While (Edit menu, context menu)."""
 
 from __future__ import annotations
 
@@ -81,3 +81,39 @@ def test_a_while_stopped_at_max_iterations_shows_a_warning(qtbot, window):
     assert window.errors.count() == 1 and window.errors.is_warning(0)
     assert window.errors.row(0).text(0) == "Forever" and "max_iterations (3)" in window.errors.row(0).text(1)
     assert window.statusBar().currentMessage() == "Run finished with 1 warning(s); see the Errors panel"
+    window.canvas.open_container("loop")
+    window.canvas.select(["fn"])
+    qtbot.waitUntil(lambda: "fn" in window.results.title.text().lower())
+    assert [frame.value for frame in window.results.frames()] == [3, True]
+    assert window.results.note.text() == "Its outputs in the last of the While's 3 iteration(s)."
+
+
+@pytest.mark.timeout(120)
+def test_wrap_in_while_and_wrap_in_for_from_the_edit_menu(qtbot, window, workflows):
+    workflow = Workflow()
+    workflow.add_node("py.code", {"code": "x = x * 2\ngo_on = x < 50", "inputs": ["x"], "outputs": ["x", "go_on:bool"]},
+                      id="fn", inputs={"x": 3}, pos=(0, 0))
+    window.canvas.set_workflow(workflow)
+    window.canvas.select(["fn"])
+    assert {window.actions["wrap_for"], window.actions["wrap_while"]} <= set(window.menus["edit"].actions())
+    window.actions["wrap_while"].trigger()
+    (loop,) = window.canvas.workflow().nodes
+    wrapped = window.canvas.node_at((loop,))
+    assert (wrapped.type_name, wrapped.label) == ("core.while", "While")
+    assert wrapped.properties == {"condition_port": "go_on", "state_ports": ["x"]}
+    outcome = run(qtbot, window)
+    assert outcome.result.outputs[loop] == {"x": 96, "go_on": False, "iterations": 5}
+    window.undo_action.trigger()
+    assert list(window.canvas.workflow().nodes) == ["fn"]
+
+    window.canvas.set_workflow(workflows.adding())  # two -> add.a, add.b = 3: 'b' takes the index
+    window.canvas.select(["add"])
+    window.actions["wrap_for"].trigger()
+    (loop,) = [n for n, node in window.canvas.workflow().nodes.items() if node.type_name == "core.for"]
+    assert window.canvas.node_at((loop,)).properties == {"index_port": "b"}
+    window.undo_action.trigger()
+    window.canvas.connect("two", "value", "add", "b")
+    window.canvas.select(["add"])
+    window.actions["wrap_for"].trigger()
+    assert "every input is connected" in window.statusBar().currentMessage()
+    assert [node.type_name for node in window.canvas.workflow().nodes.values()] == ["const.int", "math.add"]

@@ -1,5 +1,5 @@
-"""For: the body once per index of [lower, higher), outputs as lists in index order, on the Map's runner; errors
-name the iteration; Stop ends it between iterations."""
+"""For: the body once per index of [lower, higher), outputs as lists in index order, on the Map's runner and in
+the element store; errors name the iteration; Stop ends it between iterations."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import pytest
 
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import CancelToken
+from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import BoundaryInput, BoundaryOutput, PortRef, Workflow
+from pflow_studio.runtime.stored_elements import StoreBinding
 from tests.support.nodes import CALLS
 from tests.support.workflows import run
 
@@ -99,6 +101,28 @@ def test_stop_ends_the_for_between_iterations(registry):
     result = Executor(registry, cache=False).run(wf, cancel=token, listeners=[stop_after_the_first])
     assert result.status == "cancelled" and result.states["loop"] == "cancelled"
     assert CALLS["test.slow"] < 50
+
+
+def test_iterations_are_kept_in_the_element_store_and_a_longer_range_runs_only_the_new_ones(registry, tmp_path):
+    store = ElementStore(tmp_path / "store")
+    binding = StoreBinding(store, scope=str(tmp_path / "project.pflow"))
+
+    def statuses(wf: Workflow) -> list[str]:
+        events: list[ev.Event] = []
+        Executor(registry, cache=False).run(wf, elements=binding, listeners=[events.append])
+        [items] = [e for e in events if e.kind == ev.ITEMS]
+        return items.details["table"].statuses()
+
+    try:
+        assert statuses(for_loop("test.add", higher=3, b=1)) == ["ok"] * 3
+        CALLS.clear()
+        assert statuses(for_loop("test.add", higher=5, b=1)) == ["cached"] * 3 + ["ok"] * 2
+        assert CALLS == {"test.add": 2}
+        assert statuses(for_loop("test.mix", {"index_port": "b"}, higher=2, a=1)) == ["ok"] * 2
+        # the same index values fed to another input are other iterations
+        assert statuses(for_loop("test.mix", {"index_port": "c"}, higher=2, a=1)) == ["ok"] * 2
+    finally:
+        store.close()
 
 
 def _ports(wf: Workflow, registry):

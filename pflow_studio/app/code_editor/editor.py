@@ -212,7 +212,8 @@ class CodeEditor(QPlainTextEdit):
         self._show_lines()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.finish()
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # not for the editor's own context menu
+            self.finish()
         super().focusOutEvent(event)
         self._show_lines()
 

@@ -4,7 +4,9 @@ Pygments is the field's standard highlighter: its Python lexer knows every token
 grows (f-strings, soft keywords, numbers with underscores), so the editor keeps no tokenizer of its own.
 A block is lexed from the lexer state the previous block ended in (a triple-quoted string goes on over
 lines); the state is kept as the block's user state (an index into the stacks met so far), so Qt
-re-highlights only the blocks an edit changes and those whose starting state it changed.
+re-highlights only the blocks an edit changes and those whose starting state it changed. Lexed line by
+line, tokens come out as Pygments gives them for the whole text, but for docstrings (Pygments matches a
+docstring whole, so a multi-line one comes out as a plain string): every docstring is coloured as a string.
 Colours are Pygments' "nord" style (the app's dark theme is Nord-like) with its dimmest colours lightened
 to read on the editor's background (and on the failed line's).
 """
@@ -16,7 +18,7 @@ from functools import cache
 from pygments.lexer import ExtendedRegexLexer, LexerContext
 from pygments.lexers.python import PythonLexer
 from pygments.styles import get_style_by_name
-from pygments.token import _TokenType
+from pygments.token import String, _TokenType
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 STYLE = "nord"
@@ -36,7 +38,8 @@ def _lexer() -> _ResumablePythonLexer:
 @cache
 def char_format(token: _TokenType) -> QTextCharFormat:
     """The text format of a Pygments token type in the editor's style."""
-    style = get_style_by_name(STYLE).style_for_token(token)
+    # a docstring over several lines is lexed line by line as a plain string: one-line docstrings look the same
+    style = get_style_by_name(STYLE).style_for_token(String.Double if token in String.Doc else token)
     fmt = QTextCharFormat()
     colour = style["color"]
     if colour:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from pflow_studio.app.code_editor.editor import ERROR_BACKGROUND, CodeEditor
 from pflow_studio.app.code_editor.highlighter import STYLE, char_format
@@ -46,7 +46,7 @@ def put_cursor(editor: CodeEditor, position: int) -> None:
 
 
 def test_keywords_strings_and_comments_get_the_styles_formats(qtbot):
-    editor = make(qtbot, 'def f(x):\n    """a\n    b"""\n    return x  # done\n')
+    editor = make(qtbot, 'def f(x):\n    """a\n    b"""\n    return x  # done\n\n\ndef g():\n    """c"""\n')
     keyword = formats_at(editor, 0, 1)
     assert keyword is not None and keyword.fontWeight() == QFont.Weight.Bold
     assert keyword.foreground().color() == QColor("#81a1c1")
@@ -54,6 +54,7 @@ def test_keywords_strings_and_comments_get_the_styles_formats(qtbot):
     assert string_inside is not None and string_inside.foreground().color() == QColor("#a3be8c")
     returned = formats_at(editor, 3, 6)
     assert returned is not None and returned.foreground().color() == keyword.foreground().color()
+    assert formats_at(editor, 7, 6).foreground().color() == QColor("#a3be8c")  # a one-line docstring alike
     comment = formats_at(editor, 3, 15)
     assert comment.foreground().color() == QColor("#8f99a8") and comment.fontItalic()
     editor.moveCursor(QTextCursor.MoveOperation.Start)
@@ -153,6 +154,8 @@ def test_ctrl_enter_commits_once_and_focus_out_commits(qtbot):
     qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)  # unchanged since: no second commit
     assert commits == ["result = x * 2"] and editor.toPlainText() == "result = x * 2"
     qtbot.keyClicks(editor, " + 1")
+    QApplication.sendEvent(editor, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.PopupFocusReason))
+    assert len(commits) == 1  # a context menu opening: no apply (the panel would rebuild under the menu)
     other.setFocus()
     qtbot.waitUntil(lambda: len(commits) == 2, timeout=2000)
     assert commits[-1] == "result = x * 2 + 1"

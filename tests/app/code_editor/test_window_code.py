@@ -175,3 +175,14 @@ def test_an_element_failing_in_a_map_marks_the_node_inside(qtbot, window, on_err
     select(qtbot, window, "inner")
     assert field(window).error_line == 3
     assert "ZeroDivisionError" in field(window).error_message
+
+
+def test_a_syntax_error_that_keeps_the_run_from_starting_marks_its_line(qtbot, window):
+    window.canvas.set_workflow(code_workflow(x=1))
+    window.canvas.set_property("code", "code", "a = 1\nresult = a +\n")
+    select(qtbot, window, "code")
+    assert run(qtbot, window) == "invalid"
+    assert field(window).error_line == 2 and field(window).error_message.startswith("SyntaxError")
+    window.canvas.set_property("code", "code", "a = 1\nresult = a + x\n")
+    qtbot.waitUntil(lambda: field(window).toPlainText() == "a = 1\nresult = a + x\n", timeout=3000)
+    assert field(window).error_line is None

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from pflow_studio.canvas import boundaries, connection_rules, labels, levels, one_node_bodies
+from pflow_studio.canvas import boundaries, connection_rules, deletion_report, labels, levels, one_node_bodies
 from pflow_studio.canvas.commands import (
     UNSET,
     AddNodesCommand,
@@ -169,20 +169,26 @@ class WorkflowDocument(QObject):
 
     def delete_nodes(self, path: Path, node_ids: list[str]) -> None:
         """Delete nodes of the level at `path`, as one step. Inside a Group, boundary ports that lose
-        their inner end go too, and with them what named them on the levels above (`boundaries.prune`)."""
+        their inner end go too, and with them what named them on the levels above (`boundaries.prune`).
+        The message says what went with the nodes (`canvas.deletion_report`)."""
         text = f"delete {len(node_ids)} node(s)"
         level = self.level(path)
+        names = [levels.display_label(level.node(n), self.registry) for n in node_ids]
         gone = set(node_ids)
         reaches_up = self.is_group_level(path) and (
             any(b.source.node in gone for b in level.outputs)
             or any(b.targets and all(t.node in gone for t in b.targets) for b in level.inputs))
         if not reaches_up:
+            shallow = Workflow(nodes=dict(level.nodes), edges=list(level.edges))
+
             def remove(edited: Workflow) -> list[str]:
                 for node_id in node_ids:
                     edited.remove_node(node_id)
                 return []
 
-            self.edit_level(path, text, remove)
+            if self.edit_level(path, text, remove) is not None:
+                lost = deletion_report.plain_losses(shallow, level, path, self._root, self.registry)
+                self.message.emit(deletion_report.message(names, lost))
             return
         root_before = snapshot(self._root)
         for node_id in node_ids:
@@ -191,6 +197,8 @@ class WorkflowDocument(QObject):
         top = path if top is None else top
         self.undo_stack.push(NestedSnapshotCommand(self, path, top, text, levels.level_at(root_before, top),
                                                    snapshot(self.level(top)), []))
+        lost = deletion_report.losses(root_before, self._root, path, top, self.registry)
+        self.message.emit(deletion_report.message(names, lost))
 
     def rename_port(self, path: Path, node_id: str, side: str, old: str, new: str) -> bool:
         """Rename the port `old` (an "input" or "output" of the view node) of the node `node_id` shown at `path`: a

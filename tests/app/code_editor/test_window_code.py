@@ -60,6 +60,9 @@ def test_the_panel_uses_the_code_editor_and_a_compact_one_for_expressions(qtbot,
     select(qtbot, window, "twice")
     expression = field(window, "expression")
     assert expression.compact and expression.height() < 100
+    assert not expression.gutter.isVisible()  # one line: no line numbers
+    viewport = expression.viewport().geometry()  # the corner button stands beside the text, not over it
+    assert expression.detach_button.isVisible() and expression.detach_button.geometry().left() > viewport.right()
     end_of(expression)
     qtbot.keyClicks(expression, " + 1")
     qtbot.keyClick(expression, Qt.Key.Key_Return)

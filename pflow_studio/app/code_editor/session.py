@@ -17,10 +17,11 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from pflow_studio.app.code_editor.detached import DetachedCodeEditor
 from pflow_studio.app.code_editor.editor import DETACH_SHORTCUT, CodeEditor
-from pflow_studio.app.code_editor.failures import FailedLines, code_source
+from pflow_studio.app.code_editor.failures import FailedLines
 from pflow_studio.app.run_controller import RunOutcome
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.model import ModelError, Node
+from pflow_studio.runtime.user_code import code_source
 
 if TYPE_CHECKING:
     from pflow_studio.app.main_window import MainWindow

@@ -4,7 +4,7 @@ A node's code compiles under a file name made from its text, so a traceback fram
 of that very text: the last such frame is the failing line (`runtime.user_code`, Qt-free). `FailedLines`
 keeps, per node path, the failure of the last run that ran the node: a failed node, or the elements of a
 Map or Filter that failed (each element's traceback is searched for the code of the nodes inside it), or
-the syntax error that kept a run from starting (the code is compiled here to find its line). A
+the syntax error that kept a run from starting (its problem's message names the line). A
 node that finishes drops its mark; a mark also stops applying once the node's code is edited (its file
 name changes).
 """
@@ -15,10 +15,9 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 
 from pflow_studio.canvas.levels import node_at
-from pflow_studio.nodes.library.python_code import code_filename
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.model import ModelError, Node, Workflow
-from pflow_studio.runtime.user_code import PYTHON_NODES, code_file, code_source, user_code_line
+from pflow_studio.runtime.user_code import code_file, user_code_line
 from pflow_studio.runtime.validation import Problem
 
 Path = tuple[str, ...]
@@ -31,21 +30,6 @@ class CodeFailure:
     filename: str
     line: int
     message: str
-
-
-def syntax_failure(node: Node) -> CodeFailure | None:
-    """The syntax error in a Python node's code (compiled, never run), None when there is none."""
-    code = code_source(node)
-    if code is None:
-        return None
-    filename = code_filename(node.type_name, code[1])
-    try:
-        compile(code[1], filename, PYTHON_NODES[node.type_name].mode)
-    except SyntaxError as exc:
-        return CodeFailure(filename, exc.lineno or 1, f"SyntaxError: {exc.msg}")
-    except ValueError:  # a null byte: no line to show
-        return None
-    return None
 
 
 def _error_text(traceback_text: str) -> str:
@@ -93,9 +77,7 @@ class FailedLines:
                 node = node_at(workflow, problem.path)
             except ModelError:
                 continue
-            failure = syntax_failure(node)
-            if failure is not None:
-                self.marks[tuple(problem.path)] = failure
+            self._mark(tuple(problem.path), node, [problem.message])
         return self.marks != before
 
     def _mark(self, path: Path, node: Node, texts: list[str]) -> None:

@@ -44,6 +44,15 @@ def test_collapse_exposes_the_open_inputs_and_the_sink_outputs(canvas):
     assert canvas.workflow().canonical() == multiply_then_add().canonical()
 
 
+def test_collapse_with_a_node_of_an_unknown_type_exposes_the_known_ones(canvas):
+    workflow = multiply_then_add()
+    workflow.add_node("plugin.gone", id="gone", label="Gone", pos=(0, 200))
+    canvas.set_workflow(workflow)
+    canvas.select(["mul", "add", "gone"])
+    group = canvas.collapse_selection()
+    assert list(canvas.view_node(group).inputs()) == ["a", "b", "b_2"]
+
+
 def feed(canvas, group: str, port: str, value: float) -> str:
     number = canvas.add_node("const.float", (-300, 0))
     canvas.set_property(number, "value", value)

@@ -17,10 +17,11 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from pflow_studio.app.code_editor.detached import DetachedCodeEditor
 from pflow_studio.app.code_editor.editor import DETACH_SHORTCUT, CodeEditor
-from pflow_studio.app.code_editor.failures import FailedLines, code_source
+from pflow_studio.app.code_editor.failures import FailedLines
 from pflow_studio.app.run_controller import RunOutcome
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.model import ModelError, Node
+from pflow_studio.runtime.user_code import code_source
 
 if TYPE_CHECKING:
     from pflow_studio.app.main_window import MainWindow
@@ -78,7 +79,7 @@ class CodeEditorSession(QObject):
             return None
         key = (tuple(path), prop)
         window = self.windows.get(key)
-        if window is None:
+        if window is None or not window.isVisible():  # a closed window is on its way out (deleted on close)
             window = DetachedCodeEditor(f"{node.label} — {prop}", code[1],
                                         lambda text: self._apply(key, text), self.window)
             window.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))

@@ -55,10 +55,12 @@ SPECS = [
 ]
 
 
-def create_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
-    """One QAction per spec, parented to `window`, triggering `handlers[name]` when present."""
+def create_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]],
+                   specs: list[ActionSpec] = SPECS) -> dict[str, QAction]:
+    """One QAction per spec (the window's SPECS by default), parented to `window`, triggering `handlers[name]`
+    when present."""
     actions = {}
-    for spec in SPECS:
+    for spec in specs:
         action = QAction(icon(spec.icon) if spec.icon else QIcon(), spec.text, window)
         action.setObjectName(f"action_{spec.name}")
         if spec.shortcut is not None:

@@ -6,7 +6,8 @@
   selected), Wrap in Map, Unwrap Map (a Map selected) | Run This Node, Show Run Record (one Map selected),
   Show Work Items (one Map or Filter selected);
 - on empty canvas: Add Node… (quick add at the click point), Paste (disabled when the clipboard holds no
-  nodes) | Select All, Frame All | Go Up a Level (inside a Group or Map).
+  nodes), Add Backdrop (on a backdrop also Edit Backdrop Text…, Remove Backdrop) | Select All, Frame All |
+  Go Up a Level (inside a Group or Map).
 `actions` are the window's actions by name (`app.actions`, plus "show_run_record"), `selected_map_path()`
 gives the path of the one selected Map (else None), and `parent` is the widget the menus belong to.
 Where the wording, the enabled state or the place differs from the window's action, a menu-owned
@@ -80,6 +81,8 @@ class CanvasContextMenu(QObject):
             menu.addAction(actions["unwrap_map"])
         menu.addActions([actions["wrap_for"], actions["wrap_while"]])
         menu.addAction(actions["bypass"])
+        if "add_backdrop" in actions:
+            menu.addAction(actions["add_backdrop"])
         menu.addSeparator()
         run = actions["run_selected"]
         text = "&Run This Node" if len(node_ids) == 1 else f"&Run These {len(node_ids)} Nodes"
@@ -94,11 +97,28 @@ class CanvasContextMenu(QObject):
         at = canvas.widget.viewport().mapFromGlobal(global_pos)
         _stand_in(menu, actions["quick_add"], trigger=lambda: canvas.show_quick_add(at), shortcut="Tab")
         _stand_in(menu, actions["paste"], enabled=clipboard_has_nodes())
+        self._fill_backdrop(menu, at)
         menu.addSeparator()
         menu.addActions([actions["select_all"], actions["frame_all"]])
         if canvas.level_path():
             menu.addSeparator()
             menu.addAction(actions["go_up"])
+
+
+    def _fill_backdrop(self, menu: QMenu, at: QPoint) -> None:
+        """Add Backdrop, and for the backdrop under viewport point `at`: Edit Backdrop Text…, Remove Backdrop."""
+        if "add_backdrop" not in self.actions:
+            return
+        menu.addAction(self.actions["add_backdrop"])
+        scene = self.canvas.widget.mapToScene(at)
+        backdrop = self.canvas.backdrops.at(scene.x(), scene.y())
+        if backdrop is not None:
+            for name in ("edit_backdrop", "remove_backdrop"):
+                _stand_in(menu, self.actions[name], trigger=lambda name=name: self._on_backdrop(name, backdrop))
+
+    def _on_backdrop(self, name: str, backdrop: str) -> None:
+        self.canvas.backdrops.select_only(backdrop)
+        self.actions[name].trigger()
 
 
 def clipboard_has_nodes() -> bool:

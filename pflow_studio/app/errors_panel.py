@@ -4,14 +4,17 @@ Validation problems (`set_problems`) are kept up to date while the user edits: e
 rows of the call before (they come first), and leaves the rows of the last run's failures alone.
 
 Clicking a row emits `reveal_requested(path)` (the window asks the canvas to show the node); the
-selected row's traceback (or message) shows below the list.
+selected row's message shows beside the list, with the line of the user's code that raised it and the
+traceback, pflow-studio's own frames folded ("Show all frames" unfolds them; `traceback_view.TracebackView`).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontDatabase
-from PySide6.QtWidgets import QPlainTextEdit, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QCheckBox, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from pflow_studio.app.traceback_view import TracebackView
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 TRACE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,13 +34,22 @@ class ErrorsPanel(QWidget):
         self.list.setHeaderLabels(["Node", "Problem"])
         self.list.setRootIsDecorated(False)
         self.list.setColumnWidth(0, 180)
-        self.trace = QPlainTextEdit(self)
-        self.trace.setReadOnly(True)
-        self.trace.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.trace = TracebackView(self)
         self.trace.setPlaceholderText("Select an error to see its traceback.")
+        self.show_all = QCheckBox("Show all frames", self)
+        self.show_all.setToolTip("Show the frames of pflow-studio's own code in tracebacks (folded into one line)")
+        self.show_all.toggled.connect(self.trace.set_show_all)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(2)
+        right_layout.addWidget(self.trace, 1)
+        right_layout.addWidget(self.show_all)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)  # the list keeps the bottom dock's height
         splitter.addWidget(self.list)
-        splitter.addWidget(self.trace)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)  # the traceback's lines are the longer ones
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -46,14 +58,14 @@ class ErrorsPanel(QWidget):
 
     def clear(self) -> None:
         self.list.clear()
-        self.trace.clear()
+        self.trace.show_error("", "")
 
     def add_error(self, path: tuple[str, ...], where: str, message: str, trace: str = "") -> None:
         """Add a row: `where` names the node for people, `path` finds it on the canvas."""
         item = QTreeWidgetItem(self.list, [where, message.splitlines()[0] if message else ""])
         item.setToolTip(1, message)
         item.setData(0, PATH_ROLE, list(path))
-        item.setData(0, TRACE_ROLE, trace or message)
+        item.setData(0, TRACE_ROLE, trace)
         if self.list.topLevelItemCount() == 1:
             self.list.setCurrentItem(item)
 
@@ -66,7 +78,7 @@ class ErrorsPanel(QWidget):
             item = QTreeWidgetItem([where, message])
             item.setToolTip(1, message)
             item.setData(0, PATH_ROLE, list(path))
-            item.setData(0, TRACE_ROLE, f"{where}: {message}")
+            item.setData(0, TRACE_ROLE, "")
             item.setData(0, PROBLEM_ROLE, True)
             self.list.insertTopLevelItem(position, item)
         if self.list.currentItem() is None and self.count():
@@ -94,7 +106,10 @@ class ErrorsPanel(QWidget):
         return self.list.topLevelItem(index)
 
     def _show_trace(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        self.trace.setPlainText(str(current.data(0, TRACE_ROLE)) if current is not None else "")
+        if current is None:
+            self.trace.show_error("", "")
+        else:
+            self.trace.show_error(current.toolTip(1), str(current.data(0, TRACE_ROLE) or ""))
 
     def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         path = item.data(0, PATH_ROLE)

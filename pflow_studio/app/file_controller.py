@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from pflow_studio.app.settings import add_recent_file, recent_files, remove_recent_file
-from pflow_studio.canvas import Canvas
+from pflow_studio.canvas import Canvas, backdrops
 from pflow_studio.nodes.registry import Registry
 from pflow_studio.project import file_format as project_file
 from pflow_studio.project.file_format import Project, ProjectFileError
@@ -115,7 +115,7 @@ class FileController(QObject):
                 self.recent_changed.emit(remove_recent_file(self.settings, os.path.abspath(path)))
             return False
         self.meta = dict(project.meta)
-        self.canvas.set_workflow(project.workflow)
+        self.canvas.set_workflow(project.workflow, backdrops.in_meta(self.meta))
         self.canvas.undo_stack.setClean()
         self._set_path(None if as_copy else path)
         self.document_replaced.emit()
@@ -167,7 +167,7 @@ class FileController(QObject):
             return
         target = self.path + ".recovered"
         try:
-            project_file.save(Project(self.canvas.workflow(), self.meta), target)
+            project_file.save(Project(self.canvas.workflow(), self.saved_meta()), target)
         except (ProjectFileError, OSError) as exc:
             print(f"pflow-studio: cannot write the recovery copy {target}: {exc}", file=sys.stderr)
         else:
@@ -176,7 +176,7 @@ class FileController(QObject):
     def _write(self, path: str) -> bool:
         workflow = self.canvas.workflow()
         try:
-            project_file.save(Project(workflow, self.meta), path)
+            project_file.save(Project(workflow, self.saved_meta()), path)
         except ProjectFileError as exc:
             QMessageBox.critical(self.widget, "Cannot save project", f"Cannot save {exc.path}:\n\n{exc.problem}")
             return False
@@ -187,6 +187,10 @@ class FileController(QObject):
             self.recent_changed.emit(add_recent_file(self.settings, path))
         self.saved.emit(os.path.abspath(path), workflow)
         return True
+
+    def saved_meta(self) -> dict[str, Any]:
+        """The project metadata to save: as read, with the canvas's backdrops (`meta.ui.backdrops`)."""
+        return backdrops.with_backdrops(self.meta, self.canvas.backdrops.saved())
 
     def _start_dir(self) -> str:
         if self.path:

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QVBoxLayout, QWidget
 
 from pflow_studio.app.actions import build_menus, build_toolbar, create_actions
+from pflow_studio.app.backdrop_actions import BackdropActions
 from pflow_studio.app.breadcrumb import Breadcrumb
 from pflow_studio.app.code_editor.session import CodeEditorSession
 from pflow_studio.app.console.dock import end_console
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.results_session = ResultsSession(self)  # what the Results dock shows for the selection
         self.trust = TrustGate(self)  # nothing of a project's untrusted code runs
         self.help = HelpMenu(self)  # Help menu, File > Examples…, the empty canvas's hint
+        self.backdrop_actions = BackdropActions(self)  # Edit > Add Backdrop and its kin
         self.code_editors = CodeEditorSession(self)  # larger editor windows, failed lines marked
         self.run_record_dialog: RunRecordDialog | None = None
         self._closing_on_signal = False

@@ -172,7 +172,7 @@ class PropertiesPanel(QWidget):
                                  check=_fits(prop), empty=_clearable(prop))
             editor.setToolTip(prop.doc)
             self.editors[f"prop:{prop.name}"] = editor
-            if prop.widget == "code":  # the whole row's width, its name above it
+            if prop.widget in ("code", "expression"):  # the whole row's width, its name above it
                 form.addRow(QLabel(prop.name, page))
                 form.addRow(editor)
             else:

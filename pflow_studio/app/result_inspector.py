@@ -1,5 +1,6 @@
 """The result inspector (the Results dock): the selected node's output values from the last run, each in the
-viewer its type gets (pflow_studio.app.viewers), with pinned viewers beside them; and `format_outputs`, the
+viewer its type gets (pflow_studio.app.viewers), with pinned viewers beside them, or the error it failed
+with (`show_error`: the user's failing line first, our frames folded); and `format_outputs`, the
 values as readable text (the work-item detail pane's). "Open in Console"
 (`console_action`) binds the outputs in the Console dock (`value`, `outputs`, each port by its name)."""
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabB
 
 from pflow_studio.app.console.dock import console_action, open_in_console
 from pflow_studio.app.console.names import output_names
+from pflow_studio.app.traceback_view import TracebackView
 from pflow_studio.app.viewers.frame import ViewerFrame
 
 MAX_CHARS = 200_000
@@ -88,6 +90,9 @@ class ResultInspector(QWidget):
         self.note_button = QPushButton(self)
         self.note_button.clicked.connect(lambda: self._offered())
         self.note_button.hide()
+        self.error_view = TracebackView(self)
+        self.error_view.setLineWrapMode(TracebackView.LineWrapMode.WidgetWidth)  # the dock may be narrow
+        self.error_view.hide()
         self._offered: Callable[[], None] = lambda: None
         self.pinned = QTabWidget(self)
         self.pinned.setTabsClosable(True)
@@ -114,6 +119,7 @@ class ResultInspector(QWidget):
         note_bar.addWidget(self.note, 1)
         note_bar.addWidget(self.note_button, 0, Qt.AlignmentFlag.AlignTop)
         live_layout.addLayout(note_bar)
+        live_layout.addWidget(self.error_view, 1)
         live_layout.addWidget(self.tabs, 1)
         splitter = QSplitter(self)
         splitter.addWidget(live)
@@ -136,6 +142,7 @@ class ResultInspector(QWidget):
         self.label = label
         self.title.setText(label)
         self._clear_tabs()
+        self._show_error_view(False)
         self.shown = (label, outputs) if outputs else None
         self.console_action.setEnabled(self.shown is not None)
         if outputs is None:
@@ -147,6 +154,16 @@ class ResultInspector(QWidget):
             for port, value in outputs.items():
                 self._add_frame(f"{label}.{port}", value, port)
         self._update_buttons()
+
+    def show_error(self, label: str, message: str, traceback: str, note: str = "") -> None:
+        """Show that a node failed: `note` above its error (message, the user's failing line, the traceback)."""
+        self.show_outputs(label, None, note or "This node failed in the last run:")
+        self.error_view.show_error(message, traceback)
+        self._show_error_view(True)
+
+    def _show_error_view(self, on: bool) -> None:
+        self.error_view.setVisible(on)
+        self.tabs.setVisible(not on)
 
     def offer(self, text: str, tip: str, action: Callable[[], None]) -> None:
         """A button beside the note doing `action` (until the dock shows something else)."""
@@ -164,6 +181,7 @@ class ResultInspector(QWidget):
         self.label = ""
         self.title.setText(note)
         self._clear_tabs()
+        self._show_error_view(False)
         self._set_note("")
         self.shown = None
         self.console_action.setEnabled(False)

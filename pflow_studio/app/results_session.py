@@ -138,7 +138,13 @@ class ResultsSession(QObject):
         outputs, note = last_outputs(last, path), ""
         if outputs is None:
             outputs, note = while_outputs(workflow, last, path)
-        self._shown_stale = outputs is not None and self.feedback.stale(path)
+        failure = next((f for f in last.failures if tuple(f.path) == path), None) if last is not None else None
+        self._shown_stale = (outputs is not None or failure is not None) and self.feedback.stale(path)
+        stale = f" {STALE_NOTE}" if self._shown_stale else ""
+        if failure is not None:
+            self.inspector.show_error(node.label, failure.message, failure.traceback,
+                                      f"This node failed in the last run.{stale}")
+            return
         self.inspector.show_outputs(node.label, outputs, STALE_NOTE if self._shown_stale else note)
         self._offer_failed(path, node.properties.get("on_error"))
 
@@ -157,9 +163,12 @@ class ResultsSession(QObject):
             note += f" The {kind} was edited since. {STALE_NOTE}"
         outputs = trace.outputs_at(relative)
         failure = trace.failures.get(relative)
-        if outputs is None:
-            note += f" This node failed: {failure}" if failure else " This node did not run for it."
-        self.inspector.show_outputs(label, outputs, note)
+        if outputs is None and failure:
+            self.inspector.show_error(label, failure, trace.tracebacks.get(relative, ""),
+                                      f"{note} This node failed for it:")
+        else:
+            self.inspector.show_outputs(label, outputs, note if outputs is not None else
+                                        f"{note} This node did not run for it.")
         self._offer_run(map_path, again=True)
 
     def _trace_stale(self, map_path: tuple[str, ...]) -> bool:

@@ -3,7 +3,8 @@
 `record_path(project)` is `NAME.run.json` next to `NAME.pflow` (as the CLI writes it).
 `saved_entry(project, map_path)` finds a Map's entry in that file (None when missing or unreadable).
 `RunRecordDialog(entry, title, parent)` shows one Map run: a summary line and a table with one row per
-element (index, engine, host, start, duration, status, error); with `entry=None` it says there is none.
+element (index, engine, host, start, duration, status, error), and under it the selected element's whole error
+(as every error pane shows errors: `traceback_view.TracebackView`); with `entry=None` it says there is none.
 The table reads the record's columns row by row as it is scrolled (`RecordModel`), so a Map of a million
 elements opens at once.
 """
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pflow_studio.app.traceback_view import TracebackView
 from pflow_studio.app.work_items.texts import duration_text
 from pflow_studio.runtime import run_record
 
@@ -140,12 +142,24 @@ class RunRecordDialog(QDialog):
         header.setStretchLastSection(True)
         for column, width in enumerate((70, 80, 120, 110, 90, 70)):
             self.table.setColumnWidth(column, width)
+        self.error = TracebackView(self)
+        self.error.setPlaceholderText("Select a failed element to see its error.")
+        self.error.setMaximumHeight(self.error.fontMetrics().lineSpacing() * 6 + 12)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_error(current))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
+        failed = [int(index) for index in self.model.columns.errors if str(index).isdigit()]
+        if failed:
+            self.table.selectRow(min(failed))  # the first failed element's error is shown at once
+
+    def _show_error(self, current: QModelIndex) -> None:
+        error = str(self.model.columns.item(current.row()).get("error") or "") if current.isValid() else ""
+        self.error.show_error(error.strip(), "")
 
     def cell(self, row: int, column: str) -> str:
         """The text at `row` in `column` (one of COLUMNS)."""

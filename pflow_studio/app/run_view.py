@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QProgressBar, QStatusBar
 
 from pflow_studio.app.errors_panel import ErrorsPanel
 from pflow_studio.app.run_controller import RunController, RunOutcome
+from pflow_studio.app.work_items.tracebacks import user_first
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.model import Workflow
 
@@ -83,7 +84,7 @@ class RunView(QObject):
             self.errors.add_warning(event.path, self.where(event.path), event.message)
             return
         state = "cached" if event.kind == ev.FINISHED and event.cached else event.kind
-        message = event.traceback or event.message
+        message = user_first(event.message, event.traceback)[0] if event.traceback else event.message
         partly = self._failed_elements.get(event.path)
         if event.kind == ev.FINISHED and partly:
             state = "warning"

@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from pflow_studio.canvas import compat, framing, level_edits, levels, run_state, store_badge
+from pflow_studio.canvas.backdrops import Backdrops
 from pflow_studio.canvas.document import Path, WorkflowDocument
 from pflow_studio.canvas.gestures import ViewerGestures
 from pflow_studio.canvas.level_view import LevelView
@@ -63,6 +64,7 @@ class Canvas(QObject):
         self._run_states = RunStates(self._view, self.level_path, self.workflow)
         self._problems = ProblemMarks(self._view, self.level_path, self._label_at)
         self._gestures = ViewerGestures(self, self._viewer, self._view)
+        self.backdrops = Backdrops(self)  # after the gestures: they take the viewer's signals over first
         self._quick_add = QuickAdd(self.registry, self._viewer)
         self._quick_add.chosen.connect(self._on_quick_add_chosen)
         self._quick_add_pos: tuple[float, float] = (0.0, 0.0)
@@ -79,8 +81,10 @@ class Canvas(QObject):
 
     # -- model and levels ----------------------------------------------------------------------
 
-    def set_workflow(self, workflow: Workflow) -> None:
-        """Show `workflow` (the canvas edits this object from now on); clears undo and run state."""
+    def set_workflow(self, workflow: Workflow, backdrops: Any = None) -> None:
+        """Show `workflow` (the canvas edits this object from now on); clears undo and run state. `backdrops`:
+        the project's saved backdrops (`Backdrops.saved()` form; none by default)."""
+        self.backdrops.set_all(backdrops)
         self.document.set_workflow(workflow)
 
     def workflow(self) -> Workflow:
@@ -124,6 +128,7 @@ class Canvas(QObject):
         self._path = path
         self._view.clear()
         self._sync()
+        self.backdrops.show_level()
         self.level_changed.emit(levels.breadcrumb(self.workflow(), path))
 
     def _sync(self) -> None:
@@ -145,10 +150,12 @@ class Canvas(QObject):
         except ModelError:  # the shown level itself is gone (undo of the Group's creation)
             kept = []
         if path != self._path:
-            try:
-                self._show(path)
-            except ModelError:
-                self._show(())
+            while True:
+                try:
+                    self._show(path)
+                    break
+                except ModelError:  # show the deepest level of `path` that still exists
+                    path = path[:-1]
         else:
             self._sync()
         wanted = select if select else [n for n in kept if n in self._view.nodes]
@@ -201,7 +208,7 @@ class Canvas(QObject):
 
     def frame_all(self) -> None:
         """Zoom the view to show every node of the shown level, with port labels readable (canvas/framing.py)."""
-        items = [n.view for n in self._view.nodes.values()]
+        items = [n.view for n in self._view.nodes.values()] + [b.view for b in self.backdrops.items.values()]
         if items:
             framing.frame_nodes(self._viewer, items)
 
@@ -253,10 +260,13 @@ class Canvas(QObject):
         return self.document.rename_port(self._path, node_id, side, old, new)
 
     def delete_selected(self) -> None:
-        """Delete the selected nodes (see `WorkflowDocument.delete_nodes`)."""
+        """Delete the selected nodes (see `WorkflowDocument.delete_nodes`) and backdrops."""
         ids = [n for n in self.selected_node_ids() if n not in levels.PSEUDO_NODES]
-        if ids:
-            self.document.delete_nodes(self._path, ids)
+        backdrops = self.backdrops.selected()
+        with self.backdrops.one_step("delete", bool(ids and backdrops)):
+            if ids:
+                self.document.delete_nodes(self._path, ids)
+            self.backdrops.remove(backdrops)
 
     def copy(self) -> None:
         """Put the selected nodes on the clipboard."""

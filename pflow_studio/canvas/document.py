@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from pflow_studio.canvas import boundaries, connection_rules, labels, levels
+from pflow_studio.canvas import boundaries, connection_rules, deletion_report, labels, levels, one_node_bodies
 from pflow_studio.canvas.commands import (
     UNSET,
     AddNodesCommand,
@@ -96,7 +96,11 @@ class WorkflowDocument(QObject):
         return node.id
 
     def add_nodes(self, path: Path, nodes: list[Node], edges: list[Edge], text: str) -> None:
-        """Add `nodes` (ids not on the level yet) and the `edges` among them, as one step."""
+        """Add `nodes` (ids not on the level yet) and the `edges` among them, as one step. A body that runs one
+        node (a Map's...) stays one node: see `canvas.one_node_bodies`."""
+        if one_node_bodies.needs_a_group(self, path, len(nodes)):
+            one_node_bodies.add_to_one_node_body(self, path, nodes, edges, text)
+            return
         level = self.level(path)
         for node in nodes:
             level.add(node)
@@ -134,7 +138,8 @@ class WorkflowDocument(QObject):
 
     def change_edges(self, path: Path, disconnect: list[Pair], connect: list[Pair], text: str) -> bool:
         """Remove the `disconnect` edges, then add the `connect` ones (an input keeps one feed), as one
-        step; inside a Group either end may be a boundary pseudo node. False (and a message) when refused."""
+        step; inside a Group either end may be a boundary pseudo node, and a Group input left feeding nothing
+        goes when nothing outside uses it (`boundaries.drop_unused_inputs`). False (and a message) when refused."""
         level = self.level(path)
         group = self.is_group_level(path)
         for out, inp in connect:
@@ -149,6 +154,7 @@ class WorkflowDocument(QObject):
                 restore(level, before)
                 self.message.emit(problem)
                 return False
+            boundaries.drop_unused_inputs(self._root, path, before)
             if level.canonical() != before.canonical():
                 self.undo_stack.push(SnapshotCommand(self, path, text, before, snapshot(level)))
             return True
@@ -165,20 +171,26 @@ class WorkflowDocument(QObject):
 
     def delete_nodes(self, path: Path, node_ids: list[str]) -> None:
         """Delete nodes of the level at `path`, as one step. Inside a Group, boundary ports that lose
-        their inner end go too, and with them what named them on the levels above (`boundaries.prune`)."""
+        their inner end go too, and with them what named them on the levels above (`boundaries.prune`).
+        The message says what went with the nodes (`canvas.deletion_report`)."""
         text = f"delete {len(node_ids)} node(s)"
         level = self.level(path)
+        names = [levels.display_label(level.node(n), self.registry) for n in node_ids]
         gone = set(node_ids)
         reaches_up = self.is_group_level(path) and (
             any(b.source.node in gone for b in level.outputs)
             or any(b.targets and all(t.node in gone for t in b.targets) for b in level.inputs))
         if not reaches_up:
+            shallow = Workflow(nodes=dict(level.nodes), edges=list(level.edges))
+
             def remove(edited: Workflow) -> list[str]:
                 for node_id in node_ids:
                     edited.remove_node(node_id)
                 return []
 
-            self.edit_level(path, text, remove)
+            if self.edit_level(path, text, remove) is not None:
+                lost = deletion_report.plain_losses(shallow, level, path, self._root, self.registry)
+                self.message.emit(deletion_report.message(names, lost))
             return
         root_before = snapshot(self._root)
         for node_id in node_ids:
@@ -187,6 +199,8 @@ class WorkflowDocument(QObject):
         top = path if top is None else top
         self.undo_stack.push(NestedSnapshotCommand(self, path, top, text, levels.level_at(root_before, top),
                                                    snapshot(self.level(top)), []))
+        lost = deletion_report.losses(root_before, self._root, path, top, self.registry)
+        self.message.emit(deletion_report.message(names, lost))
 
     def rename_port(self, path: Path, node_id: str, side: str, old: str, new: str) -> bool:
         """Rename the port `old` (an "input" or "output" of the view node) of the node `node_id` shown at `path`: a

@@ -65,7 +65,14 @@ class ViewerGestures(QObject):
 
     def _on_moved(self, node_data: dict) -> None:
         positions = {item.id: [float(v) for v in item.xy_pos] for item in node_data}
-        self._canvas.document.move_nodes(self._canvas.level_path(), positions)
+        backdrops = self._canvas.backdrops
+        moved = {n: p for n, p in positions.items() if n in backdrops.items}
+        nodes = {n: p for n, p in positions.items() if n not in moved}
+        with backdrops.one_step("move", bool(moved and nodes)):  # a backdrop and the nodes on it: one step
+            if nodes:
+                self._canvas.document.move_nodes(self._canvas.level_path(), nodes)
+            if moved:
+                backdrops.move(moved)
 
     def _on_name_changed(self, node_id: str, name: str) -> None:
         if node_id in levels.PSEUDO_NODES or not name.strip():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.base.commands import PortConnectedCmd, PortDisconnectedCmd
 
-from pflow_studio.canvas import levels
+from pflow_studio.canvas import levels, map_marks
 from pflow_studio.canvas.node_classes import (
     CATEGORY_COLORS,
     DEFAULT_COLOR,
@@ -104,7 +104,8 @@ class LevelView:
             outs = {p.name: p.type for p in instance.output_ports()}
             color = CATEGORY_COLORS.get(node_type.category, DEFAULT_COLOR)
         return ViewSpec(node.type_name, levels.display_label(node, self.registry), tuple(ins.items()),
-                        tuple(outs.items()), color, node.body is not None, node.bypassed)
+                        tuple(outs.items()), color, node.body is not None, node.bypassed,
+                        map_marks.input_marks(instance))
 
     def _pseudo_specs(self, level: Workflow) -> dict[str, ViewSpec]:
         ins, outs = levels.port_types(level, levels.INPUTS_NODE, self.registry, group_level=True)

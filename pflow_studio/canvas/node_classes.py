@@ -14,6 +14,7 @@ import re
 
 from NodeGraphQt import BaseNode, NodeGraph
 
+from pflow_studio.canvas import map_marks
 from pflow_studio.canvas.contrast import node_text_color
 
 PORT_COLORS: dict[str, tuple[int, int, int]] = {
@@ -77,6 +78,8 @@ class ViewSpec:
     color: tuple[int, int, int]
     container: bool = False
     bypassed: bool = False
+    marks: tuple[tuple[str, str], ...] = ()
+    """A Map's inputs marked mapped or broadcast (`canvas.map_marks`)."""
 
 
 def create_view_node(spec: ViewSpec, node_id: str) -> PflowViewNode:
@@ -94,6 +97,7 @@ def create_view_node(spec: ViewSpec, node_id: str) -> PflowViewNode:
     for name, type_name in spec.outputs:
         port = node.add_output(name, multi_output=True, color=PORT_COLORS.get(type_name, PORT_COLORS["any"]))
         port.view.setToolTip(f"{name}: {type_name}")
+    map_marks.apply(node.view._input_items, spec.marks)
     if spec.bypassed:
         grey = sum(spec.color) // 3
         node.model.color = (grey, grey, grey, 255)

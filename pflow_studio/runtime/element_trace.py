@@ -21,7 +21,7 @@ from pflow_studio.runtime.results import RunResult
 @dataclasses.dataclass
 class ElementTrace:
     """One element's run: its inputs, each node's outputs by its path in the Map's body, each failure's
-    message, when."""
+    message (and traceback), when."""
 
     index: int
     signature: str  # the body's signature when it ran (an edit since changes the Map's)
@@ -29,6 +29,7 @@ class ElementTrace:
     values: dict[tuple[str, ...], dict[str, Any]]
     failures: dict[tuple[str, ...], str]
     taken: float
+    tracebacks: dict[tuple[str, ...], str] = dataclasses.field(default_factory=dict)
 
     def outputs_at(self, relative: tuple[str, ...]) -> dict[str, Any] | None:
         """The outputs of the node at `relative` (a path in the Map's body), None when it did not run."""
@@ -41,7 +42,8 @@ def trace_of(result: RunResult, function_id: str, index: int, signature: str,
     values = {(function_id,): result.outputs[function_id]} if function_id in result.outputs else {}
     values.update(result.nested_outputs)
     failures = {tuple(failure.path): failure.message for failure in result.failures}
-    return ElementTrace(index, signature, dict(inputs), values, failures, time.time())
+    tracebacks = {tuple(failure.path): failure.traceback for failure in result.failures if failure.traceback}
+    return ElementTrace(index, signature, dict(inputs), values, failures, time.time(), tracebacks)
 
 
 class TracingTask:

@@ -82,7 +82,7 @@ def test_right_click_on_a_node_selects_it_and_shows_the_node_menu(qtbot, window,
     assert window.canvas.selected_node_ids() == ["add"]
     (menu,) = menus.shown
     assert texts(menu) == ["Rename…", "-", "Copy", "Cut", "Delete", "-", "Group", "Wrap in Map", "Wrap in For",
-                           "Wrap in While", "Bypass", "-", "Run This Node"]
+                           "Wrap in While", "Bypass", "Add Backdrop…", "-", "Run This Node"]
     assert window.canvas.undo_stack.count() == 0  # a right click edits nothing
     assert find(menu, "Group") is window.actions["group"]  # the window's own actions, shortcuts included
     assert "Shift+F5" in find(menu, "Run This Node").text()
@@ -147,7 +147,7 @@ def test_empty_canvas_menu_and_paste_enabled_by_a_copy(qtbot, window, workflows,
     QApplication.clipboard().clear()
     canvas.select(["two"])
     right_click(qtbot, window, empty_point(window))
-    assert texts(menus.shown[-1]) == ["Add Node…", "(Paste)", "-", "Select All", "Frame All"]
+    assert texts(menus.shown[-1]) == ["Add Node…", "(Paste)", "Add Backdrop…", "-", "Select All", "Frame All"]
     assert canvas.selected_node_ids() == ["two"]  # a right click on empty canvas keeps the selection
 
     canvas.copy()

@@ -130,3 +130,16 @@ def test_a_layout_saved_by_an_older_version_is_not_restored(make_window, tmp_pat
     second = make_window()
     assert canvas_share(second) >= 0.60
     assert second.cluster_dock in second.tabifiedDockWidgets(second.docks["palette"])
+
+
+def test_results_of_a_run_keep_the_canvas_share(window, workflows, qtbot):
+    workflow = workflows.map()
+    workflow.nodes["map"].ui["label"] = "A Map with a rather long label for its results header"
+    window.canvas.set_workflow(workflow)
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):
+        window.run_all()
+    window.canvas.select(["map"])
+    window.docks["results"].raise_()
+    qtbot.waitUntil(lambda: in_front(window.results))
+    qtbot.wait(300)  # the viewers are made, the docks laid out again
+    assert canvas_share(window) >= 0.60

@@ -71,7 +71,9 @@ def test_a_failed_node_says_so_and_an_edit_marks_the_values_out_of_date(qtbot, w
     window.canvas.select(["ratio"])
     results = window.results
     assert results.frames() == [] and "This node failed" in results.note.text()
-    assert "ZeroDivisionError" in results.note.text()
+    shown = results.error_view.toPlainText().splitlines()
+    assert not results.error_view.isHidden() and shown[0].startswith("ZeroDivisionError")
+    assert shown[1].startswith("  at line 1 of the code:")  # the user's failing line, before the traceback
     window.canvas.select(["square"])
     assert [frame.value for frame in results.frames()] == [9] and "edited since" not in results.note.text()
     window.canvas.set_property("square", "expression", "x * x * x")

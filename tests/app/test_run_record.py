@@ -90,6 +90,7 @@ def test_failed_elements_show_their_error(qtbot, window, workflows):
     dialog = window.show_run_record()
     assert [dialog.cell(row, "status") for row in range(3)] == ["ok", "failed", "ok"]
     assert "must be numbers" in dialog.cell(1, "error")
+    assert dialog.error.toPlainText().startswith(dialog.model.columns.item(1)["error"].strip().splitlines()[0])
 
 
 def test_a_map_without_a_record_says_so(qtbot, window, workflows):

@@ -84,7 +84,8 @@ def test_the_detail_shows_inputs_outputs_printed_and_the_users_frames_first(qtbo
     text = detail.error.toPlainText()
     assert text.startswith("node 'score' failed: ValueError: no score for 3")
     assert "pflow-studio frames …" in text and "raise ValueError" in text and "python_code.py" not in text
-    assert text.index("pflow-studio frames") < text.index("raise ValueError")
+    assert text.splitlines()[1] == "  at line 3 of the code:  raise ValueError(f'no score for {x}')"  # seen first
+    assert text.index("pflow-studio frames") < text.index("  File \"<py.code-")
     detail.show_all.setChecked(True)
     assert "python_code.py" in detail.error.toPlainText()
     detail.show_all.setChecked(False)

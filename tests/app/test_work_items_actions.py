@@ -75,7 +75,8 @@ def test_run_element_here_shows_the_local_traceback(qtbot, window):
     text = panel.detail.here.toPlainText()
     assert text.startswith("Element 5 failed here") and "RuntimeError: edited 5" in text
     assert "pflow-studio frames …" in text and "raise RuntimeError" in text and "python_code.py" not in text
-    assert text.index("y = check(x)") < text.index("raise RuntimeError")
+    assert text.splitlines()[1] == "  at line 2 of the code, in check:  raise RuntimeError(f'edited {v}')"
+    assert text.index("y = check(x)") < text.rindex("raise RuntimeError")
 
 
 def test_run_element_here_names_what_it_cannot_do(qtbot, window):

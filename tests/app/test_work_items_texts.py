@@ -4,7 +4,7 @@ header's counts, the Map's badge and durations."""
 from __future__ import annotations
 
 from pflow_studio.app.work_items.texts import badge, counts_text, duration_text, run_header
-from pflow_studio.app.work_items.tracebacks import fold_own_frames
+from pflow_studio.app.work_items.tracebacks import fold_own_frames, user_first, where_raised
 from pflow_studio.runtime.element_store.records import RunInfo
 
 ENGINE_TRACEBACK = """Traceback (most recent call last):
@@ -47,6 +47,18 @@ def test_a_traceback_without_our_frames_is_left_alone():
     plain = 'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nValueError: x'
     assert fold_own_frames(plain) == (plain, 0)
     assert fold_own_frames("") == ("", 0)
+
+
+def test_the_message_and_the_users_failing_line_come_first():
+    text, folded = user_first("", ENGINE_TRACEBACK)
+    lines = text.splitlines()
+    assert lines[:2] == ["KeyError: 'x'", "  at /home/me/mylib/helpers.py, line 9, in helper:  return numpy_call(v)"]
+    assert folded == 4 and lines[3:5] == ["Traceback (most recent call last):", "  … 2 pflow-studio frames …"]
+    assert "level_run.py" in user_first("", ENGINE_TRACEBACK, show_all=True)[0]
+    in_node = ENGINE_TRACEBACK.replace("/home/me/mylib/helpers.py", "/usr/lib/python3.11/site-packages/lib.py")
+    assert where_raised(in_node) == "  at line 3 of the code:  result = helper(x)"  # a library's frame is not theirs
+    assert user_first("node 'f' failed: bad", "")[0] == "node 'f' failed: bad"
+    assert where_raised("") == "" and user_first("", "") == ("", 0)
 
 
 def run_info(total=1000, **counts) -> RunInfo:

@@ -90,7 +90,8 @@ def dialogs(monkeypatch):
         monkeypatch.setattr(QMessageBox, name, staticmethod(fake(name)))
     for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(fake(name)))
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(fake("getText")))
+    for name in ("getText", "getMultiLineText"):
+        monkeypatch.setattr(QInputDialog, name, staticmethod(fake(name)))
     monkeypatch.setattr("pflow_studio.app.trust_gate.ask_with_dialog", fake("trust"))  # the code question
     return types.SimpleNamespace(calls=calls, answers=answers,
                                   names=lambda: [name for name, _ in calls])

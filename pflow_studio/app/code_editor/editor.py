@@ -5,8 +5,9 @@ lines, Enter keeping the indent (+4 after ':'), Backspace in leading spaces back
 `commit(text)` is called once the user has finished an edit that changed the text: Ctrl+Enter or focus
 out (a compact editor, for one-line expressions, also commits on Enter; Shift+Enter breaks the line).
 Ctrl+Z undoes within the editor. `set_error(line, message)` marks the line a run failed on (background,
-gutter mark, tooltip); editing the text clears the mark. The corner button (shown once
-`set_detachable(True)`) emits `detach_requested`.
+gutter mark, tooltip); editing the text clears the mark. The corner button (shown, in a strip right of the
+text, once `set_detachable(True)`) emits `detach_requested`. A compact editor wraps its lines and shows
+no gutter while it holds one line.
 """
 
 from __future__ import annotations
@@ -43,12 +44,17 @@ class CodeEditor(QPlainTextEdit):
         self._commit = commit
         self._loading = False
         self.compact = compact
+        self._detachable = False
         self.error_line: int | None = None
         self.error_message = ""
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.setFont(font)
         self.setTabChangesFocus(False)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        if compact:  # a short expression: wrapped, never scrolled sideways
+            self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        else:
+            self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * indent.INDENT)
         self.highlighter = PythonHighlighter(self.document())
         self.gutter = LineGutter(self)
@@ -70,7 +76,7 @@ class CodeEditor(QPlainTextEdit):
     def sizeHint(self) -> QSize:
         """Three lines when compact; else the text's lines and one more, 6 to 18 of them."""
         lines = 3 if self.compact else min(max(self.blockCount() + 1, 6), 18)
-        scroll_bar = self.horizontalScrollBar().sizeHint().height()
+        scroll_bar = 0 if self.compact else self.horizontalScrollBar().sizeHint().height()
         return QSize(super().sizeHint().width(), self._height_for(lines) + scroll_bar)
 
     def _make_detach_button(self) -> QToolButton:
@@ -125,8 +131,9 @@ class CodeEditor(QPlainTextEdit):
 
     def set_detachable(self, detachable: bool) -> None:
         """Show (or hide) the corner button that asks for the larger editor."""
+        self._detachable = detachable
         self.detach_button.setVisible(detachable)
-        self._place_children()
+        self._fit_gutter()
 
     # -- the error mark ----------------------------------------------------------------------------
 
@@ -172,9 +179,15 @@ class CodeEditor(QPlainTextEdit):
 
     # -- gutter and layout -------------------------------------------------------------------------
 
+    def _gutter_width(self) -> int:
+        """The gutter's width for the text (none for a compact editor's single line)."""
+        return 0 if self.compact and self.blockCount() == 1 else self.gutter.width_for(self.blockCount())
+
     def _fit_gutter(self, _count: int = 0) -> None:
+        """Margins around the text: the gutter on the left, the corner button's strip on the right."""
         self.updateGeometry()  # the size hint follows the line count
-        self.setViewportMargins(self.gutter.width_for(self.blockCount()), 0, 0, 0)
+        right = self.detach_button.sizeHint().width() + 4 if self._detachable else 0
+        self.setViewportMargins(self._gutter_width(), 0, right, 0)
         self._place_children()
 
     def _scroll_gutter(self, rect: QRect, dy: int) -> None:
@@ -185,11 +198,12 @@ class CodeEditor(QPlainTextEdit):
 
     def _place_children(self) -> None:
         area = self.contentsRect()
-        self.gutter.setGeometry(area.left(), area.top(), self.gutter.width_for(self.blockCount()), area.height())
+        width = self._gutter_width()
+        self.gutter.setVisible(width > 0)
+        self.gutter.setGeometry(area.left(), area.top(), width, area.height())
         viewport = self.viewport().geometry()
         size = self.detach_button.sizeHint()
-        self.detach_button.setGeometry(viewport.right() - size.width() - 2, viewport.top() + 2,
-                                       size.width(), size.height())
+        self.detach_button.setGeometry(viewport.right() + 3, viewport.top() + 1, size.width(), size.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -1,9 +1,10 @@
 """Which line of a Python node's code a run failed on, from the run's events.
 
-A node's code compiles under a file name made from its text (`python_code.code_filename`), so a traceback
-frame naming that file is a line of that very text: the last such frame is the failing line. `FailedLines`
+A node's code compiles under a file name made from its text, so a traceback frame naming that file is a line
+of that very text: the last such frame is the failing line (`runtime.user_code`, Qt-free). `FailedLines`
 keeps, per node path, the failure of the last run that ran the node: a failed node, or the elements of a
-Map or Filter that failed (each element's traceback is searched for the code of the nodes inside it). A
+Map or Filter that failed (each element's traceback is searched for the code of the nodes inside it), or
+the syntax error that kept a run from starting (its problem's message names the line). A
 node that finishes drops its mark; a mark also stops applying once the node's code is edited (its file
 name changes).
 """
@@ -11,16 +12,15 @@ name changes).
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pflow_studio.canvas.levels import node_at
-from pflow_studio.nodes.library.python_code import Code, Expression, code_filename
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.model import ModelError, Node, Workflow
+from pflow_studio.runtime.user_code import code_file, user_code_line
+from pflow_studio.runtime.validation import Problem
 
 Path = tuple[str, ...]
-PYTHON_NODES = {cls.type_name: cls for cls in (Code, Expression)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,29 +30,6 @@ class CodeFailure:
     filename: str
     line: int
     message: str
-
-
-def failing_line(traceback_text: str, filename: str) -> int | None:
-    """The line of the innermost frame of `traceback_text` in the file `filename` (None: no such frame)."""
-    lines = re.findall(rf'File "{re.escape(filename)}", line (\d+)', traceback_text)
-    return int(lines[-1]) if lines else None
-
-
-def code_source(node: Node) -> tuple[str, str] | None:
-    """(property name, text) of a Python code or expression node's code; None for other nodes."""
-    node_class = PYTHON_NODES.get(node.type_name)
-    if node_class is None:
-        return None
-    name = node_class.source_property
-    default = next(prop.default for prop in node_class.properties if prop.name == name)
-    source = node.properties.get(name, default)
-    return (name, source) if isinstance(source, str) else None
-
-
-def code_file(node: Node) -> str | None:
-    """The file name a Python node's code compiles under (None for other nodes)."""
-    code = code_source(node)
-    return code_filename(node.type_name, code[1]) if code is not None else None
 
 
 def _error_text(traceback_text: str) -> str:
@@ -91,12 +68,24 @@ class FailedLines:
             self._mark(path, node, texts)
         return self.marks != before
 
+    def on_problems(self, problems: Iterable[Problem], workflow: Workflow) -> bool:
+        """Take in the problems that kept `workflow` from running: a Python node's syntax error marks its line.
+        True when the marks changed."""
+        before = dict(self.marks)
+        for problem in problems:
+            try:
+                node = node_at(workflow, problem.path)
+            except ModelError:
+                continue
+            self._mark(tuple(problem.path), node, [problem.message])
+        return self.marks != before
+
     def _mark(self, path: Path, node: Node, texts: list[str]) -> None:
         filename = code_file(node)
         if filename is None:
             return
         for text in texts:
-            line = failing_line(text, filename)
+            line = user_code_line(text, node)
             if line is not None:
                 self.marks[path] = CodeFailure(filename, line, _error_text(text))
                 return

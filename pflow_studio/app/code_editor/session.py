@@ -17,9 +17,11 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from pflow_studio.app.code_editor.detached import DetachedCodeEditor
 from pflow_studio.app.code_editor.editor import DETACH_SHORTCUT, CodeEditor
-from pflow_studio.app.code_editor.failures import FailedLines, code_source
+from pflow_studio.app.code_editor.failures import FailedLines
+from pflow_studio.app.run_controller import RunOutcome
 from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.model import ModelError, Node
+from pflow_studio.runtime.user_code import code_source
 
 if TYPE_CHECKING:
     from pflow_studio.app.main_window import MainWindow
@@ -39,6 +41,7 @@ class CodeEditorSession(QObject):
         self.windows: dict[Key, DetachedCodeEditor] = {}
         self._refocus: tuple[Key, int] | None = None  # the field applied with Ctrl+Enter, its cursor
         window.runs.event.connect(self._run_event)
+        window.runs.finished.connect(self._run_finished)
         window.properties.refreshed.connect(self._fields_built)
         self.canvas.changed.connect(self._follow_nodes)
         window.files.document_replaced.connect(self._forget)
@@ -76,7 +79,7 @@ class CodeEditorSession(QObject):
             return None
         key = (tuple(path), prop)
         window = self.windows.get(key)
-        if window is None:
+        if window is None or not window.isVisible():  # a closed window is on its way out (deleted on close)
             window = DetachedCodeEditor(f"{node.label} — {prop}", code[1],
                                         lambda text: self._apply(key, text), self.window)
             window.destroyed.connect(lambda _obj=None, key=key: self.windows.pop(key, None))
@@ -149,8 +152,15 @@ class CodeEditorSession(QObject):
     # -- marks -----------------------------------------------------------------------------------
 
     def _run_event(self, event: ev.Event) -> None:
-        if not self.failures.on_event(event, self.window.runs.workflow):
-            return
+        if self.failures.on_event(event, self.window.runs.workflow):
+            self._remark()
+
+    def _run_finished(self, outcome: RunOutcome) -> None:
+        if outcome.status == "invalid" and self.failures.on_problems(outcome.problems, outcome.workflow):
+            self._remark()
+
+    def _remark(self) -> None:
+        """Show the marks as they are now in the panel's fields and the windows."""
         for path, _prop, field in self._fields():
             node = self._node(path)
             if node is not None:

@@ -9,19 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 
+from pflow_studio.app.actions import ActionSpec, create_actions
 from pflow_studio.app.help.empty_hint import EmptyCanvasHint
 from pflow_studio.app.help.examples import ExamplesDialog
 from pflow_studio.app.help.node_help import NodeHelpDialog
 from pflow_studio.app.help.shortcuts import ShortcutsDialog
 from pflow_studio.runtime.graph import instantiate
 
-SPECS = [  # name, text, shortcut, tip
-    ("shortcuts", "&Keyboard Shortcuts…", "Ctrl+/", "Every keyboard shortcut of the window"),
-    ("node_help", "&Node Help…", QKeySequence.StandardKey.HelpContents,
-     "What the selected node does: its inputs, outputs and properties (F1); all node types without a selection"),
-    ("examples", "E&xamples…", None, "Open one of the bundled example projects as a new project"),
+SPECS = [
+    ActionSpec("shortcuts", "&Keyboard Shortcuts…", "Ctrl+/", tip="Every keyboard shortcut of the window"),
+    ActionSpec("node_help", "&Node Help…", QKeySequence.StandardKey.HelpContents,
+               tip="What the selected node does: its inputs, outputs and properties (F1); all node types without a "
+                   "selection"),
+    ActionSpec("examples", "E&xamples…", tip="Open one of the bundled example projects as a new project"),
 ]
 
 
@@ -35,16 +37,7 @@ class HelpMenu(QObject):
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.examples_dialog: ExamplesDialog | None = None
         handlers = {"shortcuts": self.show_shortcuts, "node_help": self.show_node_help, "examples": self.show_examples}
-        for name, text, shortcut, tip in SPECS:
-            action = QAction(text, window)
-            action.setObjectName(f"action_{name}")
-            if shortcut is not None:
-                action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            action.triggered.connect(lambda _checked=False, handler=handlers[name]: handler())
-            window.addAction(action)
-            window.actions[name] = action
+        window.actions.update(create_actions(window, handlers, SPECS))
         menu = window.menus["help"] = window.menuBar().addMenu("&Help")
         menu.addActions([window.actions[name] for name in ("node_help", "shortcuts", "examples")])
         file_menu = window.menus["file"]

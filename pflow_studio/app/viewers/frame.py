@@ -37,6 +37,7 @@ class ViewerFrame(QWidget):
             menu.addAction(f"as {fmt.upper()}…", lambda fmt=fmt: self.export_with_dialog(fmt))
         self.export_button.setMenu(menu)
         self.bar = QHBoxLayout()
+        self.header.setWordWrap(True)  # a long title wraps instead of widening the dock (app/layout.py)
         self.bar.addWidget(self.header, 1)
         self.bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)

@@ -3,7 +3,8 @@ frames first, and the result of running it here.
 
 `ElementDetailPane` has a title line over tabs: Inputs (the mapped values, then the broadcast ones) and Outputs,
 each value in its viewer (`ValueTabs`, as the Results dock shows values), Printed (stdout, stderr), Error
-(message and traceback, pflow-studio's own frames folded into one line; "Show all frames" beside the title
+(message, the line of the user's code that raised it, and the traceback with pflow-studio's own frames
+folded into one line: `traceback_view.TracebackView`; "Show all frames" beside the title
 unfolds them) and Run here (the outcome of Run here: its result or its local traceback, and what it printed).
 "Open in console" (`console_action`, a button beside the title and in the table's menu) binds the shown
 element's outputs, inputs and error in the Console dock.
@@ -18,47 +19,20 @@ import pprint
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
 
 from pflow_studio.app.console.dock import console_action, open_in_console
 from pflow_studio.app.console.names import element_names
 from pflow_studio.app.result_inspector import MAX_CHARS, format_outputs
+from pflow_studio.app.traceback_view import TracebackView, text_box_style
 from pflow_studio.app.viewers.value_tabs import ValueTabs
 from pflow_studio.app.work_items.texts import STATUS_LABELS, duration_text
-from pflow_studio.app.work_items.tracebacks import fold_own_frames
 from pflow_studio.runtime.element_store.records import ElementDetail, ItemRow
 from pflow_studio.runtime.outcomes import ItemOutcome
 
 TABS = ("inputs", "outputs", "printed", "error", "here")
 UNREADABLE = "(cannot be read back from the element store)"
-
-
-class TracebackView(QPlainTextEdit):
-    """An error message and its traceback, pflow-studio's frames folded unless `set_show_all(True)`."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        _text_box_style(self)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # a traceback's lines stay lines
-        self.show_all = False
-        self.folded = 0  # how many frames the shown traceback has folded
-        self._head, self._traceback, self._tail = "", "", ""
-
-    def show_error(self, head: str, traceback: str, tail: str = "") -> None:
-        """Show `head` (the message), the traceback, then `tail` (e.g. what was printed)."""
-        self._head, self._traceback, self._tail = head, traceback, tail
-        self._render()
-
-    def set_show_all(self, on: bool) -> None:
-        self.show_all = on
-        self._render()
-
-    def _render(self) -> None:
-        trace, self.folded = fold_own_frames(self._traceback)
-        if self.show_all or not self.folded:
-            trace = self._traceback.rstrip("\n")
-        self.setPlainText("\n\n".join(part for part in (self._head, trace, self._tail) if part))
 
 
 class ElementDetailPane(QWidget):
@@ -236,11 +210,7 @@ def _pretty(value: Any) -> str:
 
 def _text_box(parent: QWidget) -> QPlainTextEdit:
     box = QPlainTextEdit(parent)
-    _text_box_style(box)
+    text_box_style(box)
     return box
 
 
-def _text_box_style(box: QPlainTextEdit) -> None:
-    box.setReadOnly(True)
-    box.setMinimumHeight(32)  # the bottom docks may be short: the text scrolls
-    box.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

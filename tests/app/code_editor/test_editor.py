@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFocusEvent, QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QVBoxLayout, QWidget
 
 from pflow_studio.app.code_editor.editor import ERROR_BACKGROUND, CodeEditor
 from pflow_studio.app.code_editor.highlighter import STYLE, char_format
@@ -188,6 +188,11 @@ def test_error_line_mark_and_tooltip_clear_when_edited(qtbot):
     assert len(marked) == 1 and marked[0].cursor.blockNumber() == 1
     row = editor.blockBoundingGeometry(editor.document().findBlockByNumber(1)).translated(editor.contentOffset())
     assert editor.line_at(int(row.center().y())) == 2
+    for widget in (editor.viewport(), editor.gutter):  # hovering over the line or its number tells the error
+        editor.set_error(2, f"ZeroDivisionError: division by zero ({widget.objectName()})")
+        at = QPoint(4, int(row.center().y()))
+        QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, at, widget.mapToGlobal(at)))
+        assert QToolTip.text() == editor.error_message
     editor.set_error(9, "beyond the text")  # a line the text no longer has: no mark
     assert editor.error_line is None
     editor.set_error(2, "ZeroDivisionError: division by zero")

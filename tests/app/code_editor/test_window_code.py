@@ -60,6 +60,9 @@ def test_the_panel_uses_the_code_editor_and_a_compact_one_for_expressions(qtbot,
     select(qtbot, window, "twice")
     expression = field(window, "expression")
     assert expression.compact and expression.height() < 100
+    assert not expression.gutter.isVisible()  # one line: no line numbers
+    viewport = expression.viewport().geometry()  # the corner button stands beside the text, not over it
+    assert expression.detach_button.isVisible() and expression.detach_button.geometry().left() > viewport.right()
     end_of(expression)
     qtbot.keyClicks(expression, " + 1")
     qtbot.keyClick(expression, Qt.Key.Key_Return)
@@ -122,7 +125,8 @@ def test_the_larger_editor_applies_to_the_node_and_follows_it(qtbot, window):
     big.editor.setPlainText("result = 7")
     big.close()  # closing applies like leaving the field
     assert code_of(window) == "result = 7"
-    assert (("code",), "code") not in window.code_editors.windows or not big.isVisible()
+    again = window.code_editors.open_selected()  # a new window, not the closed one
+    assert again is not big and again.isVisible() and again.editor.toPlainText() == "result = 7"
 
 
 def test_a_deleted_node_closes_its_larger_editor_without_applying(qtbot, window):
@@ -175,3 +179,14 @@ def test_an_element_failing_in_a_map_marks_the_node_inside(qtbot, window, on_err
     select(qtbot, window, "inner")
     assert field(window).error_line == 3
     assert "ZeroDivisionError" in field(window).error_message
+
+
+def test_a_syntax_error_that_keeps_the_run_from_starting_marks_its_line(qtbot, window):
+    window.canvas.set_workflow(code_workflow(x=1))
+    window.canvas.set_property("code", "code", "a = 1\nresult = a +\n")
+    select(qtbot, window, "code")
+    assert run(qtbot, window) == "invalid"
+    assert field(window).error_line == 2 and field(window).error_message.startswith("syntax error in code at line 2")
+    window.canvas.set_property("code", "code", "a = 1\nresult = a + x\n")
+    qtbot.waitUntil(lambda: field(window).toPlainText() == "a = 1\nresult = a + x\n", timeout=3000)
+    assert field(window).error_line is None

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from pflow_studio.nodes.registry import Registry
+from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.compiled_body import CompiledBody
+from pflow_studio.runtime.container_types import WHILE_TYPE
 from pflow_studio.runtime.errors import ElementFailed
 from pflow_studio.runtime.executor import Executor, RunResult
 from pflow_studio.runtime.model import PortRef, Workflow
@@ -25,7 +28,8 @@ class BodyTask:
     `bindings` maps function input names to values; the result maps function output names (the function's
     `output_names`, which runners use to keep results in columns) to values. Nested Maps inside the body run
     serially wherever the task runs (engines included).
-    A failing element raises `ElementFailed` carrying the inner traceback.
+    A failing element raises `ElementFailed` carrying the inner traceback. An element sends no events: a node's
+    warning (a While stopped at max_iterations) is written to the element's stderr, kept with its outcome.
     The body runs through its compiled plan (`compiled_body`), with the executor's semantics, unless it
     holds what a plan does not express (a nested Map...): then through the executor. Which way is decided
     at the first element, wherever the task runs; the plan is cached with the task and never pickled.
@@ -47,7 +51,20 @@ class BodyTask:
         node gave: the function node's outputs and, in `nested_outputs`, those of the nodes inside it."""
         feeds = {PortRef(self.function_id, name): value for name, value in bindings.items()}
         executor = Executor(self.registry, cache=False)
-        return executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED)
+        return executor.run(self.body, targets=[self.function_id], feeds=feeds, check=False, cancel=_NEVER_CANCELLED,
+                            listeners=self._listeners())
+
+    def _listeners(self) -> list[Callable[[ev.Event], None]]:
+        """Who hears the body's events: `_say_warning` when the body holds a node that may warn (a While), else
+        no one (events cost time per node, and only warnings are wanted)."""
+        warns = self.__dict__.get("_warns")
+        if warns is None:
+            warns = self.__dict__["_warns"] = any(node.type_name == WHILE_TYPE for node, _ in self.body.walk())
+        return [self._say_warning] if warns else []
+
+    def _say_warning(self, event: ev.Event) -> None:
+        if event.kind == ev.WARNING:
+            print(f"warning: {node_labels(self.body, event.path)}: {event.message}", file=sys.stderr)
 
     def outputs_of(self, result: RunResult) -> dict[str, Any]:
         """The element's outputs from the body's `result`; raises `ElementFailed` as a failing element does."""
@@ -75,6 +92,7 @@ class BodyTask:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("_compiled", None)
+        state.pop("_warns", None)
         return state
 
 

@@ -68,6 +68,23 @@ def test_a_while_from_the_cache_repeats_its_warning(registry):
     assert warning.cached and "stopped at max_iterations (3)" in warning.message
 
 
+def test_a_while_in_a_map_body_writes_its_warning_to_the_elements_stderr(registry):
+    body = Workflow()
+    body.add_node("test.step", id="fn")
+    map_body = Workflow()
+    map_body.add_node("core.while", {**COUNTING, "max_iterations": 3}, id="loop", label="Loop", body=body)
+    wf = Workflow()
+    wf.add_node("core.map", {"mapped": ["x"]}, id="map", body=map_body, inputs={"x": [0.0, 8.0]})
+    events: list[ev.Event] = []
+    result = run(wf, registry, listeners=[events.append])
+    assert result.outputs["map"]["iterations"] == [3, 2]
+    [items] = [e for e in events if e.kind == ev.ITEMS]
+    first, second = items.details["table"][0], items.details["table"][1]
+    assert first.stderr == "warning: Loop: stopped at max_iterations (3): the condition 'go_on' was still true " \
+                           "after the last iteration\n"
+    assert not second.stderr  # its condition stopped it
+
+
 def test_without_a_condition_it_runs_max_iterations_times_without_a_warning(registry):
     events: list[ev.Event] = []
     result = run(while_loop({"condition_port": "", "max_iterations": 4}, x=0), registry, listeners=[events.append])

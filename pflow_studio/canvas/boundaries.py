@@ -46,6 +46,36 @@ def port_owner(root: Workflow, path: tuple[str, ...], node_id: str, side: str,
     return (*path, node_id, function.id), side
 
 
+def drop_unused_inputs(root: Workflow, path: tuple[str, ...], before: Workflow) -> None:
+    """Remove the inputs of the Group body at `path` that fed inner inputs in `before` and feed none now, when
+    nothing outside uses the Group's port (`port_used`): an input collapse made, wired inside instead."""
+    level = levels.level_at(root, path)
+    fed_before = {b.name for b in before.inputs if b.targets}
+    emptied = [b.name for b in level.inputs if not b.targets and b.name in fed_before]
+    unused = {name for name in emptied if not port_used(root, path, name)}
+    level.inputs = [b for b in level.inputs if b.name not in unused]
+
+
+def port_used(root: Workflow, node_path: tuple[str, ...], name: str) -> bool:
+    """Whether the input `name` of the node at `node_path` takes something: a wire, a value of its own, its
+    level's Group input, or, when the node is the function of a Map, Filter, For or While, that container's
+    setting naming it or the container's own port of that name."""
+    node, level = levels.node_at(root, node_path), levels.level_at(root, node_path[:-1])
+    ref = (node_path[-1], name)
+    if name in node.input_values or any((e.target.node, e.target.port) == ref for e in level.edges):
+        return True
+    if any((t.node, t.port) == ref for b in level.inputs for t in b.targets):
+        return True
+    if len(node_path) < 2:
+        return False
+    holder = levels.node_at(root, node_path[:-1])
+    if holder.type_name not in ONE_NODE_BODY_TYPES:
+        return False
+    props = holder.properties
+    named = [n for key in ("mapped", "input_ports", "state_ports") for n in props.get(key) or []]
+    return name in named or name == props.get("index_port") or port_used(root, node_path[:-1], name)
+
+
 def prune(root: Workflow, path: tuple[str, ...], before: Workflow) -> tuple[str, ...] | None:
     """Clean up after a removal in the body at `path` (`before`: that body as it was).
     Returns the path of the highest level changed, or None when nothing needed a change."""

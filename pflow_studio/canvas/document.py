@@ -138,7 +138,8 @@ class WorkflowDocument(QObject):
 
     def change_edges(self, path: Path, disconnect: list[Pair], connect: list[Pair], text: str) -> bool:
         """Remove the `disconnect` edges, then add the `connect` ones (an input keeps one feed), as one
-        step; inside a Group either end may be a boundary pseudo node. False (and a message) when refused."""
+        step; inside a Group either end may be a boundary pseudo node, and a Group input left feeding nothing
+        goes when nothing outside uses it (`boundaries.drop_unused_inputs`). False (and a message) when refused."""
         level = self.level(path)
         group = self.is_group_level(path)
         for out, inp in connect:
@@ -153,6 +154,7 @@ class WorkflowDocument(QObject):
                 restore(level, before)
                 self.message.emit(problem)
                 return False
+            boundaries.drop_unused_inputs(self._root, path, before)
             if level.canonical() != before.canonical():
                 self.undo_stack.push(SnapshotCommand(self, path, text, before, snapshot(level)))
             return True

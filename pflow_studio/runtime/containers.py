@@ -112,7 +112,8 @@ class OneNodeContainer(NodeType):
         if self.function_node() is not None:
             return []
         count = 0 if self.body is None else len(self.body.nodes)
-        return [f"the body must hold exactly one node (a node or a Group), not {count}"]
+        hint = ": open it (double-click) and add one" if not count else ""
+        return [f"the body must hold exactly one node (a node or a Group), not {count}{hint}"]
 
     def passed_input(self, port: In, doc: str) -> In:
         """The container's input for a function input it passes on: optional when the function has a value."""

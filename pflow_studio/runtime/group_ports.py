@@ -44,7 +44,11 @@ def expose_open_ports(group: Node, registry: Registry) -> None:
     feeding = {e.source.node for e in body.edges}
     shown = {b.source for b in body.outputs}
     for node_id, node in body.nodes.items():
-        instance = instantiate(node, registry)
+        try:
+            instance = instantiate(node, registry)
+            instance.input_ports()
+        except Exception:  # an unknown type (a placeholder) or ports it cannot list: nothing to expose
+            continue
         for port in instance.input_ports():
             ref = PortRef(node_id, port.name)
             if ref not in fed:

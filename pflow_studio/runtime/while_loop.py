@@ -3,7 +3,8 @@
 Each iteration runs the body as a Map element does (`body_task.BodyTask`: its compiled plan when it has one), so a
 While runs the same wherever it runs: at the top level, in a Group, or in a Map's body on an engine. The run's
 cancel token is checked before every iteration and during the delay between two; an iteration that has begun
-runs to its end. `progress` events count the iterations against `max_iterations`.
+runs to its end. `progress` events count the iterations against `max_iterations`, and end with `done == total` (the
+iterations that ran) when the condition stopped the loop earlier.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def run_while(loop: WhileLoop, inputs: dict[str, Any], context: ExecutionContext
         outputs = _iteration(task, bindings, count, limit)
         context.emit(ev.PROGRESS, done=count, total=limit)
         if condition and not _truth(outputs[condition], condition, count):
+            if count < limit:  # done: no more iterations to expect
+                context.emit(ev.PROGRESS, done=count, total=count)
             break
         bindings.update({name: outputs[name] for name in state})
     else:

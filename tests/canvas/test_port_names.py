@@ -44,6 +44,15 @@ def test_collapse_exposes_the_open_inputs_and_the_sink_outputs(canvas):
     assert canvas.workflow().canonical() == multiply_then_add().canonical()
 
 
+def test_collapse_with_a_node_of_an_unknown_type_exposes_the_known_ones(canvas):
+    workflow = multiply_then_add()
+    workflow.add_node("plugin.gone", id="gone", label="Gone", pos=(0, 200))
+    canvas.set_workflow(workflow)
+    canvas.select(["mul", "add", "gone"])
+    group = canvas.collapse_selection()
+    assert list(canvas.view_node(group).inputs()) == ["a", "b", "b_2"]
+
+
 def feed(canvas, group: str, port: str, value: float) -> str:
     number = canvas.add_node("const.float", (-300, 0))
     canvas.set_property(number, "value", value)
@@ -144,3 +153,19 @@ def test_double_click_on_a_port_name_renames_it_in_place(qtbot, canvas):
     assert list(canvas.view_node(group).outputs()) == ["result"]
     canvas.undo_stack.undo()
     assert list(canvas.view_node(group).inputs()) == ["a", "b", "b_2"]
+
+
+def test_an_exposed_input_wired_inside_instead_goes_unless_used_outside(canvas):
+    canvas.set_workflow(multiply_then_add())
+    canvas.disconnect_ports("mul", "result", "add", "a")
+    canvas.select(["mul", "add"])
+    group = canvas.collapse_selection()
+    assert [b.name for b in canvas.node_at((group,)).body.inputs] == ["a", "b", "a_2", "b_2"]
+    feed(canvas, group, "b_2", 1.0)
+    canvas.open_container(group)
+    assert canvas.connect("mul", "result", "add", "a")  # add.a was fed by the Group's a_2
+    assert canvas.connect("mul", "result", "add", "b")  # add.b by b_2, wired outside
+    assert [b.name for b in canvas.node_at((group,)).body.inputs] == ["a", "b", "b_2"]
+    canvas.undo_stack.undo()
+    canvas.undo_stack.undo()
+    assert [b.name for b in canvas.node_at((group,)).body.inputs] == ["a", "b", "a_2", "b_2"]

@@ -3,8 +3,8 @@
 Right column (full height, tabs on top): Nodes | Properties | Results | Cluster, each tab with the column's
 whole height (the cluster's engine table and log, the Map's checkboxes, the code editor). Bottom, under the
 canvas only: Errors | Work Items | Console, hidden until there is something to show there (a failed run
-shows Errors, Work Items and Console open themselves) and then BOTTOM_HEIGHT high. The canvas keeps more
-than 60% of a 1280x800 window.
+shows Errors, Work Items and Console open themselves) and then BOTTOM_HEIGHT high. A run brings the Results
+tab to the front. The canvas keeps more than 60% of a 1280x800 window.
 
 The dock state is saved with LAYOUT_VERSION: a state saved by a version with another layout is not
 restored (the default applies), so an old cramped layout never comes back.
@@ -81,6 +81,13 @@ class WindowLayout(QObject):
         dock.raise_()
         if was_hidden or dock.height() < height:
             self.window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+
+    def run_finished(self, problems: bool) -> None:
+        """After a run: the Results tab in front (the selected node's outputs), and Errors opened when the run
+        left `problems`."""
+        self.docks["results"].raise_()
+        if problems:
+            self.show_bottom(self.docks["errors"])
 
     def _bottom_docks(self) -> list[QDockWidget]:
         return [d for d in self.window.findChildren(QDockWidget)

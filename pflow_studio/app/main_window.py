@@ -250,8 +250,7 @@ class MainWindow(QMainWindow):
 
     def _run_finished(self, outcome: RunOutcome) -> None:
         self._update_run_actions()
-        if self.errors.count():
-            self.layout_manager.show_bottom(self.docks["errors"])
+        self.layout_manager.run_finished(self.errors.count() > 0)
         self.results_session.show()
         self._save_run_record(outcome)
         self._update_record_action()

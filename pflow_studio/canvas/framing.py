@@ -11,7 +11,7 @@ from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtGui import QFont, QFontInfo
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
 
-MIN_LABEL_PX = 10.0
+MIN_LABEL_PX = 9.0
 """The smallest height (font pixel size) port labels get on screen by framing."""
 
 

@@ -9,12 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from pflow_studio.canvas.node_classes import BYPASSED_OPACITY
-
-
-def run(qtbot, window):
-    with qtbot.waitSignal(window.runs.finished, timeout=60_000) as blocker:
-        window.actions["run"].trigger()
-    return blocker.args[0]
+from tests.support.window import run_in_window as run
 
 
 @pytest.mark.timeout(120)

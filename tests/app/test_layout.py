@@ -143,3 +143,13 @@ def test_results_of_a_run_keep_the_canvas_share(window, workflows, qtbot):
     qtbot.waitUntil(lambda: in_front(window.results))
     qtbot.wait(300)  # the viewers are made, the docks laid out again
     assert canvas_share(window) >= 0.60
+
+
+def test_a_run_brings_results_to_the_front(window, workflows, qtbot):
+    window.canvas.set_workflow(workflows.adding())
+    window.canvas.select(["add"])
+    assert not in_front(window.results)
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):
+        window.run_all()
+    qtbot.waitUntil(lambda: in_front(window.results))
+    assert not window.docks["errors"].isVisible()  # nothing failed

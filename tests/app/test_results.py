@@ -7,12 +7,11 @@ import pytest
 
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import collapse
+from tests.support.window import run_in_window
 
 
 def run(qtbot, window) -> None:
-    with qtbot.waitSignal(window.runs.finished, timeout=60_000) as blocker:
-        window.actions["run"].trigger()
-    assert blocker.args[0].status == "ok"
+    assert run_in_window(qtbot, window).status == "ok"
 
 
 def grouped() -> tuple[Workflow, str]:

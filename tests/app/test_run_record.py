@@ -16,12 +16,7 @@ from pflow_studio.app.run_record_view import RunRecordDialog, item_cells, record
 from pflow_studio.app.settings import make_settings
 from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock
 from pflow_studio.runtime.run_record import RunRecord
-
-
-def run(qtbot, window, timeout=60_000):
-    with qtbot.waitSignal(window.runs.finished, timeout=timeout) as blocker:
-        window.actions["run"].trigger()
-    return blocker.args[0]
+from tests.support.window import run_in_window as run
 
 
 @pytest.mark.timeout(120)

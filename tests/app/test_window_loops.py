@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pflow_studio.project import file_format as project_file
 from pflow_studio.runtime.model import Workflow
 from tests.support.canvas import type_into
+from tests.support.window import run_in_window as run
 
 
 def add_from_palette(window, type_name: str) -> str:
@@ -20,12 +21,6 @@ def add_from_palette(window, type_name: str) -> str:
     window.palette.tree.itemDoubleClicked.emit(item, 0)
     (added,) = set(level.nodes) - before
     return added
-
-
-def run(qtbot, window):
-    with qtbot.waitSignal(window.runs.finished, timeout=60_000) as blocker:
-        window.actions["run"].trigger()
-    return blocker.args[0]
 
 
 @pytest.mark.timeout(120)

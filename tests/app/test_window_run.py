@@ -8,6 +8,7 @@ import time
 import pytest
 
 from pflow_studio.project import file_format as project_file
+from tests.support.window import run_in_window as run
 
 
 @pytest.fixture
@@ -22,12 +23,6 @@ def states(window, monkeypatch):
 
     monkeypatch.setattr(window.canvas, "set_node_state", record)
     return seen
-
-
-def run(qtbot, window, action="run", timeout=60_000):
-    with qtbot.waitSignal(window.runs.finished, timeout=timeout) as blocker:
-        window.actions[action].trigger()
-    return blocker.args[0]
 
 
 @pytest.mark.timeout(120)

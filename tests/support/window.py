@@ -51,6 +51,13 @@ def _map_workflow() -> Workflow:
     return workflow
 
 
+def run_in_window(qtbot, window, action: str = "run", timeout: int = 60_000):
+    """Trigger the window's `action` ("run" or "run_selected") and return the `RunOutcome` it finishes with."""
+    with qtbot.waitSignal(window.runs.finished, timeout=timeout) as blocker:
+        window.actions[action].trigger()
+    return blocker.args[0]
+
+
 def canvas_share(window) -> float:
     """The canvas view's viewport area as a fraction of the window's area."""
     from pflow_studio.app.drop_target import graphics_view

@@ -36,3 +36,10 @@ def test_a_shortcut_added_later_shows_up(window):
     window.actions["rename"].setShortcut("Ctrl+R")  # re-keyed: the new key shows
     window.actions["shortcuts"].trigger()
     assert ("Edit", "Rename", "Ctrl+R") in window.help.shortcuts_dialog.rows()
+
+
+def test_no_two_actions_share_a_key(window):
+    """Qt runs neither action of an ambiguous shortcut: every key is bound once."""
+    keys = [key.toString() for action in window.findChildren(QAction)
+            for key in action.shortcuts() if not key.isEmpty()]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)

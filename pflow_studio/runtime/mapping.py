@@ -8,6 +8,7 @@ Map's `on_error` decides what the failure means once all have finished.
 from __future__ import annotations
 
 import itertools
+import operator
 from typing import Any, Protocol
 
 from pflow_studio.nodes.api import ExecutionContext, MapMemory, NodeError, NodeType, array_items
@@ -117,9 +118,13 @@ def run_for(container: FunctionContainer, inputs: dict[str, Any], context: Execu
 
 
 def _as_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise NodeError(f"input '{name}' must be a whole number, got {type(value).__name__}: {value!r:.80}")
-    return value
+    """A For bound as an int: an int or any integer type (numpy's too), never a bool or a float."""
+    try:
+        if not isinstance(value, bool):
+            return operator.index(value)
+    except TypeError:
+        pass
+    raise NodeError(f"input '{name}' must be a whole number, got {type(value).__name__}: {value!r:.80}")
 
 
 def _run_elements(container: FunctionContainer, rows: ElementRows, context: ExecutionContext) -> ElementTable:

@@ -3,6 +3,7 @@ the element store; errors name the iteration; Stop ends it between iterations.""
 
 from __future__ import annotations
 
+import numpy
 import pytest
 
 from pflow_studio.runtime import events as ev
@@ -61,6 +62,10 @@ def test_bounds_must_be_whole_numbers(registry):
     wf.connect("bound", "value", "loop", "higher")
     result = run(wf, registry)
     assert "input 'higher' must be a whole number, got float" in result.failures[0].message
+    wf.nodes["bound"].properties["value"] = True
+    assert "input 'higher' must be a whole number, got bool" in run(wf, registry).failures[0].message
+    wf.nodes["bound"].properties["value"] = numpy.int64(2)  # an integer of another type is one
+    assert run(wf, registry).outputs["loop"]["y"] == [0, 1]
 
 
 def test_bad_configurations_are_named_before_anything_runs(registry):

@@ -17,6 +17,7 @@ from pflow_studio.runtime import events as ev
 from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.executor import Executor, InvalidWorkflow
 from pflow_studio.runtime.model import Workflow
+from pflow_studio.runtime.registry import default_registry
 from tests.support.nodes import CALLS
 from tests.support.paths import ROOT
 from tests.support.qt_blocker import blocker_dir
@@ -105,6 +106,17 @@ def test_a_failing_iteration_names_the_loop_and_the_iteration_with_its_traceback
     assert "13 is unlucky" in failure.message
     [detail] = failure.details
     assert detail["input"] == {"x": 13.0, "limit": 20} and "raise NodeError" in detail["traceback"]
+
+
+def test_a_condition_without_a_truth_value_fails_naming_the_iteration():
+    body = Workflow()
+    code = "import numpy\nx = x + 1\ngo_on = numpy.array([x < 3, True])"
+    body.add_node("py.code", {"code": code, "inputs": ["x"], "outputs": ["x", "go_on"]}, id="fn")
+    wf = Workflow()
+    wf.add_node("core.while", COUNTING, id="loop", body=body, inputs={"x": 0})
+    [failure] = run(wf, default_registry()).failures
+    assert "iteration 1: condition 'go_on' has no truth value (ValueError: The truth value of an array" in \
+        failure.message
 
 
 def test_bad_configurations_are_named_before_anything_runs(registry):

@@ -54,8 +54,7 @@ def main(argv: list[str]) -> int:
 
 
 def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
-    from screenshot import wait
-    from screenshot_work_items import run_and_open, save
+    from screenshot_work_items import run_and_open, save, wait
 
     from pflow_studio.app import create_application, create_window
     from pflow_studio.app.preferences import set_serial_maps

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pathlib
 import sys
 
-from screenshot_work_items import ROOT, close_quietly, framed_save, in_scratch, results_in_front, run_and_wait
+from screenshot_work_items import ROOT, close_quietly, framed_save, in_scratch, results_in_front, run_and_wait, wait
 
 EXAMPLE = ROOT / "resources" / "examples" / "parameter_sweep.pflow"
 ELEMENT = 3
@@ -22,7 +22,6 @@ def main(argv: list[str]) -> int:
 
 
 def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
-    from screenshot import wait
 
     from pflow_studio.app import create_application, create_window
     from pflow_studio.app.settings import make_settings

@@ -1,6 +1,7 @@
 """Take docs/empty_window.png (the window as it opens, 1280x800: the empty canvas's hint, the Nodes palette in
 front) and docs/layout.png (the square-and-offset example, built like the VisTrails Parallel Flow tutorial,
-after a run on a local two-engine cluster the app starts, the Map selected and its outputs in the Results tab).
+after a run on a local two-engine cluster the app starts, the Map selected and its outputs in the Results tab),
+and docs/cluster.png (the same window with the Cluster tab in front: the engines the app started).
 
 Usage: .venv/bin/python scripts/screenshot_layout.py [OUTPUT_DIR]   (default: docs/)
 Runs under Xvfb (xvfb-run) or offscreen (QT_QPA_PLATFORM=offscreen); settings go to a temp file.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import pathlib
 import sys
 
-from screenshot_work_items import ROOT, close_quietly, framed_save, in_scratch, run_and_wait
+from screenshot_work_items import ROOT, close_quietly, framed_save, in_scratch, run_and_wait, wait
 
 EXAMPLE = ROOT / "resources" / "examples" / "square_offset_map.pflow"
 
@@ -21,7 +22,6 @@ def main(argv: list[str]) -> int:
 
 
 def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
-    from screenshot import wait
 
     from pflow_studio.app import create_application, create_window
     from pflow_studio.app.settings import make_settings
@@ -41,6 +41,9 @@ def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
         window.canvas.select(["map"])
         window.docks["results"].raise_()
         saved.append(framed_save(app, window, output / "layout.png", 1500))
+        window.cluster_dock.raise_()
+        window.cluster.dock.refresh()
+        saved.append(framed_save(app, window, output / "cluster.png", 3000))
     finally:
         close_quietly(window)
         manager.shutdown_owned()

@@ -53,8 +53,7 @@ def main(argv: list[str]) -> int:
     output = pathlib.Path(argv[0]) if argv else ROOT / "docs"
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
     sys.path.insert(0, str(ROOT / "scripts"))
-    from screenshot import wait
-    from screenshot_work_items import close_quietly, framed_save, results_in_front, run_and_wait
+    from screenshot_work_items import close_quietly, framed_save, results_in_front, run_and_wait, wait
 
     from pflow_studio.app import create_application
     from pflow_studio.app.main_window import MainWindow

@@ -59,7 +59,6 @@ def in_scratch(shoot, output: pathlib.Path) -> int:
 
 
 def shoot(output: pathlib.Path, scratch: pathlib.Path) -> int:
-    from screenshot import wait  # scripts/screenshot.py (this script's folder is on sys.path)
 
     from pflow_studio.app import create_application, create_window
     from pflow_studio.app.settings import make_settings
@@ -124,7 +123,6 @@ def results_in_front(window, height: int) -> None:
 
 def framed_save(app, window, path: pathlib.Path, settle_ms: int) -> pathlib.Path | None:
     """Frame the canvas, let the window settle `settle_ms`, and save it at `path` (its folder made)."""
-    from screenshot import wait
 
     window.canvas.frame_all()
     wait(app, settle_ms)
@@ -144,6 +142,15 @@ def save(window, path: pathlib.Path) -> pathlib.Path | None:
         return None
     return path
 
+
+
+def wait(app, ms: int) -> None:
+    """Let the event loop run for `ms` milliseconds (paints, timers, the cluster's replies)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

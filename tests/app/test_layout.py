@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from pflow_studio.app.layout import BOTTOM_HEIGHT, STATE_KEY
 from pflow_studio.app.main_window import MainWindow
+from pflow_studio.app.resources import stylesheet
 from pflow_studio.app.settings import make_settings
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.cluster_panel.model import EngineInfo
@@ -86,6 +87,21 @@ def test_cluster_tab_shows_four_engines_and_its_log(make_window, qtbot):
     log = cluster.log_view
     assert in_front(log) and log.viewport().height() >= 5 * log.fontMetrics().lineSpacing()
     assert fully_shown(cluster.engine_spin) and fully_shown(cluster.cleanup_button)
+
+
+@pytest.mark.parametrize("host", ["vm", "localhost"])
+def test_every_engine_column_header_is_readable(make_window, qtbot, host):
+    window = make_window()
+    window.setStyleSheet(stylesheet())  # as the app's QApplication has it: header paddings count
+    cluster = window.cluster.dock
+    cluster.raise_()
+    cluster.table.show_engines([EngineInfo(0, host, 11605, 0.0, 67 << 20, 0, True)])
+    qtbot.waitUntil(lambda: in_front(cluster.table))
+    header = cluster.table.horizontalHeader()
+    for column in range(cluster.table.columnCount()):
+        label = cluster.table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(label), label
+    assert cluster.table.viewport().width() >= header.length()
 
 
 def test_a_failed_run_opens_errors_with_five_rows_in_view(window, workflows, qtbot):

@@ -46,6 +46,7 @@ class EngineTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStyleSheet("QHeaderView::section { padding: 4px 2px; }")  # seven columns in the 350 px tab
         self._busy: set[int] = set()
         self._ids: list[int] = []
 

@@ -33,7 +33,8 @@ def add_section(canvas: Any, node: Node, instance: NodeType, layout: QVBoxLayout
     if not renamable:
         function = next(iter(node.body.nodes.values()), None) if node.body is not None else None
         name = levels.display_label(function) if function is not None else "its node"
-        hint = QLabel(f"The ports are those of '{name}'. To name them, open the Map and collapse "
+        kind = levels.display_label(node)
+        hint = QLabel(f"The ports are those of '{name}'. To name them, open '{kind}' and collapse "
                       f"'{name}' into a Group (Ctrl+G).", box)
         hint.setObjectName("hint")
         hint.setWordWrap(True)

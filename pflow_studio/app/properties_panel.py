@@ -169,7 +169,8 @@ class PropertiesPanel(QWidget):
         for prop in props:
             value = instance.values.get(prop.name)
             editor = make_editor(prop.type, value, self._setter(node.id, prop.name), prop.choices, prop.widget,
-                                 check=_fits(prop), empty=_clearable(prop))
+                                 placeholder=instance.empty_means(prop.name), check=_fits(prop),
+                                 empty=_clearable(prop))
             editor.setToolTip(prop.doc)
             self.editors[f"prop:{prop.name}"] = editor
             if prop.widget in ("code", "expression"):  # the whole row's width, its name above it

@@ -187,6 +187,11 @@ class NodeType:
     def output_port(self, name: str) -> Out | None:
         return next((p for p in self.output_ports() if p.name == name), None)
 
+    def empty_means(self, name: str) -> str:
+        """What the property `name` left empty means for this instance, in a few words (the properties dock shows
+        it in the empty field), or "" when nothing in particular."""
+        return ""
+
     def check(self) -> list[str]:
         """Configuration problems of this instance, as messages: property values that do not fit their
         declarations (`nodes.properties`); subclasses add their own checks."""

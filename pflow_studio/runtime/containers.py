@@ -136,6 +136,11 @@ class _FunctionContainer(OneNodeContainer):
              expects="an output name (text; empty: the first output)"),
     ]
 
+    def empty_means(self, name: str) -> str:
+        function = self.function() if name == "output_port" else None
+        first = next((port.name for port in function.output_ports()), "") if function is not None else ""
+        return f"{first} (its first output)" if first else ""
+
     def fed_ports(self) -> list[str]:
         """Function inputs fed per element: `mapped` (ports mode) or `input_ports` (vistrails); a value that is
         not a list of names (which `check` reports) feeds none."""

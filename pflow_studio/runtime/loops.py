@@ -48,6 +48,10 @@ class For(OneNodeContainer):
             return str(chosen)
         return next((port.name for port in self.function().input_ports()), "")
 
+    def empty_means(self, name: str) -> str:
+        index = self.index_port() if name == "index_port" else ""
+        return f"{index} (its first input)" if index else ""
+
     def fed_ports(self) -> list[str]:
         """The function inputs fed per iteration (what a Map's runner and element store need)."""
         index = self.index_port()
@@ -104,6 +108,9 @@ class While(OneNodeContainer):
         Prop("max_iterations", int, 20, minimum=1, doc="the body runs at most this many times"),
         Prop("delay", float, 0.0, minimum=0.0, doc="seconds to wait between iterations"),
     ]
+
+    def empty_means(self, name: str) -> str:
+        return "none: run max_iterations times" if name == "condition_port" else ""
 
     def state_ports(self) -> list[str]:
         """The state names (none when `state_ports` is not a list of names, which `check` reports)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from pflow_studio.project import file_format as project_file
 from pflow_studio.runtime.model import Workflow
@@ -41,6 +42,10 @@ def test_a_for_built_in_the_window_runs_and_is_saved_and_reopened_exactly(qtbot,
     assert list(window.canvas.view_node(loop).outputs()) == ["result"]
     window.canvas.select([loop])
     qtbot.waitUntil(lambda: window.properties.shown_id == loop and not window.properties.pending)
+    assert window.properties.editors["prop:index_port"].placeholderText() == "a (its first input)"
+    hints = [label.text() for label in window.properties.findChildren(QLabel) if label.objectName() == "hint"]
+    assert "The ports are those of 'Power'. To name them, open 'For' and collapse 'Power' into a Group (Ctrl+G)." \
+        in hints
     type_into(qtbot, window.properties.editors["input:higher"], "5")
     type_into(qtbot, window.properties.editors["input:lower"], "1")
 

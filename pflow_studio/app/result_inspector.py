@@ -91,7 +91,6 @@ class ResultInspector(QWidget):
         self.note_button.clicked.connect(lambda: self._offered())
         self.note_button.hide()
         self.error_view = TracebackView(self)
-        self.error_view.setLineWrapMode(TracebackView.LineWrapMode.WidgetWidth)  # the dock may be narrow
         self.error_view.hide()
         self._offered: Callable[[], None] = lambda: None
         self.pinned = QTabWidget(self)

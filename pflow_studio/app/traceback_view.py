@@ -25,7 +25,9 @@ class TracebackView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         text_box_style(self)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # a traceback's lines stay lines
+        # Wrapped at the pane's width: a long message is read without scrolling sideways in a narrow pane; the
+        # indentation still tells a traceback's frames apart.
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.show_all = False
         self.folded = 0  # how many frames the shown traceback has folded
         self._head, self._traceback, self._tail = "", "", ""

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from pflow_studio.canvas.node_classes import BYPASSED_OPACITY
-from tests.support.window import run_in_window as run
+from tests.support.window import run_window as run
 
 
 @pytest.mark.timeout(120)

@@ -23,7 +23,7 @@ from pflow_studio.project import file_format as project_file
 from pflow_studio.runtime.run_record import entry_items
 from tests.support.paths import ROOT
 from tests.support.processes import end_all_under, processes_under, wait_until
-from tests.support.window import run_in_window
+from tests.support.window import run_window
 
 
 def alive(refs) -> list:
@@ -47,7 +47,7 @@ def open_window(qtbot, tmp_path, ipython_dir) -> tuple[MainWindow, ClusterManage
 
 
 def run(qtbot, window, timeout=120_000):
-    return run_in_window(qtbot, window, timeout=timeout)
+    return run_window(qtbot, window, timeout=timeout)
 
 
 @pytest.mark.timeout(240)

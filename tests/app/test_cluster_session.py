@@ -21,7 +21,7 @@ from pflow_studio.runtime.registry import default_registry
 from pflow_studio.runtime.run_record import entry_items
 from pflow_studio.runtime.runners import SerialRunner
 from tests.support.processes import processes_under
-from tests.support.window import run_in_window
+from tests.support.window import run_window
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def make_window(qtbot, tmp_path, dialogs, ipython_dir):
 
 
 def run(qtbot, window, timeout=120_000):
-    return run_in_window(qtbot, window, timeout=timeout)
+    return run_window(qtbot, window, timeout=timeout)
 
 
 def log_text(window) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pflow_studio.app.results_session import STALE_NOTE
 from pflow_studio.canvas.run_state import STALE_TEXT, stale_tooltip
 from pflow_studio.runtime.operations import collapse
-from tests.support.work_items import run_window
+from tests.support.window import run_window
 from tests.support.workflows import sample
 
 WAIT_MS = 3000

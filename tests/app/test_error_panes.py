@@ -4,7 +4,7 @@ that raised it, then the traceback with pflow-studio's frames folded; tall enoug
 from __future__ import annotations
 
 from pflow_studio.runtime.model import Workflow
-from tests.support.work_items import run_window
+from tests.support.window import run_window
 
 CODE = "def ratio(v):\n    return 10 // v\n\ny = ratio(x)\n"
 AT_LINE = "  at line 2 of the code, in ratio:  return 10 // v"
@@ -15,6 +15,19 @@ def _failing() -> Workflow:
     workflow.add_node("py.code", {"code": CODE, "inputs": ["x"], "outputs": ["y"]}, id="code", label="Ratio",
                       inputs={"x": 0})
     return workflow
+
+
+def test_a_long_message_wraps_in_the_pane_instead_of_running_off_its_side(qtbot):
+    from pflow_studio.app.traceback_view import TracebackView
+
+    view = TracebackView()
+    qtbot.addWidget(view)
+    view.resize(300, 200)
+    view.show()
+    view.show_error("stopped at max_iterations (20): the condition 'go_on' was still true after the last "
+                    "iteration; raise max_iterations or check the condition", "")
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.document().documentLayout().documentSize().height() > 1  # more than one line: wrapped
 
 
 def test_the_errors_panel_and_the_results_dock_show_the_failing_line_first(qtbot, window):

@@ -7,11 +7,11 @@ import pytest
 
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import collapse
-from tests.support.window import run_in_window
+from tests.support.window import run_window
 
 
 def run(qtbot, window) -> None:
-    assert run_in_window(qtbot, window).status == "ok"
+    assert run_window(qtbot, window).status == "ok"
 
 
 def grouped() -> tuple[Workflow, str]:

@@ -9,7 +9,7 @@ from pflow_studio.runtime.element_store.records import FAILED
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import collapse, wrap_in_map
 from pflow_studio.runtime.registry import default_registry
-from tests.support.work_items import run_window
+from tests.support.window import run_window
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -16,7 +16,7 @@ from pflow_studio.app.run_record_view import RunRecordDialog, item_cells, record
 from pflow_studio.app.settings import make_settings
 from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock
 from pflow_studio.runtime.run_record import RunRecord
-from tests.support.window import run_in_window as run
+from tests.support.window import run_window as run
 
 
 @pytest.mark.timeout(120)

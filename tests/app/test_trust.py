@@ -14,7 +14,8 @@ from pflow_studio.app.trust_gate import DECLINE_BUTTON, DECLINED, TRUSTED, ask_w
 from pflow_studio.project import file_format as project_file
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import collapse
-from tests.support.work_items import run_window, scoring_map
+from tests.support.window import run_window
+from tests.support.work_items import scoring_map
 
 pytestmark = pytest.mark.fault
 

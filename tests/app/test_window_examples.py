@@ -7,7 +7,8 @@ import pytest
 
 from tests.support.pictures import colours
 from tests.support.viewers import drawn_share
-from tests.support.work_items import run_window, thumbnails_drawn
+from tests.support.window import run_window
+from tests.support.work_items import thumbnails_drawn
 
 pytestmark = pytest.mark.timeout(180)
 RATIOS = [0.15, 0.25, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0]

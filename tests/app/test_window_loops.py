@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 from pflow_studio.project import file_format as project_file
 from pflow_studio.runtime.model import Workflow
 from tests.support.canvas import type_into
-from tests.support.window import run_in_window as run
+from tests.support.window import run_window as run
 
 
 def add_from_palette(window, type_name: str) -> str:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from pflow_studio.project import file_format as project_file
-from tests.support.window import run_in_window as run
+from tests.support.window import run_window as run
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from PySide6.QtTest import QTest
 from pflow_studio.app.work_items.item_model import COLUMNS
 from pflow_studio.app.work_items.texts import status_color
 from pflow_studio.canvas.run_state import STATE_COLORS
-from tests.support.work_items import column, ran, run_window, scoring_map
+from tests.support.window import run_window
+from tests.support.work_items import column, ran, scoring_map
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint
 
-from tests.support.work_items import column, ran, run_window, scoring_map
+from tests.support.window import run_window
+from tests.support.work_items import column, ran, scoring_map
 
 pytestmark = pytest.mark.timeout(120)
 

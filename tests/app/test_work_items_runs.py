@@ -9,7 +9,8 @@ import pytest
 from pflow_studio.app.main_window import MainWindow
 from pflow_studio.app.settings import make_settings
 from pflow_studio.runtime.cluster.runner import ClusterRunner
-from tests.support.work_items import column, run_window, scoring_map
+from tests.support.window import run_window
+from tests.support.work_items import column, scoring_map
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -18,7 +18,8 @@ from pflow_studio.app.preferences import (
 )
 from pflow_studio.app.settings import make_settings
 from pflow_studio.runtime.element_store.location import DEFAULT_MAX_BYTES, ENV_VAR
-from tests.support.work_items import run_window, scoring_map
+from tests.support.window import run_window
+from tests.support.work_items import scoring_map
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -51,10 +51,11 @@ def _map_workflow() -> Workflow:
     return workflow
 
 
-def run_in_window(qtbot, window, action: str = "run", timeout: int = 60_000):
-    """Trigger the window's `action` ("run" or "run_selected") and return the `RunOutcome` it finishes with."""
+def run_window(qtbot, window, action: str = "run", timeout: int = 60_000, trigger=None):
+    """Trigger the window's `action` ("run" or "run_selected"; or call `trigger`) and return the `RunOutcome`
+    the run finishes with."""
     with qtbot.waitSignal(window.runs.finished, timeout=timeout) as blocker:
-        window.actions[action].trigger()
+        (trigger or window.actions[action].trigger)()
     return blocker.args[0]
 
 

@@ -17,6 +17,7 @@ from pflow_studio.runtime.keys import KEY_BYTES
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import collapse, wrap_in_map
 from pflow_studio.runtime.registry import default_registry
+from tests.support.window import run_window
 
 SCORE_CODE = """print('scoring', x)
 if {failing}:
@@ -55,13 +56,6 @@ def ran(qtbot, window, workflow: Workflow | None = None, path: tuple[str, ...] =
     window.canvas.go_to(path[:-1])
     window.canvas.select([path[-1]])
     return window.work_items.panel
-
-
-def run_window(qtbot, window, timeout: int = 60_000, trigger=None):
-    """Run the window's workflow (or call `trigger`) and wait for the run's end; the RunOutcome."""
-    with qtbot.waitSignal(window.runs.finished, timeout=timeout) as blocker:
-        (trigger or window.actions["run"].trigger)()
-    return blocker.args[0]
 
 
 def column(panel, header: str) -> list[str]:

@@ -12,7 +12,7 @@ from pflow_studio.app.code_editor.editor import CodeEditor
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.operations import wrap_in_map
 from pflow_studio.runtime.registry import default_registry
-from tests.support.window import run_in_window
+from tests.support.window import run_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CODE = "a = 1\nresult = a / x\n"
@@ -44,7 +44,7 @@ def code_of(window, node_id: str = "code") -> str:
 
 
 def run(qtbot, window) -> str:
-    return run_in_window(qtbot, window, timeout=30_000).status
+    return run_window(qtbot, window, timeout=30_000).status
 
 
 def end_of(editor: CodeEditor) -> None:

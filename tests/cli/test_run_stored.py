@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pflow_studio.runtime.element_store.store import ElementStore
 from pflow_studio.runtime.mapping import FAILURE_DETAILS
 from pflow_studio.runtime.model import Workflow
 from pflow_studio.runtime.run_record import entry_items
-from tests.support.paths import ROOT
+from tests.support.paths import EXAMPLES, ROOT
 from tests.support.processes import wait_until
 
 pytestmark = pytest.mark.timeout(120)
@@ -170,8 +171,8 @@ def test_plan_says_what_would_run_and_runs_nothing(tmp_path):
     run(expression_map(tmp_path, [1, 2], name="first.pflow"))
     done = pflow("run", "--plan", "--json", str(project))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"maps": [{"path": ["map"], "label": "Inverse", "known": True, "total": 3,
-                                                 "stored": 2, "to_run": 1}]}
+    assert json.loads(done.stdout) == {"maps": [{"path": ["map"], "label": "Inverse", "kind": "Map", "known": True,
+                                                 "total": 3, "stored": 2, "to_run": 1}]}
     assert not project.with_suffix(".run.json").exists()
     text = pflow("run", "--plan", str(project))
     assert text.stdout.strip() == "Map 'Inverse' (map): 3 elements, 2 stored, 1 would run"
@@ -235,3 +236,13 @@ def test_a_map_failing_everywhere_lists_its_first_failed_elements_and_where_the_
     assert f"pflow-studio record {project} --elements" in done.stderr
     shown = pflow("record", str(project), "--elements")
     assert sum(" failed " in line for line in shown.stdout.splitlines()) == 130
+
+
+def test_plan_names_a_for_and_counts_its_iterations(tmp_path):
+    project = tmp_path / "loops.pflow"
+    shutil.copy(EXAMPLES / "loops.pflow", project)
+    done = pflow("run", "--plan", str(project))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("For ") and ": 10 iterations, 0 stored, 10 would run" in line for line in lines)
+    assert any(line.startswith("Map ") and " elements, " in line for line in lines)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QScrollArea,
@@ -33,6 +34,8 @@ from pflow_studio.runtime.container_types import MAP_TYPE
 from pflow_studio.runtime.containers import is_function_container
 from pflow_studio.runtime.graph import instantiate
 from pflow_studio.runtime.model import Node, Workflow
+
+MAPPED_PER_ROW = 4  # the Map's mapped-input check boxes per row
 
 
 def level_workflow(root: Workflow, path: tuple[str, ...]) -> Workflow:
@@ -186,13 +189,15 @@ class PropertiesPanel(QWidget):
         form = self._section(layout, "Mapped inputs (one list element per task)", page)
         names = [p.name for p in function.input_ports()]
         mapped = [str(n) for n in instance.values.get("mapped") or []]
-        for name in names:
-            box = QCheckBox(page)
+        grid = QGridLayout()  # MAPPED_PER_ROW boxes a row: a Map's settings fit the 1280x800 window
+        for index, name in enumerate(names):
+            box = QCheckBox(name, page)
             box.setChecked(name in mapped)
             box.setToolTip("checked: takes a list, one element per task; unchecked: one value for every task")
             box.toggled.connect(lambda checked, name=name: self._toggle_mapped(node.id, names, name, checked))
             self.editors[f"mapped:{name}"] = box
-            form.addRow(name, box)
+            grid.addWidget(box, *divmod(index, MAPPED_PER_ROW))
+        form.addRow(grid)
 
     def _toggle_mapped(self, node_id: str, order: list[str], name: str, checked: bool) -> None:
         node = self.canvas.node_at((*self.canvas.level_path(), node_id))

@@ -75,6 +75,11 @@ class LauncherKeeper:
         if worker is not None:
             worker.join(timeout)
 
+    def replacing(self) -> bool:
+        """True while replacements asked for are still starting (each takes at most `START_TIMEOUT` s)."""
+        with self._lock:
+            return self._worker is not None
+
     def launcher_of(self, engine: int) -> Any | None:
         """The launcher that started engine `engine`, or None (not ours, or not found)."""
         if engine not in self._by_id:

@@ -31,6 +31,7 @@ def make_window(qtbot, tmp_path, dialogs):
         win = MainWindow(settings=make_settings(tmp_path / "settings.ini"), cluster_manager=manager,
                          check_leftovers=False)
         made.append(win)
+        win.setStyleSheet(stylesheet())  # as the app's QApplication has it: paddings count in what fits
         win.resize(1280, 800)
         win.show()
         qtbot.waitExposed(win)
@@ -92,7 +93,6 @@ def test_cluster_tab_shows_four_engines_and_its_log(make_window, qtbot):
 @pytest.mark.parametrize("host", ["vm", "localhost"])
 def test_every_engine_column_header_is_readable(make_window, qtbot, host):
     window = make_window()
-    window.setStyleSheet(stylesheet())  # as the app's QApplication has it: header paddings count
     cluster = window.cluster.dock
     cluster.raise_()
     cluster.table.show_engines([EngineInfo(0, host, 11605, 0.0, 67 << 20, 0, True)])

@@ -4,8 +4,9 @@ plain TCP connection (ipyparallel's own calls hang when it is gone).
 
 `ClusterWatch.wait_for_engines` returns the engine ids once there are any, or raises `NoEngines` after
 `timeout` seconds; `ClusterWatch.poll` (called often) looks at most every `CHECK` seconds and returns
-the engine ids it sees, raising `NoEngines` when none was left for `engine_grace` seconds and
-`ControllerLost` when the controller failed two probes in a row.
+the engine ids it sees, raising `NoEngines` when none was left for `engine_grace` seconds (not counting
+the time `engines_coming()` says engines are being started in place of lost ones) and `ControllerLost` when
+the controller failed two probes in a row.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import socket
 import time
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
@@ -24,9 +26,10 @@ CHECK = 1.0  # seconds between liveness checks (engines, controller)
 class ClusterWatch:
     """Watches one client's cluster for one Map (see the module docstring)."""
 
-    def __init__(self, client: Any, engine_grace: float) -> None:
+    def __init__(self, client: Any, engine_grace: float, engines_coming: Callable[[], bool] = lambda: False) -> None:
         self.client = client
         self.engine_grace = engine_grace
+        self.engines_coming = engines_coming
         self._last_check = time.monotonic()
         self._no_engines_since: float | None = None
         self._probe_failures = 0
@@ -55,7 +58,7 @@ class ClusterWatch:
         self._last_check = now
         self.check_controller(left, total)
         ids = set(self.client.ids)
-        if ids:
+        if ids or self.engines_coming():
             self._no_engines_since = None
         elif self._no_engines_since is None:
             self._no_engines_since = now

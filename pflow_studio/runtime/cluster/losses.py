@@ -41,6 +41,10 @@ class EngineKeeper(Protocol):
         """Return once the engines asked for so far are started (or failed to start), at most `timeout` s."""
         ...
 
+    def replacing(self) -> bool:
+        """True while engines asked for are still starting (a cluster without engines is then not given up)."""
+        ...
+
 
 @dataclasses.dataclass(frozen=True)
 class Verdict:

@@ -86,7 +86,9 @@ class MapRun:
         import ipyparallel  # noqa: F401  (only now: a serial run never pays for it)
 
         self.client = self.runner.client()
-        self.watch = ClusterWatch(self.client, self.runner.engine_grace)
+        keeper = self.runner.keeper
+        self.watch = ClusterWatch(self.client, self.runner.engine_grace,
+                                  engines_coming=keeper.replacing if keeper is not None else lambda: False)
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
         self.ids, self.engines = ids, len(ids)
         self.gone = losses.LostEngines(self.runner.keeper, len(ids), self._tell_lost, self.client)
@@ -191,7 +193,7 @@ class MapRun:
             work = [(_engine_of(ar, c.target), ar, c.size) for ar, c in self.pending.items()]
             message = stall_message(quiet, holders(self.client, work))
             self.runner.notify(RunnerNotice(NoticeKind.STALLED, message, None, self.done, self.total))
-        if self.stall.stalled:
+        if self.stall.stalled and not self.watch.engines_coming():
             check_gone([self.memory.process(engine) for engine in self.client.ids], self.total - self.done, self.total)
 
     # -- chunk results -------------------------------------------------------------------------

@@ -47,6 +47,9 @@ class Keeper:
     def wait(self, timeout: float) -> None:
         self.waited.append(timeout)
 
+    def replacing(self) -> bool:
+        return False
+
 
 def test_each_lost_engine_is_replaced_once_and_at_most_the_limit_per_map():
     keeper, told = Keeper(), []

@@ -33,20 +33,9 @@ from pflow_studio.nodes.registry import Registry, UnknownNodeType
 from pflow_studio.runtime.container_types import MAP_TYPE
 from pflow_studio.runtime.containers import is_function_container
 from pflow_studio.runtime.graph import instantiate
-from pflow_studio.runtime.model import Node, Workflow
+from pflow_studio.runtime.model import Node, level_at
 
 MAPPED_PER_ROW = 4  # the Map's mapped-input check boxes per row
-
-
-def level_workflow(root: Workflow, path: tuple[str, ...]) -> Workflow:
-    """The workflow shown at `path` (container ids from the root)."""
-    workflow = root
-    for container in path:
-        body = workflow.nodes[container].body
-        if body is None:
-            raise KeyError(container)
-        workflow = body
-    return workflow
 
 
 def _hidden(type_name: str, instance: NodeType) -> set[str]:
@@ -206,7 +195,7 @@ class PropertiesPanel(QWidget):
         self.canvas.set_property(node_id, "mapped", [n for n in order if n in current])
 
     def _inputs(self, node: Node, instance: NodeType, layout: QVBoxLayout, page: QWidget) -> None:
-        level = level_workflow(self.canvas.workflow(), self.canvas.level_path())
+        level = level_at(self.canvas.workflow(), self.canvas.level_path())
         connected = {edge.target.port for edge in level.incoming(node.id)}
         ports = [p for p in instance.input_ports() if p.name not in connected]
         if not ports:

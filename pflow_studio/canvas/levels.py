@@ -75,9 +75,7 @@ def port_types(level: Workflow, node_id: str, registry: Registry, *, group_level
 def placeholder_ports(level: Workflow, node: Node) -> tuple[dict[str, str], dict[str, str]]:
     """The ports of a node whose type is not installed, as far as `level` shows them: the inputs its
     wires, values and boundary inputs use, the outputs its wires and boundary outputs use (all "any")."""
-    ins = dict.fromkeys(node.input_values, "any")
-    ins.update(dict.fromkeys((e.target.port for e in level.incoming(node.id)), "any"))
-    ins.update(dict.fromkeys((t.port for b in level.inputs for t in b.targets if t.node == node.id), "any"))
+    ins = dict.fromkeys([*node.input_values, *level.fed_inputs(node.id)], "any")
     outs = dict.fromkeys((e.source.port for e in level.outgoing(node.id)), "any")
     outs.update(dict.fromkeys((b.source.port for b in level.outputs if b.source.node == node.id), "any"))
     return ins, outs

@@ -115,6 +115,12 @@ class OneNodeContainer(NodeType):
         hint = ": open it (double-click) and add one" if not count else ""
         return [f"the body must hold exactly one node (a node or a Group), not {count}{hint}"]
 
+    def names_setting(self, name: str) -> list[str]:
+        """The setting `name` as a list of port names (none when it is not a list of names, which `check`
+        reports)."""
+        names = self.values.get(name)
+        return list(names) if isinstance(names, list) and all(isinstance(n, str) for n in names) else []
+
     def passed_input(self, port: In, doc: str) -> In:
         """The container's input for a function input it passes on: optional when the function has a value."""
         has_value = not port.required or port.name in self.function_node().input_values
@@ -144,8 +150,7 @@ class _FunctionContainer(OneNodeContainer):
     def fed_ports(self) -> list[str]:
         """Function inputs fed per element: `mapped` (ports mode) or `input_ports` (vistrails); a value that is
         not a list of names (which `check` reports) feeds none."""
-        names = self.values["input_ports" if self.values["mode"] == "vistrails" else "mapped"]
-        return list(names) if isinstance(names, list) and all(isinstance(n, str) for n in names) else []
+        return self.names_setting("input_ports" if self.values["mode"] == "vistrails" else "mapped")
 
     def input_ports(self) -> list[In]:
         function = self.function()

@@ -35,8 +35,7 @@ def wrap_in_loop(workflow: Workflow, node_id: str, loop_type: str, registry: Reg
     inputs = [port.name for port in function.input_ports()]
     outputs = function.output_ports()
     if loop_type == FOR_TYPE:
-        connected = {e.target.port for e in workflow.incoming(node_id)}
-        connected.update(t.port for b in workflow.inputs for t in b.targets if t.node == node_id)
+        connected = set(workflow.fed_inputs(node_id))
         free = [name for name in inputs if name not in connected]
         if not free:
             raise ModelError(f"cannot wrap '{node.label}' in a For: every input is connected, and one must take "

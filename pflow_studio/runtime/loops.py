@@ -114,8 +114,7 @@ class While(OneNodeContainer):
 
     def state_ports(self) -> list[str]:
         """The state names (none when `state_ports` is not a list of names, which `check` reports)."""
-        names = self.values.get("state_ports")
-        return list(names) if isinstance(names, list) and all(isinstance(n, str) for n in names) else []
+        return self.names_setting("state_ports")
 
     def input_ports(self) -> list[In]:
         function = self.function()

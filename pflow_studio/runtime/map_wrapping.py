@@ -69,8 +69,7 @@ def unwrap_map(workflow: Workflow, map_id: str) -> Node:
     if function.id in workflow.nodes:
         raise ModelError(f"cannot unwrap '{map_node.label}': its node '{function.id}' clashes with a node beside it")
     mapped = set(map_node.properties.get("mapped") or [])
-    connected = {e.target.port for e in workflow.incoming(map_id)}
-    connected.update(t.port for b in workflow.inputs for t in b.targets if t.node == map_id)
+    connected = set(workflow.fed_inputs(map_id))
     for port, value in map_node.input_values.items():
         if port not in mapped and (port not in connected or port not in function.input_values):
             function.input_values[port] = copy.deepcopy(value)
@@ -92,8 +91,7 @@ def _input_names(node: Node, registry: Registry | None) -> list[str] | None:
 
 
 def _default_mapped(workflow: Workflow, node_id: str, inputs: list[str] | None) -> list[str]:
-    connected = [e.target.port for e in workflow.incoming(node_id)]
-    connected += [t.port for b in workflow.inputs for t in b.targets if t.node == node_id]
+    connected = workflow.fed_inputs(node_id)
     if inputs is not None:
         ordered = [name for name in inputs if name in connected] or inputs
         return ordered[:1]

@@ -188,6 +188,11 @@ class Workflow:
     def incoming(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges if e.target.node == node_id]
 
+    def fed_inputs(self, node_id: str) -> list[str]:
+        """The inputs of a node that this workflow feeds: by an edge (in edge order), then by a boundary input."""
+        fed = [e.target.port for e in self.incoming(node_id)]
+        return fed + [t.port for b in self.inputs for t in b.targets if t.node == node_id]
+
     def outgoing(self, node_id: str) -> list[Edge]:
         return [e for e in self.edges if e.source.node == node_id]
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 
+from pflow_studio.runtime.user_code import USER_FILE
+
 _FRAME = re.compile(r'^  File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<function>.*))?')
 _OWN = re.compile(r"[\\/]pflow_studio[\\/]")
-_NODE_CODE = re.compile(r"^<py\.(?:code|expression)-[0-9a-f]{8}>$")
 _INSTALLED = re.compile(r"[\\/](?:site-packages|dist-packages|lib[\\/]python\d[\d.]*)[\\/]")
 _START = "Traceback (most recent call last):"
 
@@ -42,7 +43,7 @@ def where_raised(traceback: str) -> str:
     if frame is None:
         return ""
     file, line, function, source = frame
-    where = f"line {line} of the code" if _NODE_CODE.match(file) else f"{file}, line {line}"
+    where = f"line {line} of the code" if USER_FILE.fullmatch(file) else f"{file}, line {line}"
     if function and function != "<module>":
         where += f", in {function}"
     return f"  at {where}:  {source}" if source else f"  at {where}"

@@ -15,7 +15,7 @@ import pytest
 from tests.support.processes import end_all_under, processes_under
 
 pytest_plugins = ["tests.support.clusters", "tests.support.canvas", "tests.support.window",
-                  "tests.support.qt_lifetimes", "tests.support.private"]
+                  "tests.support.qt_lifetimes", "tests.support.private", "tests.support.netns"]
 
 
 @pytest.fixture(autouse=True)

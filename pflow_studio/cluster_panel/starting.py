@@ -1,0 +1,112 @@
+"""Starting a controller and engines for the cluster manager (`ClusterManager` inherits this part).
+
+`start_engines` connects to the profile's `ipcluster` cluster when it answers, else starts a local
+controller of ours; then it adds engines. Each start is recorded under a new ownership tag in the
+profile's state file before anything runs, so a crash from there on is found by the tag.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+import ipyparallel as ipp
+
+from pflow_studio.cluster_panel import discovery, launch
+from pflow_studio.cluster_panel.bounded import call_with_timeout
+from pflow_studio.cluster_panel.model import ClusterInfo
+from pflow_studio.cluster_panel.processes import ProcessRef
+from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
+from pflow_studio.runtime.cluster.errors import ClusterError
+
+
+class EngineStarting:
+    """The starting part of `ClusterManager`: it uses the manager's connection and ownership state."""
+
+    _lock: threading.RLock
+    _me: ProcessRef
+    _owner: str
+    _dead: str
+    _state: StateFile
+    _cluster: ipp.Cluster | None
+    _record: OwnedRecord | None
+    _cluster_id: str | None
+    client: ipp.Client | None
+    profile_dir: pathlib.Path
+
+    if TYPE_CHECKING:  # provided by ClusterManager
+        def connect(self, cluster_id: str | None = None, *, timeout: float = 10.0) -> ClusterInfo: ...
+        def info(self) -> ClusterInfo: ...
+        def _drop_dead_connection(self) -> None: ...
+        def _attach(self, client: ipp.Client, cluster_id: str, controller: ProcessRef | None = None) -> None: ...
+        def _end_owned(self, record: OwnedRecord) -> list[ProcessRef]: ...
+
+    # -- starting ------------------------------------------------------------------------------------------
+    def start_engines(self, n: int, *, detach: bool = False, timeout: float = 60.0) -> ClusterInfo:
+        """Start `n` engines on the connected cluster; when none is connected, use the profile's `ipcluster`
+        cluster if it answers, else start a local controller (ours) first. `detach` leaves what we start
+        running after this session ends (recorded for reuse)."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        with self._lock:
+            if self._dead:
+                self._drop_dead_connection()
+            if self.client is None and discovery.candidate_cluster_ids(self.profile_dir)[:1] == [""]:
+                try:
+                    self.connect("", timeout=min(5.0, timeout))
+                except ClusterError:
+                    pass
+            if self.client is None:
+                self._start_controller(detach, timeout)
+            self._add_engines(n, detach, timeout)
+            return self.info()
+
+    def _new_record(self, cluster_id: str, controller_ours: bool) -> OwnedRecord:
+        return OwnedRecord(tag=uuid.uuid4().hex[:16], cluster_id=cluster_id, owner=self._me,
+                           controller_ours=controller_ours, started=time.time())
+
+    def _start_controller(self, detach: bool, timeout: float) -> None:
+        cluster_id = f"pflow-{int(time.time())}-{uuid.uuid4().hex[:4]}"
+        record = self._new_record(cluster_id, controller_ours=True)
+        record.detached = detach
+        self._state.put(record)  # before anything runs: a crash from here on is found by the tag
+        cluster = launch.make_cluster(self.profile_dir, cluster_id, shutdown_atexit=not detach, with_controller=True)
+        self._cluster, self._record = cluster, record
+        try:
+            cluster.start_controller_sync(environment=launch.tag_environment(record.tag, self._owner))
+            record.controller = ProcessRef.of(cluster.controller.pid) if getattr(cluster.controller, "pid", -1) > 0 \
+                else None
+            self._state.put(record)
+            client = call_with_timeout(lambda: cluster.connect_client_sync(timeout=timeout), timeout + 5,
+                                       "starting the controller")
+        except Exception as exc:
+            self._end_owned(record)
+            raise ClusterError(f"the controller did not start: {exc}") from exc
+        self._attach(client, cluster_id, record.controller)
+
+    def _add_engines(self, n: int, detach: bool, timeout: float) -> None:
+        assert self.client is not None and self._cluster_id is not None
+        if self._record is None:
+            self._record = self._new_record(self._cluster_id, controller_ours=False)
+        record = self._record
+        if self._cluster is None:  # someone else's (or a reused) controller: a Cluster that only adds engines
+            self._cluster = launch.make_cluster(self.profile_dir, self._cluster_id, shutdown_atexit=not detach,
+                                                with_controller=False)
+        cluster = self._cluster
+        cluster.shutdown_atexit = not detach
+        record.detached, record.owner = detach, self._me
+        self._state.put(record)
+        client = self.client
+        before = set(client.ids)  # engines may leave meanwhile: wait for n new ones, not a total
+        try:
+            cluster.start_engines_sync(n, **launch.engine_kwargs(cluster, record.tag, self._owner))
+            call_with_timeout(lambda: launch.wait_for_new_engines(client, before, n, timeout), timeout + 5,
+                              "waiting for engines")
+        except Exception as exc:
+            raise ClusterError(f"{len(set(client.ids) - before)} of {n} engines registered: {exc}") from exc
+        finally:
+            record.processes = discovery.record_refs(self.profile_dir, record)
+            self._state.put(record)

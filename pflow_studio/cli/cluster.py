@@ -1,7 +1,9 @@
 """`pflow-studio cluster start|info|stop|cleanup`: cluster life on a headless machine.
 
 start   start N engines (a local controller first when none answers); always detached and recorded,
-        prints the cluster id. A detached cluster of ours that is still running is reused.
+        prints the cluster id. A detached cluster of ours that is still running is reused. With
+        --ssh HOST[:N],... the engines start on those hosts (ipyparallel's SSH launcher, the profile's
+        ssh options) with --remote-python there.
 info    connect to the profile's cluster and print its ClusterInfo (a table, or --json).
 stop    ask the profile's cluster controller to stop every engine and itself.
 cleanup end the leftovers of ours in the profile (detached or orphaned).
@@ -29,6 +31,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     cluster.add_argument("--cluster-id", metavar="ID", help="the cluster to use ('' for ipcluster's)")
     cluster.add_argument("--json", action="store_true", help="info: print JSON")
     cluster.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds to wait for engines")
+    cluster.add_argument("--ssh", metavar="HOST[:N],...",
+                         help="start: the engines on these hosts over SSH, N each (default 1); -n defaults to the sum")
+    cluster.add_argument("--remote-python", metavar="PATH",
+                         help="start --ssh: the Python on the hosts (default: the profile's, else python3)")
 
 
 def format_info(info: ClusterInfo) -> str:
@@ -71,16 +77,28 @@ def cluster_command(args: argparse.Namespace) -> int:
 def _start(manager, args: argparse.Namespace) -> int:
     import os
 
+    from pflow_studio.cluster_panel.ssh_hosts import parse_hosts
+    from pflow_studio.cluster_panel.where import engines_where
+
+    try:
+        hosts = parse_hosts(args.ssh) if args.ssh is not None else None
+    except ValueError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    if hosts is not None and not hosts:
+        return fail("--ssh needs at least one host", EXIT_USAGE)
+    n = args.n or (sum(hosts.values()) if hosts else os.cpu_count() or 1)
+    if hosts is not None and n > sum(hosts.values()):
+        return fail(f"-n {n} asks for more engines than --ssh gives ({sum(hosts.values())})", EXIT_USAGE)
     reusable = [left for left in manager.find_leftovers() if left.detached and left.controller_alive
                 and (args.cluster_id is None or left.cluster_id == args.cluster_id)]
     if reusable:
         manager.reuse(reusable[0])
     elif args.cluster_id is not None:
         manager.connect(args.cluster_id)
-    info = manager.start_engines(args.n or os.cpu_count() or 1, detach=True, timeout=args.timeout)
+    info = manager.start_engines(n, detach=True, timeout=args.timeout, ssh=hosts, remote_python=args.remote_python)
     print(info.cluster_id)
-    print(f"started {args.n or os.cpu_count() or 1} engine(s) on cluster '{info.cluster_id}' "
-          f"({len(info.engines)} in all), left running", file=sys.stderr)
+    print(f"started {n} engine(s) on cluster '{info.cluster_id}' "
+          f"({engines_where(e.host for e in info.engines)} in all), left running", file=sys.stderr)
     return EXIT_OK
 
 

@@ -16,15 +16,18 @@ import html
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Literal
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QVBoxLayout, QWidget
 
+from pflow_studio.cluster_panel import ssh_hosts
 from pflow_studio.cluster_panel.bounded import call_with_timeout
 from pflow_studio.cluster_panel.dock import actions, questions, widgets
 from pflow_studio.cluster_panel.dock.actions import ActionResult, engines_text, make_actions
 from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
+from pflow_studio.cluster_panel.dock.ssh_fields import SshFields
 from pflow_studio.cluster_panel.dock.table import EngineTable
 from pflow_studio.cluster_panel.dock.worker import DockWorker
 from pflow_studio.cluster_panel.manager import ClusterManager
@@ -72,8 +75,8 @@ class ClusterDock(QDockWidget):
         })
 
     def _build(self) -> None:
-        """The body, top to bottom: leftover banner, profile and engine count, three rows of action buttons,
-        busy bar, status line, engine table, log."""
+        """The body, top to bottom: leftover banner, profile, engine count and SSH fields, three rows of action
+        buttons, busy bar, status line, engine table, log."""
         body = QWidget(self)
         self.banner = LeftoverBanner(body)
         self.banner.reuse_requested.connect(self.reuse)
@@ -85,6 +88,9 @@ class ClusterDock(QDockWidget):
         form = QFormLayout()
         form.addRow("Profile:", self.profile_combo)
         form.addRow("Engines:", self.engine_spin)
+        self.ssh = SshFields(body, self.engine_spin)
+        self.ssh.add_rows(form)
+        self.ssh.test_button.clicked.connect(self.test_connection)
         self.cleanup_button = widgets.cleanup_button(
             body, [self._actions["cleanup_terminate"], self._actions["cleanup_leave"]])
         rows = [[widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")],
@@ -161,10 +167,29 @@ class ClusterDock(QDockWidget):
 
     # -- the actions ----------------------------------------------------------------------------------------
     def start_engines(self) -> None:
-        """Start the chosen number of engines (a local controller first if none answers)."""
-        n = self.engine_spin.value()
-        self._run(f"Starting {engines_text(n)} (profile '{self._profile}')",
-                  partial(actions.start_engines, self.manager, n))
+        """Start the chosen number of engines (a local controller first if none answers), or the SSH hosts'."""
+        hosts = self._ssh_hosts("Starting engines")
+        if hosts is False:
+            return
+        n = sum(hosts.values()) if hosts else self.engine_spin.value()
+        where = f" on {ssh_hosts.hosts_text(hosts)} over SSH" if hosts else ""
+        self._run(f"Starting {engines_text(n)}{where} (profile '{self._profile}')",
+                  partial(actions.start_engines, self.manager, n, hosts, self.ssh.remote_python()))
+
+    def test_connection(self) -> None:
+        """Check each SSH host on the worker thread: reachable, its Python, ipyparallel and pflow_studio."""
+        hosts = self._ssh_hosts("Testing the connection")
+        if hosts:
+            self._run(f"Testing the connection to {', '.join(hosts)}",
+                      partial(actions.test_connection, self.manager, list(hosts), self.ssh.remote_python()))
+
+    def _ssh_hosts(self, what: str) -> dict[str, int] | Literal[False] | None:
+        """The SSH hosts field's {host: engines} (None: empty); False, with the error logged, when it is bad."""
+        try:
+            return self.ssh.hosts()
+        except ValueError as exc:
+            self.log(f"{what} failed: {exc}", error=True)
+            return False
 
     def connect_cluster(self) -> None:
         """Connect to a running cluster of the profile."""
@@ -258,6 +283,8 @@ class ClusterDock(QDockWidget):
             return
         if result.message:
             self.log(result.message)
+        for problem in result.problems:
+            self.log(problem, error=True)
         if result.profiles is not None:
             self._fill_profiles(result.profiles)
         if result.info is not None:
@@ -315,6 +342,7 @@ class ClusterDock(QDockWidget):
         self.progress.setVisible(busy)
         for widget in (self.profile_combo, self.engine_spin, self.cleanup_button, self.banner):
             widget.setEnabled(not busy)
+        self.ssh.set_enabled(not busy)
         self._update_actions()
 
     def _update_actions(self) -> None:

@@ -76,7 +76,8 @@ def test_a_pid_that_now_names_another_process_is_not_ours(child):
 
 def test_the_question_runs_without_pflow_studio(tmp_path):
     """The expression engines evaluate, in a Python that cannot import pflow_studio (nor anything of the venv)."""
-    code = f"import sys; assert 'pflow_studio' not in sys.modules; print(repr(eval({engine_report.EXPRESSION!r}, {{}})))"
+    question = engine_report.EXPRESSION
+    code = f"import sys; assert 'pflow_studio' not in sys.modules; print(repr(eval({question!r}, {{}})))"
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path,
                          env={"PFLOW_STUDIO_TAG": "t9"}, timeout=60)
     assert out.returncode == 0, out.stderr

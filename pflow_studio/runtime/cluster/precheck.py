@@ -21,6 +21,7 @@ works on an engine without pflow_studio and reports what is missing instead of f
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import sys
 import time
@@ -36,7 +37,7 @@ from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
 
 WAIT = 5.0  # seconds `before_map` waits for the engines' answers
-POLL = 0.05
+POLL = 0.1  # seconds between looks at a cancel while waiting
 RESENDS = 5  # times a chunk is sent again after failing on an engine without pflow_studio
 
 SOURCE = '''
@@ -147,12 +148,13 @@ class EngineChecks:
             return
         self._ask(ids)
         deadline = time.monotonic() + wait
-        while self.pending and not all(ar.done() for ar in self.pending.values()):
+        while not all(ar.done() for ar in self.pending.values()):
+            left = deadline - time.monotonic()
             if cancel.cancelled:
                 raise Cancelled("the run was cancelled")
-            if time.monotonic() >= deadline:
+            if left <= 0:
                 break
-            time.sleep(POLL)
+            concurrent.futures.wait(list(self.pending.values()), timeout=min(POLL, left))  # back as soon as all are
         self._take()
         if self.unfit:
             raise EnginesUnfit(unfit_message(self.unfit))

@@ -94,11 +94,15 @@ class ClusterManager(EngineStarting):
                 if self._record is not None and not self._dead:
                     raise ClusterError("this session owns processes on the connected cluster: clean up first")
                 self._forget_connection()
-            ids = [cluster_id] if cluster_id is not None else discovery.candidate_cluster_ids(self.profile_dir)
+            ids, silent = ([cluster_id], []) if cluster_id is not None else discovery.survey(self.profile_dir)
             if not ids:
-                raise ClusterError(f"no running cluster found for profile '{self.profile}'")
+                raise ClusterError("; ".join([f"no running cluster found for profile '{self.profile}'", *silent]))
             problems = []
             for cid in ids:
+                unanswered = discovery.unanswered(discovery.connection_file(self.profile_dir, cid))
+                if unanswered:  # fail now, not after ipp.Client's timeout
+                    problems.append(f"cluster '{cid}': {unanswered}")
+                    continue
                 try:
                     client = ipp.Client(profile_dir=str(self.profile_dir), cluster_id=cid, timeout=timeout)
                 except Exception as exc:  # missing/stale connection file, timeout, refused

@@ -45,35 +45,55 @@ class EngineStarting:
         def _end_owned(self, record: OwnedRecord) -> list[ProcessRef]: ...
 
     # -- starting ------------------------------------------------------------------------------------------
-    def start_engines(self, n: int, *, detach: bool = False, timeout: float = 60.0) -> ClusterInfo:
+    def start_engines(self, n: int, *, detach: bool = False, timeout: float = 60.0, ip: str = "",
+                      location: str = "") -> ClusterInfo:
         """Start `n` engines on the connected cluster; when none is connected, use the profile's `ipcluster`
         cluster if it answers, else start a local controller (ours) first. `detach` leaves what we start
-        running after this session ends (recorded for reuse)."""
+        running after this session ends (recorded for reuse). `ip`/`location` ("": the profile's or the
+        default): where a controller we start listens and the address engines use to reach it; a cluster
+        that listens elsewhere is not used (ClusterError when it is the connected one)."""
         if n < 1:
             raise ValueError("n must be at least 1")
         with self._lock:
             if self._dead:
                 self._drop_dead_connection()
-            if self.client is None and discovery.candidate_cluster_ids(self.profile_dir)[:1] == [""]:
+            if (self.client is None and discovery.candidate_cluster_ids(self.profile_dir)[:1] == [""]
+                    and not discovery.address_mismatch(self.profile_dir, "", ip, location)):
                 try:
                     self.connect("", timeout=min(5.0, timeout))
                 except ClusterError:
                     pass
             if self.client is None:
-                self._start_controller(detach, timeout)
+                self._start_controller(detach, timeout, ip, location)
+            elif self._cluster_id is not None:
+                mismatch = discovery.address_mismatch(self.profile_dir, self._cluster_id, ip, location)
+                if mismatch:
+                    raise ClusterError(f"{mismatch}: disconnect (Cleanup) or stop it first")
             self._add_engines(n, detach, timeout)
             return self.info()
+
+    def engine_file(self) -> pathlib.Path:
+        """The engine connection file of the connected cluster, for `ipengine --file=PATH` on another host.
+        ClusterError when not connected or the file is not in the profile."""
+        with self._lock:
+            if self.client is None or self._cluster_id is None:
+                raise ClusterError(f"not connected to a cluster of profile '{self.profile}'")
+            path = discovery.engine_file(self.profile_dir, self._cluster_id)
+            if not path.is_file():
+                raise ClusterError(f"cluster '{self._cluster_id}' has no engine connection file at {path}")
+            return path
 
     def _new_record(self, cluster_id: str, controller_ours: bool) -> OwnedRecord:
         return OwnedRecord(tag=uuid.uuid4().hex[:16], cluster_id=cluster_id, owner=self._me,
                            controller_ours=controller_ours, started=time.time())
 
-    def _start_controller(self, detach: bool, timeout: float) -> None:
+    def _start_controller(self, detach: bool, timeout: float, ip: str, location: str) -> None:
         cluster_id = f"pflow-{int(time.time())}-{uuid.uuid4().hex[:4]}"
         record = self._new_record(cluster_id, controller_ours=True)
         record.detached = detach
         self._state.put(record)  # before anything runs: a crash from here on is found by the tag
-        cluster = launch.make_cluster(self.profile_dir, cluster_id, shutdown_atexit=not detach, with_controller=True)
+        cluster = launch.make_cluster(self.profile_dir, cluster_id, shutdown_atexit=not detach, with_controller=True,
+                                      ip=ip, location=location)
         self._cluster, self._record = cluster, record
         try:
             cluster.start_controller_sync(environment=launch.tag_environment(record.tag, self._owner))

@@ -1,8 +1,7 @@
 """What an engine says about itself: who it is (host, machine, process, our ownership tag) and its load.
 
-The question is sent as source text, `apply_async(eval, EXPRESSION, {})`: `eval` is a builtin, pickled
-by name, so an engine answers without pflow_studio installed (a function of a pflow_studio module is
-pickled by reference and fails to unpickle there). The source holds `runtime.cluster.process_id`'s
+The question is sent as source text (`runtime.cluster.remote_source`), so an engine answers without
+pflow_studio installed. The source holds `runtime.cluster.process_id`'s
 functions (stdlib only) and `report()`, so the engine names its process the way the Map runner's engine
 code does. The
 answer is a plain dict (`parse` reads it into an `EngineReport`); CPU is a running total of the engine
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pflow_studio.cluster_panel.processes import TAG_VAR
 from pflow_studio.runtime.cluster import process_id
 from pflow_studio.runtime.cluster.process_id import ProcessId
+from pflow_studio.runtime.cluster.remote_source import ask_source
 
 _REPORT = f'''
 
@@ -56,7 +56,6 @@ def report():
 
 SOURCE = "\n".join(["import functools", "import os", *(inspect.getsource(function) for function in (
     process_id.process_table, process_id._stat, process_id._parse))]) + _REPORT
-EXPRESSION = f"(lambda ns: (exec({SOURCE!r}, ns), ns['report']())[1])({{'__name__': 'pflow_studio_report'}})"
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class EngineReport:
 
 def ask(view):  # -> an AsyncResult of the engine's answer (a dict)
     """Send the question to the engines of `view` (a DirectView); returns at once."""
-    return view.apply_async(eval, EXPRESSION, {})
+    return ask_source(view, SOURCE)
 
 
 def parse(answer: object) -> EngineReport:

@@ -17,6 +17,7 @@ from pflow_studio.cluster_panel.model import EngineInfo, host_summaries
 from pflow_studio.cluster_panel.processes import ProcessRef, me
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
 from pflow_studio.runtime.cluster.process_id import ProcessId, process_table, this_process
+from pflow_studio.runtime.cluster.remote_source import EXPRESSION
 
 
 @pytest.fixture
@@ -76,8 +77,8 @@ def test_a_pid_that_now_names_another_process_is_not_ours(child):
 
 def test_the_question_runs_without_pflow_studio(tmp_path):
     """The expression engines evaluate, in a Python that cannot import pflow_studio (nor anything of the venv)."""
-    question = engine_report.EXPRESSION
-    code = f"import sys; assert 'pflow_studio' not in sys.modules; print(repr(eval({question!r}, {{}})))"
+    code = (f"import sys; assert 'pflow_studio' not in sys.modules; "
+            f"print(repr(eval({EXPRESSION!r}, {{'SOURCE': {engine_report.SOURCE!r}}})))")
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path,
                          env={"PFLOW_STUDIO_TAG": "t9"}, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import pathlib
+import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import psutil
+from ipyparallel.util import disambiguate_url
 
 from pflow_studio.cluster_panel.model import Leftover
 from pflow_studio.cluster_panel.processes import (
@@ -22,8 +25,6 @@ from pflow_studio.cluster_panel.processes import (
 )
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
 from pflow_studio.runtime.cluster.liveness import port_open
-
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 def _is_controller(pid: int) -> bool:
@@ -54,22 +55,63 @@ def connection_file(profile_dir: pathlib.Path, cluster_id: str) -> pathlib.Path:
     return profile_dir / "security" / name
 
 
-def _local_registration(path: pathlib.Path) -> str | None:
-    """The registration url of a connection file whose controller listens on this machine only, else None."""
+def engine_file(profile_dir: pathlib.Path, cluster_id: str) -> pathlib.Path:
+    """The engine connection file of cluster `cluster_id` (what `ipengine --file=PATH` on another host needs)."""
+    name = f"ipcontroller-{cluster_id}-engine.json" if cluster_id else "ipcontroller-engine.json"
+    return profile_dir / "security" / name
+
+
+def listen_address(profile_dir: pathlib.Path, cluster_id: str) -> tuple[str, str] | None:
+    """(the address the controller listens on for engines, its location) from the engine connection file
+    of cluster `cluster_id`, or None when that file is missing or unreadable."""
+    try:
+        config = json.loads(engine_file(profile_dir, cluster_id).read_text(encoding="utf-8"))
+        return str(config["interface"]).split("://", 1)[-1], str(config.get("location") or "")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def address_mismatch(profile_dir: pathlib.Path, cluster_id: str, ip: str, location: str) -> str:
+    """"" when cluster `cluster_id` listens on `ip` and is reached at `location` (either "" means any), else
+    a sentence saying where it listens."""
+    if not ip and not location:
+        return ""
+    found = listen_address(profile_dir, cluster_id)
+    if found is not None and (not ip or ip == found[0]) and (not location or location == found[1]):
+        return ""
+    where = f"listens on {found[0]} (location {found[1] or '-'})" if found else "has no engine connection file"
+    wanted = " and ".join(part for part in (ip and f"listen on {ip}", location and f"be reached at {location}")
+                          if part)
+    return f"cluster '{cluster_id}' {where}; it cannot {wanted}"
+
+
+def _registration(path: pathlib.Path) -> str | None:
+    """The registration url to probe for connection file `path` ("*"/"0.0.0.0" resolved through its location),
+    or None when a TCP probe cannot tell (an SSH tunnel, another transport, an unreadable file)."""
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
-        interface = config.get("interface", "")
-        if not any(interface.endswith("//" + host) for host in _LOCAL_HOSTS):
+        interface = str(config.get("interface", ""))
+        if config.get("ssh") or not interface.startswith("tcp://"):
             return None
-        return f"{interface}:{int(config['registration'])}"
+        return disambiguate_url(f"{interface}:{int(config['registration'])}", config.get("location") or None)
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return None
 
 
-def candidate_cluster_ids(profile_dir: pathlib.Path) -> list[str]:
-    """Cluster ids with a connection file, the `ipcluster start` one ("") first, newest next. A local-only
-    cluster whose controller does not listen (its process is gone) is left out: its stale file would only
-    time out. One TCP connection per local file tells (no process scan)."""
+def unanswered(path: pathlib.Path) -> str:
+    """"" when the controller of client connection file `path` accepts a TCP connection (or a probe cannot
+    tell), else a sentence naming its address. At most one second (liveness.port_open)."""
+    url = _registration(path)
+    if url is None or port_open(url):
+        return ""
+    return (f"the controller at {url} does not answer (no TCP connection within 1 s): is it running, "
+            "and can this machine reach that address?")
+
+
+def survey(profile_dir: pathlib.Path) -> tuple[list[str], list[str]]:
+    """(cluster ids whose controller answers: the `ipcluster start` one ("") first, newest next; sentences
+    about the controllers on other addresses than loopback that do not answer). One TCP connection per
+    connection file tells; a stale file of a local cluster is left out without a word."""
     security = profile_dir / "security"
     files = sorted(security.glob("ipcontroller-*client.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     ids = []
@@ -77,13 +119,28 @@ def candidate_cluster_ids(profile_dir: pathlib.Path) -> list[str]:
         name = path.name[len("ipcontroller-"):-len("client.json")]
         ids.append(name[:-1] if name.endswith("-") else name)
     ids.sort(key=lambda cid: cid != "")
-    return [cid for cid in ids if _answers(connection_file(profile_dir, cid))]
+    answering, silent = [], []
+    for cid in ids:
+        problem = unanswered(connection_file(profile_dir, cid))
+        if not problem:
+            answering.append(cid)
+        elif not _loopback(connection_file(profile_dir, cid)):
+            silent.append(f"cluster '{cid}': {problem}")
+    return answering, silent
 
 
-def _answers(path: pathlib.Path) -> bool:
-    """Does the controller of connection file `path` accept connections (always True for a remote one)?"""
-    url = _local_registration(path)
-    return url is None or port_open(url)
+def candidate_cluster_ids(profile_dir: pathlib.Path) -> list[str]:
+    """The cluster ids of `survey` whose controller answers."""
+    return survey(profile_dir)[0]
+
+
+def _loopback(path: pathlib.Path) -> bool:
+    """Does the controller of connection file `path` listen on a loopback address?"""
+    host = urllib.parse.urlparse(_registration(path) or "").hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def tagged_processes(profile_dir: pathlib.Path, tags: Iterable[str] | None = None) -> dict[str, list[ScannedProcess]]:
@@ -97,9 +154,13 @@ def tagged_processes(profile_dir: pathlib.Path, tags: Iterable[str] | None = Non
     return dict(by_tag)
 
 
-def record_refs(profile_dir: pathlib.Path, record: OwnedRecord) -> list[ProcessRef]:
-    """Every live process of a record: found by its tag, plus its recorded processes (create time checked)."""
-    refs = {s.ref.pid: s.ref for s in tagged_processes(profile_dir, [record.tag]).get(record.tag, [])}
+def record_refs(profile_dir: pathlib.Path, record: OwnedRecord,
+                scanned: Mapping[str, list[ScannedProcess]] | None = None) -> list[ProcessRef]:
+    """Every live process of a record: found by its tag (in `scanned`, a `tagged_processes` result, when
+    given), plus its recorded processes (create time checked)."""
+    if scanned is None:
+        scanned = tagged_processes(profile_dir, [record.tag])
+    refs = {s.ref.pid: s.ref for s in scanned.get(record.tag, [])}
     for ref in [*record.processes, *([record.controller] if record.controller else [])]:
         if ref.pid not in refs and ref.alive():
             refs[ref.pid] = ref

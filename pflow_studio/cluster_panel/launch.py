@@ -1,9 +1,11 @@
 """Starting controllers and engines through ipyparallel's Cluster API, with our fast defaults.
 
-The profile's `ipcluster_config.py` is honoured (ipyparallel loads it): our defaults (controller on
-127.0.0.1, a short heartbeat period, plain tracebacks) only fill in what the profile leaves unset, and
-only for the local launchers. Every process gets our ownership tag in its environment, which its
-children inherit, so `processes.scan_environment` finds all of them later.
+The profile's `ipcluster_config.py` is honoured (ipyparallel loads it), and so is its
+`ipcontroller_config.py` (the controller loads it): the listen address is passed to the controller only when
+asked for (`ip`/`location`; ipyparallel 9's controller listens on 127.0.0.1 by default, and a `--ip` on its
+command line beats `c.IPController.ip`). Our defaults (a short heartbeat period, plain tracebacks) only fill
+in what the profile leaves unset, and only for the local launchers. Every process gets our ownership tag in
+its environment, which its children inherit, so `processes.scan_environment` finds all of them later.
 """
 
 from __future__ import annotations
@@ -30,21 +32,25 @@ def _configured(config: Config, name: str) -> bool:
 
 
 def make_cluster(profile_dir: pathlib.Path, cluster_id: str, *, shutdown_atexit: bool,
-                 with_controller: bool) -> ipp.Cluster:
+                 with_controller: bool, ip: str = "", location: str = "") -> ipp.Cluster:
     """A Cluster object for `profile_dir`. Without a controller it only adds engines to the running
-    cluster `cluster_id` and writes no cluster file (that cluster's own file stays untouched)."""
+    cluster `cluster_id` and writes no cluster file (that cluster's own file stays untouched). `ip`: the
+    address the controller listens on, `location`: the one engines and clients use to reach it ("": what
+    the profile says, else the controller's default, 127.0.0.1 and this host's name)."""
     kwargs: dict = {"profile_dir": str(profile_dir), "cluster_id": cluster_id, "shutdown_atexit": shutdown_atexit,
                     "log_level": 30}
     if not with_controller:
         kwargs["cluster_file"] = ""
     cluster = ipp.Cluster(**kwargs)
     config = cluster.config
+    if ip:
+        cluster.controller_ip = ip
+    if location:
+        cluster.controller_location = location
     if not _configured(config, "delay"):
         cluster.delay = 0  # engines wait for the controller's connection info anyway
     local_controller = cluster.controller_launcher_class is ipp_launcher.LocalControllerLauncher
     if with_controller and local_controller:
-        if not cluster.controller_ip and not cluster.controller_location and not _configured(config, "ip"):
-            cluster.controller_ip = "127.0.0.1"
         if not any(arg.startswith("--ping") for arg in cluster.controller_args) and not _configured(config, "period"):
             cluster.controller_args = [*cluster.controller_args, f"--ping={HEARTBEAT_MS}"]
     return cluster

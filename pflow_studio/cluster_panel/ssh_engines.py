@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pathlib
 import threading
 import time
 from collections import Counter, defaultdict
@@ -23,7 +24,7 @@ from typing import Any
 import ipyparallel as ipp
 from ipyparallel.cluster import launcher as ipp_launcher
 
-from pflow_studio.cluster_panel import ssh_hosts
+from pflow_studio.cluster_panel import discovery, ssh_hosts
 
 
 def ssh_options(cluster: ipp.Cluster) -> tuple[list[str], str]:
@@ -58,6 +59,20 @@ def ssh_kwargs(cluster: ipp.Cluster, hosts: Mapping[str, int], remote_python: st
     if remote_python:
         kwargs["remote_python"] = remote_python
     return kwargs
+
+
+def unreachable_controller(profile_dir: pathlib.Path, cluster_id: str) -> str:
+    """Why engines on other hosts cannot reach the controller of `cluster_id` (it listens on loopback only),
+    or "" (fine, or not known)."""
+    found = discovery.listen_address(profile_dir, cluster_id)
+    if found is None:
+        return ""
+    ip, location = found
+    reached = location if ip in ("*", "0.0.0.0", "") else ip
+    if reached in ("localhost", "::1", "[::1]") or reached.startswith("127."):
+        return (f"the controller listens on {ip} only, which the SSH hosts cannot reach: start one with "
+                "--ip ADDR (or c.Cluster.controller_ip in the profile's ipcluster_config.py)")
+    return ""
 
 
 def engine_launchers(cluster: ipp.Cluster | None, set_ids: Collection[str] | None = None) -> list[Any]:

@@ -48,13 +48,16 @@ class EngineStarting:
         def _forget_connection(self) -> None: ...
 
     # -- starting ------------------------------------------------------------------------------------------
-    def start_engines(self, n: int, *, detach: bool = False, timeout: float = 60.0,
-                      ssh: Mapping[str, int] | None = None, remote_python: str | None = None) -> ClusterInfo:
+    def start_engines(self, n: int, *, detach: bool = False, timeout: float = 60.0, ip: str = "",
+                      location: str = "", ssh: Mapping[str, int] | None = None,
+                      remote_python: str | None = None) -> ClusterInfo:
         """Start `n` engines on the connected cluster; when none is connected, use the profile's `ipcluster`
         cluster if it answers, else start a local controller (ours) first. `detach` leaves what we start
-        running after this session ends (recorded for reuse). `ssh` ({host: engines}) starts them on those
-        hosts through ipyparallel's SSH launcher (`remote_python` there); a start that cannot give `n`
-        engines fails as soon as that is known and ends what it started."""
+        running after this session ends (recorded for reuse). `ip`/`location` ("": the profile's or the
+        default): where a controller we start listens and the address engines use to reach it; a cluster
+        that listens elsewhere is not used (ClusterError when it is the connected one). `ssh` ({host:
+        engines}) starts them on those hosts through ipyparallel's SSH launcher (`remote_python` there); a
+        start that cannot give `n` engines fails as soon as that is known and ends what it started."""
         if n < 1:
             raise ValueError("n must be at least 1")
         if ssh is not None and n > sum(ssh.values()):
@@ -63,27 +66,44 @@ class EngineStarting:
         with self._lock:
             if self._dead:
                 self._drop_dead_connection()
-            if self.client is None and discovery.candidate_cluster_ids(self.profile_dir)[:1] == [""]:
+            if (self.client is None and discovery.candidate_cluster_ids(self.profile_dir)[:1] == [""]
+                    and not discovery.address_mismatch(self.profile_dir, "", ip, location)):
                 try:
                     self.connect("", timeout=min(5.0, timeout))
                 except ClusterError:
                     pass
             started_controller = self.client is None
             if started_controller:
-                self._start_controller(detach, timeout)
+                self._start_controller(detach, timeout, ip, location)
+            elif self._cluster_id is not None:
+                mismatch = discovery.address_mismatch(self.profile_dir, self._cluster_id, ip, location)
+                if mismatch:
+                    raise ClusterError(f"{mismatch}: disconnect (Cleanup) or stop it first")
             self._add_engines(n, detach, timeout, ssh, remote_python, started_controller)
             return self.info()
+
+    def engine_file(self) -> pathlib.Path:
+        """The engine connection file of the connected cluster, for `ipengine --file=PATH` on another host.
+        ClusterError when not connected or the file is not in the profile."""
+        with self._lock:
+            if self.client is None or self._cluster_id is None:
+                raise ClusterError(f"not connected to a cluster of profile '{self.profile}'")
+            path = discovery.engine_file(self.profile_dir, self._cluster_id)
+            if not path.is_file():
+                raise ClusterError(f"cluster '{self._cluster_id}' has no engine connection file at {path}")
+            return path
 
     def _new_record(self, cluster_id: str, controller_ours: bool) -> OwnedRecord:
         return OwnedRecord(tag=uuid.uuid4().hex[:16], cluster_id=cluster_id, owner=self._me,
                            controller_ours=controller_ours, started=time.time())
 
-    def _start_controller(self, detach: bool, timeout: float) -> None:
+    def _start_controller(self, detach: bool, timeout: float, ip: str, location: str) -> None:
         cluster_id = f"pflow-{int(time.time())}-{uuid.uuid4().hex[:4]}"
         record = self._new_record(cluster_id, controller_ours=True)
         record.detached = detach
         self._state.put(record)  # before anything runs: a crash from here on is found by the tag
-        cluster = launch.make_cluster(self.profile_dir, cluster_id, shutdown_atexit=not detach, with_controller=True)
+        cluster = launch.make_cluster(self.profile_dir, cluster_id, shutdown_atexit=not detach, with_controller=True,
+                                      ip=ip, location=location)
         self._cluster, self._record = cluster, record
         try:
             cluster.start_controller_sync(environment=launch.tag_environment(record.tag, self._owner))
@@ -126,6 +146,9 @@ class EngineStarting:
             kwargs.update(ssh_engines.ssh_kwargs(cluster, hosts, remote_python, kwargs["environment"]))
         over_ssh = hosts is not None or ssh_engines.configured(cluster)
         try:
+            unreachable = ssh_engines.unreachable_controller(self.profile_dir, record.cluster_id) if over_ssh else ""
+            if unreachable:
+                raise ClusterError(unreachable)
             with ssh_engines.ssh_launcher(cluster, hosts is not None):
                 set_id = cluster.start_engines_sync(n, **kwargs)
             if over_ssh:

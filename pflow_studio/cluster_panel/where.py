@@ -19,7 +19,7 @@ def engines_where(hosts: Iterable[str], this_host: str | None = None) -> str:
     places = sorted(known - {local}) + ([THIS_MACHINE] if local in known else [])
     if not places:
         return count
-    if len(known) < len(names):
+    if not all(names):
         places.append("hosts not known yet")
     listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
     return f"{count} on {listed}"

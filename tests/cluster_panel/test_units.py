@@ -13,7 +13,7 @@ import time
 import pytest
 
 from pflow_studio.cluster_panel.bounded import CallTimeout, call_with_timeout
-from pflow_studio.cluster_panel.discovery import candidate_cluster_ids, find_leftovers
+from pflow_studio.cluster_panel.discovery import candidate_cluster_ids, find_leftovers, survey
 from pflow_studio.cluster_panel.processes import ProcessRef, end_processes, me
 from pflow_studio.cluster_panel.profiles import list_profiles, profile_dir
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
@@ -90,20 +90,25 @@ def test_bounded_call_returns_raises_and_gives_up():
     never.set()
 
 
-def test_candidate_clusters_leave_out_local_ones_whose_controller_does_not_listen(tmp_path):
-    """One TCP connection tells a live local controller from a stale connection file; a remote one is kept."""
+def test_candidate_clusters_leave_out_those_whose_controller_does_not_listen(tmp_path):
+    """One TCP connection tells a live controller from a stale connection file, local or not; one reached
+    through an SSH tunnel is kept (a probe cannot tell). Only the silent remote one is named."""
     security = tmp_path / "security"
     security.mkdir()
     listening = socket.create_server(("127.0.0.1", 0))
     closed = socket.create_server(("127.0.0.1", 0))
     closed_port = closed.getsockname()[1]
     closed.close()
-    files = {"live": ("tcp://127.0.0.1", listening.getsockname()[1]), "gone": ("tcp://127.0.0.1", closed_port),
-             "": ("tcp://127.0.0.1", closed_port), "far": ("tcp://10.11.12.13", closed_port)}
+    files = {"live": ("tcp://127.0.0.1", listening.getsockname()[1], ""), "gone": ("tcp://127.0.0.1", closed_port, ""),
+             "": ("tcp://127.0.0.1", closed_port, ""), "far": ("tcp://192.0.2.1", closed_port, ""),
+             "tunnelled": ("tcp://192.0.2.1", closed_port, "me@gateway")}
     try:
-        for cid, (interface, port) in files.items():
+        for cid, (interface, port, ssh) in files.items():
             name = f"ipcontroller-{cid}-client.json" if cid else "ipcontroller-client.json"
-            (security / name).write_text(json.dumps({"interface": interface, "registration": port}))
-        assert sorted(candidate_cluster_ids(tmp_path)) == ["far", "live"]
+            (security / name).write_text(json.dumps({"interface": interface, "registration": port, "ssh": ssh}))
+        answering, silent = survey(tmp_path)
+        assert sorted(answering) == sorted(candidate_cluster_ids(tmp_path)) == ["live", "tunnelled"]
+        assert silent == [f"cluster 'far': the controller at tcp://192.0.2.1:{closed_port} does not answer "
+                          "(no TCP connection within 1 s): is it running, and can this machine reach that address?"]
     finally:
         listening.close()

@@ -74,25 +74,30 @@ class LocalCluster:
             end_all_under(self.profile_dir)
 
 
-def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = False,
-                  ping: int | None = 200) -> LocalCluster:
-    """Start a controller and `n` engines; return when the client sees all of them. The controller's
-    heartbeat period is `ping` ms (None: ipyparallel's default 3 s, as with a hand-started `ipcluster`)."""
+def start_cluster(profile_dir: pathlib.Path, n: int = 2, *, block_qt: bool = False, ping: int | None = 200,
+                  ip: str = "127.0.0.1", elsewhere: Callable[[pathlib.Path], int] | None = None) -> LocalCluster:
+    """Start a controller listening on `ip` and `n` local engines; return when the client sees all of them.
+    The controller's heartbeat period is `ping` ms (None: ipyparallel's default 3 s, as with a hand-started
+    `ipcluster`). `elsewhere(engine_file)` starts engines of its own (on test hosts, by the engine connection
+    file) once the controller runs, and returns how many; the client waits for those too."""
     paths = [str(ROOT)]
     if block_qt:
         paths.insert(0, str(blocker_dir(profile_dir.parent)))
     if os.environ.get("PYTHONPATH"):
         paths.append(os.environ["PYTHONPATH"])
     cluster = ipp.Cluster(
-        n=n, profile_dir=str(profile_dir), controller_ip="127.0.0.1",
+        n=n, profile_dir=str(profile_dir), controller_ip=ip,
         controller_args=[f"--ping={ping}"] if ping else [], log_level=40,
     )
     try:
         cluster.start_controller_sync()
         engine_kwargs = {"environment": {"PYTHONPATH": os.pathsep.join(paths)},
                          "engine_args": ["--InteractiveShell.colors=nocolor"]}  # a launcher trait
-        cluster.start_engines_sync(n=n, **engine_kwargs)
-        client = cluster.connect_client_sync()
+        if n:
+            cluster.start_engines_sync(n=n, **engine_kwargs)
+        client = cluster.connect_client_sync()  # waits for the connection files
+        if elsewhere is not None:
+            n += elsewhere(pathlib.Path(cluster.controller.connection_files["engine"]))
         client.wait_for_engines(n, timeout=120)
     except BaseException:
         try:

@@ -115,7 +115,7 @@ def wait_for_engines(client: Any, before: Collection[int], n: int, timeout: floa
             new = len(set(client.ids) - set(before))
             if new >= n:
                 return
-            ended = sorted({ssh_hosts.host_name(key.rpartition("/")[0]) for key in engine_set.stop_data}
+            ended = sorted({ssh_hosts.host_name(key.rpartition("/")[0]) for key in _stopped(engine_set)}
                            | {ssh_hosts.host_name(el.location) for el in engine_set.launchers.values()
                               if el not in running})
             raise RuntimeError(f"the engines on {', '.join(ended) or '?'} ended (their output is in "
@@ -125,9 +125,14 @@ def wait_for_engines(client: Any, before: Collection[int], n: int, timeout: floa
         time.sleep(0.05)
 
 
+def _stopped(engine_set: Any) -> list[str]:
+    """The identifiers ("host/i") of an SSH engine set's engines that ended (and left its `launchers`)."""
+    return [str(key) for key in engine_set.stop_data.get("engines", {})]
+
+
 def hosts_of(engine_set: Any) -> str:
     """`host:N,...` of an SSH engine set's engines (running or ended)."""
-    keys = [*engine_set.launchers, *engine_set.stop_data]
+    keys = [*engine_set.launchers, *_stopped(engine_set)]
     return ssh_hosts.hosts_text(Counter(str(key).rpartition("/")[0] for key in keys)) or "none"
 
 

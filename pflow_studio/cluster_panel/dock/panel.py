@@ -94,7 +94,8 @@ class ClusterDock(QDockWidget):
         self.cleanup_button = widgets.cleanup_button(
             body, [self._actions["cleanup_terminate"], self._actions["cleanup_leave"]])
         rows = [[widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")],
-                [self.cleanup_button, widgets.action_button(self, self._actions["change_profile"])],
+                [self.cleanup_button, widgets.action_button(self, self._actions["change_profile"]),
+                 self.ssh.test_button],
                 [widgets.action_button(self, self._actions["shutdown"])]]  # three rows: fits a 350 px column
         self.progress = widgets.busy_bar(body)
         self.status_label = widgets.status_label(body)

@@ -6,7 +6,7 @@ testing) on its worker thread. Empty hosts means engines start on this machine.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QSpinBox, QToolButton, QWidget
 
 from pflow_studio.cluster_panel.ssh_hosts import parse_hosts
 
@@ -19,8 +19,9 @@ PYTHON_TIP = "The Python on the SSH hosts that has ipyparallel and pflow_studio 
 class SshFields:
     """The hosts field, the remote Python field and the Test Connection button (see the module docstring)."""
 
-    def __init__(self, parent: QWidget, engine_count: QWidget) -> None:
+    def __init__(self, parent: QWidget, engine_count: QSpinBox) -> None:
         self._engine_count = engine_count  # disabled while hosts are given: their counts decide
+        self._typed_count: int | None = None  # the count before hosts were given
         self.hosts_edit = QLineEdit(parent)
         self.hosts_edit.setObjectName("cluster_ssh_hosts")
         self.hosts_edit.setPlaceholderText("none: this machine  (e.g. node1:4,node2)")
@@ -39,12 +40,9 @@ class SshFields:
         self._update()
 
     def add_rows(self, form: QFormLayout) -> None:
-        """Two rows: the hosts, then the remote Python with the test button beside it."""
+        """Two rows: the hosts, then the remote Python (the test button goes with the dock's buttons)."""
         form.addRow("SSH hosts:", self.hosts_edit)
-        row = QHBoxLayout()
-        row.addWidget(self.python_edit, 1)
-        row.addWidget(self.test_button)
-        form.addRow("Remote Python:", row)
+        form.addRow("Remote Python:", self.python_edit)
 
     def widgets(self) -> list[QWidget]:
         """The controls the panel disables while busy."""
@@ -59,10 +57,24 @@ class SshFields:
         return self.python_edit.text().strip() or None
 
     def _update(self) -> None:
+        """With hosts: the remote Python and the test button on, the engine count shows the hosts' sum (the
+        count typed before comes back when the hosts are cleared)."""
         has_hosts = bool(self.hosts_edit.text().strip())
         self.python_edit.setEnabled(has_hosts)
         self.test_button.setEnabled(has_hosts)
-        self._engine_count.setEnabled(not has_hosts)
+        count = self._engine_count
+        if has_hosts and self._typed_count is None:
+            self._typed_count = count.value()
+        try:
+            hosts = self.hosts()
+        except ValueError:
+            hosts = None
+        if hosts:
+            count.setValue(sum(hosts.values()))
+        elif not has_hosts and self._typed_count is not None:
+            count.setValue(self._typed_count)
+            self._typed_count = None
+        count.setEnabled(not has_hosts)
 
     def set_enabled(self, enabled: bool) -> None:
         """Enable the fields (when not busy); the Python field and the button only with hosts given."""

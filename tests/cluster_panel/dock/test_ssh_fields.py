@@ -37,8 +37,10 @@ def test_test_connection_reports_an_unreachable_host_from_the_worker_thread(qtbo
         return real(*args)
     monkeypatch.setattr(actions, "test_connection", recorded)
     assert not dock.ssh.test_button.isEnabled()  # no hosts yet
+    dock.engine_spin.setValue(5)
     dock.ssh.hosts_edit.setText("127.0.0.1:2")
-    assert dock.ssh.test_button.isEnabled() and not dock.engine_spin.isEnabled()
+    assert dock.ssh.test_button.isEnabled() and dock.ssh.python_edit.isEnabled()
+    assert not dock.engine_spin.isEnabled() and dock.engine_spin.value() == 2  # the hosts' count
     qtbot.mouseClick(dock.ssh.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "127.0.0.1: not reachable" in dock.log_view.toPlainText(), timeout=30_000)
     assert "Testing the connection to 127.0.0.1" in dock.log_view.toPlainText()
@@ -52,3 +54,12 @@ def test_a_bad_host_entry_is_an_error_and_nothing_starts(qtbot, dock):
     dock.action("start").trigger()
     assert "bad SSH host 'node1:0'" in dock.log_view.toPlainText()
     assert not dock.busy and not dock.manager.connected
+
+
+def test_the_engine_count_comes_back_when_the_hosts_are_cleared(dock):
+    dock.engine_spin.setValue(5)
+    dock.ssh.hosts_edit.setText("node1:3,node2")
+    assert dock.engine_spin.value() == 4
+    dock.ssh.hosts_edit.clear()
+    assert dock.engine_spin.isEnabled() and dock.engine_spin.value() == 5
+    assert not dock.ssh.test_button.isEnabled() and not dock.ssh.python_edit.isEnabled()

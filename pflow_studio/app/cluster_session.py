@@ -126,7 +126,7 @@ class ClusterSession(QObject):
             if notice.engine is not None:
                 self.dock.set_engine_activity(notice.engine, False)
             self.dock.log(notice.message, error=True)
-        elif notice.kind == NoticeKind.STALLED:
+        elif notice.kind in (NoticeKind.STALLED, NoticeKind.CHECK):
             self.dock.log(notice.message, error=True)
             self.window.statusBar().showMessage(notice.message, 30_000)
         elif notice.kind == NoticeKind.CANCELLING:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -35,6 +36,8 @@ from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.cluster.errors import EnginesUnfit
 from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+
+log = logging.getLogger(__name__)
 
 WAIT = 5.0  # seconds `before_map` waits for the engines' answers
 POLL = 0.1  # seconds between looks at a cancel while waiting
@@ -175,9 +178,12 @@ class EngineChecks:
             self._left_out(engine)
 
     def restrict(self, view: Any) -> Any:
-        """`view` (load-balanced), kept off unfit engines (no restriction while none is known)."""
+        """`view` (load-balanced), kept off unfit engines (no restriction while none is known, and none left
+        over from an earlier Map)."""
         if self.unfit:
             view.targets = [engine for engine in self.client.ids if engine not in self.unfit] or None
+        elif view.targets is not None:
+            view.targets = None
         return view
 
     def cannot_run(self, engine: int | None, exc: BaseException, chunk: Any) -> bool:
@@ -197,7 +203,10 @@ class EngineChecks:
     def _ask(self, ids: Iterable[int]) -> None:
         for engine in ids:
             if engine not in self.pending and engine not in self.unfit and not self.memory.checked(engine):
-                self.pending[engine] = ask(self.client, engine)
+                try:
+                    self.pending[engine] = ask(self.client, engine)
+                except Exception as exc:  # it left since the ids were read: the liveness checks deal with that
+                    log.info("engine check of engine %s not sent: %s", engine, exc)
 
     def _take(self) -> None:
         """Take the answers that came in: fit engines are remembered, unfit ones collected."""

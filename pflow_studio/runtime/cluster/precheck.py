@@ -36,6 +36,7 @@ from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.cluster.errors import EnginesUnfit
 from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+from pflow_studio.runtime.cluster.remote_source import ask_source
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ def report():
         out["pflow_studio_error"] = f"{type(exc).__name__}: {exc}"
     return out
 '''
-EXPRESSION = "exec(SOURCE, globals()) or report()"  # eval'd on the engine with {"SOURCE": SOURCE} as globals
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,7 +121,7 @@ def _dotted(version: Iterable[int]) -> str:
 
 def ask(client: Any, engine: int) -> Any:
     """Send the check to one engine; its AsyncResult (the one place a request is made)."""
-    return client[engine].apply_async(eval, EXPRESSION, {"SOURCE": SOURCE})
+    return ask_source(client[engine], SOURCE)
 
 
 class EngineChecks:

@@ -9,7 +9,8 @@ import sys
 import cloudpickle
 
 import pflow_studio
-from pflow_studio.runtime.cluster.precheck import EXPRESSION, HERE, SOURCE, Setup, problems, setup_of, unfit_message
+from pflow_studio.runtime.cluster.precheck import HERE, SOURCE, Setup, problems, setup_of, unfit_message
+from pflow_studio.runtime.cluster.remote_source import EXPRESSION
 
 
 def answer(**changes) -> dict:

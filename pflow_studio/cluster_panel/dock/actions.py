@@ -67,10 +67,11 @@ def _sentence(line: str) -> str:
     return line[:1].upper() + line[1:]
 
 
-def start_engines(manager: ClusterManager, n: int, ssh: Mapping[str, int] | None = None,
-                  remote_python: str | None = None) -> ActionResult:
-    """Start `n` engines (a local controller first if none answers), on the `ssh` hosts when given."""
-    info = manager.start_engines(n, ssh=ssh, remote_python=remote_python)
+def start_engines(manager: ClusterManager, n: int, ip: str = "", location: str = "",
+                  ssh: Mapping[str, int] | None = None, remote_python: str | None = None) -> ActionResult:
+    """Start `n` engines (a local controller first if none answers, listening on `ip`, reached at `location`),
+    on the `ssh` hosts when given."""
+    info = manager.start_engines(n, ip=ip, location=location, ssh=ssh, remote_python=remote_python)
     where = engines_where(e.host for e in info.engines)
     return ActionResult(f"Started {engines_text(n)} on cluster '{info.cluster_id}' ({where} connected)", info)
 

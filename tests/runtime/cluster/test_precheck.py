@@ -1,11 +1,13 @@
-"""The engine check before a Map (`runtime.cluster.precheck`) on real local clusters: an engine where
-pflow_studio cannot be imported (a sitecustomize blocks it, as where it is not installed) ends the Map
-before any element runs, naming the engine and its host; one that joins during a Map is left out and the
-Map completes on the others; a cluster of good engines is asked once per client, not once per Map."""
+"""The engine check before a Map (`runtime.cluster.precheck`) on real clusters: an engine where
+pflow_studio cannot be imported (a sitecustomize blocks it, as where it is not installed), on this machine
+or on a test host, ends the Map before any element runs, naming the engines and their host; one that joins
+during a Map is left out and the Map completes on the others; a cluster of good engines is asked once per
+client, not once per Map."""
 
 from __future__ import annotations
 
 import os
+import pathlib
 import socket
 import time
 from typing import Any
@@ -23,6 +25,7 @@ from pflow_studio.runtime.run_record import RunRecorder
 from pflow_studio.runtime.stored_elements import StoreBinding
 from tests.support.clusters import LocalCluster, start_cluster
 from tests.support.import_blocker import no_pflow_dir
+from tests.support.netns import ROOT_ADDRESS
 from tests.support.nodes import make_registry
 from tests.support.paths import ROOT
 from tests.support.workflows import map_over
@@ -79,7 +82,8 @@ def test_an_engine_without_pflow_studio_ends_the_map_before_any_element_runs(one
     assert "No module named 'pflow_studio'" in failure.message and "install pflow-studio" in failure.message
     assert sorted(counted) == sorted(one_engine.client.ids)
     assert store.store.info().elements == 0  # no element ran, none was stored
-    assert all(entry["total"] - entry["not_run"] == 0 for entry in recorder.record.maps)
+    [entry] = recorder.record.maps
+    assert entry["total"] == entry["not_run"] == 12  # the run record: no element ran
     store.store.close()
 
 
@@ -117,3 +121,29 @@ def test_good_engines_are_asked_once_per_client(one_engine, counted):
     unchecked = ClusterRunner(one_engine.client, check_engines=False)
     unchecked.map(nap_then_double, items, progress=lambda done, total: None, cancel=CancelToken())
     assert len(counted) == 1
+
+
+@pytest.mark.timeout(240)
+def test_engines_without_pflow_studio_on_another_host_are_named_with_that_host(netns_hosts, tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(no_pflow_dir(tmp_path)), str(ROOT)]))
+
+    def on_hosts(engine_file: pathlib.Path) -> int:
+        netns_hosts.start_engine("h3", engine_file, env=env)
+        netns_hosts.start_engine("h3", engine_file, env=env)
+        return 2
+
+    local = start_cluster(tmp_path / "profile", n=1, ip=ROOT_ADDRESS, elsewhere=on_hosts)
+    try:
+        hosts = local.client[:].apply_async(socket.gethostname).get_dict(timeout=30)
+        store = StoreBinding(ElementStore(tmp_path / "store"), scope="project")
+        workflow = map_over("test.slow", {"mapped": ["a"]}, {"a": list(range(40))}, function_inputs={"seconds": 0})
+        result = Executor(make_registry(), runner=ClusterRunner(local.client), cache=False).run(workflow,
+                                                                                                 elements=store)
+    finally:
+        local.stop()
+        netns_hosts.end_started()
+    remote = ", ".join(str(engine) for engine, host in sorted(hosts.items()) if host == "h3")
+    [failure] = result.failures
+    assert f"EnginesUnfit: engines {remote} on h3: pflow_studio is not installed there" in failure.message
+    assert store.store.info().elements == 0
+    store.store.close()

@@ -193,7 +193,9 @@ def find_leftovers(profile: str, profile_dir: pathlib.Path, state: StateFile,
         if record is not None:
             for ref in record_refs(profile_dir, record):
                 refs.setdefault(ref.pid, ref)
-        if not refs and not (record is not None and record.remote):  # remote engines cannot be seen from here
+        # engines of ours on SSH hosts cannot be seen from here: keep their record while they may run on
+        # someone else's controller (ours gone, they stop after missing its heartbeat)
+        if not refs and not (record is not None and record.remote and not record.controller_ours):
             if record is not None:
                 stale.append(tag)
             continue

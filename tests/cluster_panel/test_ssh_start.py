@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pflow_studio.cluster_panel.discovery import find_leftovers
 from pflow_studio.cluster_panel.ssh_hosts import hosts_text, parse_hosts
+from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
 from pflow_studio.cluster_panel.where import engines_where
 from pflow_studio.runtime.cluster.errors import ClusterError
 from tests.support.processes import processes_under
@@ -38,3 +40,15 @@ def test_a_controller_on_loopback_is_refused_for_ssh_hosts_and_ended(manager, ip
         manager.start_engines(1, ssh={"node1": 1})
     assert not manager.connected and manager.find_leftovers() == []
     assert processes_under(ipython_dir) == []
+
+
+def test_a_record_of_remote_engines_is_a_leftover_only_while_they_may_run(tmp_path):
+    profile = tmp_path / "profile_default"
+    state = StateFile(profile)
+    remote = [{"host": "node1", "pid": 4242, "python": "python3"}]
+    state.put(OwnedRecord(tag="theirs", cluster_id="c1", owner=None, detached=True, remote=remote))
+    state.put(OwnedRecord(tag="ours", cluster_id="c2", owner=None, detached=True, controller_ours=True,
+                          remote=remote))
+    leftovers = find_leftovers("default", profile, state)
+    assert [left.tag for left in leftovers] == ["theirs"]  # engines on someone else's controller: end them
+    assert set(state.load()) == {"theirs"}  # our controller is gone: its engines stop by themselves

@@ -73,7 +73,7 @@ def start_engines(manager: ClusterManager, n: int, ip: str = "", location: str =
     on the `ssh` hosts when given."""
     info = manager.start_engines(n, ip=ip, location=location, ssh=ssh, remote_python=remote_python)
     where = engines_where(e.host for e in info.engines)
-    return ActionResult(f"Started {engines_text(n)} on cluster '{info.cluster_id}' ({where} connected)", info)
+    return ActionResult(f"Started {engines_text(n)} on cluster '{info.cluster_id}'; connected: {where}", info)
 
 
 def test_connection(manager: ClusterManager, hosts: list[str], remote_python: str | None) -> ActionResult:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -87,9 +87,20 @@ def status_label(parent: QWidget) -> QLabel:
     return label
 
 
+class LogView(QPlainTextEdit):
+    """A log that stays at its newest line when it shrinks (the engine table above it grows), if it was there."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        bar = self.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum()
+        super().resizeEvent(event)
+        if at_end:
+            bar.setValue(bar.maximum())
+
+
 def log_view(parent: QWidget) -> QPlainTextEdit:
     """The read-only log, keeping the last LOG_LINES lines."""
-    view = QPlainTextEdit(parent)
+    view = LogView(parent)
     view.setObjectName("cluster_log")
     view.setReadOnly(True)
     view.setMaximumBlockCount(LOG_LINES)

@@ -143,3 +143,24 @@ def test_engine_table_groups_engines_by_host(qtbot):
     assert table.host_row_text("") == "host not known yet: 1 engine, 0 ours"
     assert table.cell(2, "ours").toolTip() == "Ours: left running"
     assert table.cell_text(0, "ours") == "no" and table.cell_text(3, "ours") == "-"
+
+
+def test_the_log_keeps_its_newest_line_in_view_when_it_shrinks(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from pflow_studio.cluster_panel.dock.widgets import log_view
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    view = log_view(parent)
+    view.resize(300, 300)
+    parent.show()
+    for i in range(60):
+        view.appendPlainText(f"line {i}")
+    bar = view.verticalScrollBar()
+    assert bar.value() == bar.maximum() > 0
+    view.resize(300, 80)  # the engine table above it grew
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+    bar.setValue(0)  # the user scrolled up to read: left there
+    view.resize(300, 60)
+    assert bar.value() == 0

@@ -1,8 +1,8 @@
 """The window's cluster: one `ClusterManager`, its `ClusterDock`, and the Map runner of GUI runs.
 
 `ClusterSession(window, manager)` puts the dock in the window (Cluster menu: the panel toggle, then the
-dock's actions), adds the checkable Run > "Run Maps in this process (serial)" preference, and becomes the
-window's runner factory (`window.runs.runner_factory`):
+dock's actions; the dock's address fields remembered in the settings), adds the checkable Run > "Run Maps
+in this process (serial)" preference, and becomes the window's runner factory (`window.runs.runner_factory`):
 - serial preference on: a `SerialRunner`, no cluster process at all;
 - otherwise the embedded default, `cluster_panel.map_runner.cluster_runner(lambda: manager,
   engines=<the dock's engine count>, connect_first=True, ...)`: the first Map uses the profile's running
@@ -26,7 +26,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 
-from pflow_studio.app.preferences import cluster_profile, serial_maps, set_cluster_profile, set_serial_maps
+from pflow_studio.app.preferences import (
+    cluster_address,
+    cluster_profile,
+    serial_maps,
+    set_cluster_address,
+    set_cluster_profile,
+    set_serial_maps,
+)
 from pflow_studio.cluster_panel.dock.panel import ClusterDock
 from pflow_studio.cluster_panel.manager import ClusterInfo, ClusterManager
 from pflow_studio.runtime import events as ev
@@ -53,6 +60,9 @@ class ClusterSession(QObject):
         self._runner_engines: int | None = None
         self._closed = False
         window.add_cluster_dock(self.dock)
+        address = self.dock.address
+        address.set_values(*cluster_address(window.settings))  # remembered, like the profile
+        address.changed.connect(lambda: set_cluster_address(window.settings, *address.values()))
         menu = window.menus["cluster"]
         menu.addSeparator()
         menu.addActions(self.dock.actions())
@@ -116,7 +126,7 @@ class ClusterSession(QObject):
             if notice.engine is not None:
                 self.dock.set_engine_activity(notice.engine, False)
             self.dock.log(notice.message, error=True)
-        elif notice.kind == NoticeKind.STALLED:
+        elif notice.kind in (NoticeKind.STALLED, NoticeKind.CHECK):
             self.dock.log(notice.message, error=True)
             self.window.statusBar().showMessage(notice.message, 30_000)
         elif notice.kind == NoticeKind.CANCELLING:

@@ -4,6 +4,8 @@
   off by default (Maps run on a cluster).
 - The cluster profile the app starts with: `cluster_profile(settings)` / `set_cluster_profile(...)`;
   "default" unless changed in the Cluster dock.
+- Where a controller the dock starts listens and is reached: `cluster_address(settings)` -> (ip, location) /
+  `set_cluster_address(...)`; ("", "") at first (the profile's setting, else 127.0.0.1).
 - The element store: its directory (`store_directory_choice`, "" for the default of
   `runtime.element_store.location`) and size cap (`store_cap`, 2 GiB by default); `open_element_store`
   opens the store they name (`PFLOW_STUDIO_CACHE_DIR`, when set, wins over the directory, as in the CLI).
@@ -22,6 +24,7 @@ from pflow_studio.runtime.element_store.store import ElementStore
 SERIAL_KEY = "run/serial_maps"
 PROFILE_KEY = "cluster/profile"
 DEFAULT_PROFILE = "default"
+ADDRESS_KEYS = ("cluster/listen_ip", "cluster/location")
 STORE_DIR_KEY = "elements/directory"
 STORE_CAP_KEY = "elements/max_bytes"
 
@@ -51,6 +54,18 @@ def cluster_profile(settings: QSettings) -> str:
 
 def set_cluster_profile(settings: QSettings, profile: str) -> None:
     settings.setValue(PROFILE_KEY, profile)
+    settings.sync()
+
+
+def cluster_address(settings: QSettings) -> tuple[str, str]:
+    """(the address a controller the dock starts listens on, the one engines reach it at); "" when unset."""
+    ip, location = (str(settings.value(key, "") or "").strip() for key in ADDRESS_KEYS)
+    return ip, location
+
+
+def set_cluster_address(settings: QSettings, ip: str, location: str) -> None:
+    for key, value in zip(ADDRESS_KEYS, (ip, location), strict=True):
+        settings.setValue(key, value)
     settings.sync()
 
 

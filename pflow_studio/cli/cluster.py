@@ -3,7 +3,8 @@
 start       start N engines (a local controller first when none answers, listening on --ip and reached at
             --location when given); always detached and recorded, prints the cluster id. A detached
             cluster of ours that is still running (and listens where asked) is reused.
-info        connect to the profile's cluster and print its ClusterInfo (a table, or --json).
+info        connect to the profile's cluster and print its ClusterInfo (a table, or --json): its engines by
+            host, and which are ours (started by this command's session, or left running by an earlier one).
 engine-file print the path of the running cluster's engine connection file (for `ipengine --file=PATH`).
 stop        ask the profile's cluster controller to stop every engine and itself.
 cleanup     end the leftovers of ours in the profile (detached or orphaned).
@@ -17,7 +18,7 @@ import json
 import sys
 
 from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
-from pflow_studio.cluster_panel.model import ClusterInfo
+from pflow_studio.cluster_panel.model import ClusterInfo, host_order
 from pflow_studio.runtime.cluster.errors import ClusterError
 
 
@@ -45,21 +46,27 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def format_info(info: ClusterInfo) -> str:
-    """A plain-text table of a ClusterInfo."""
+    """A plain-text table of a ClusterInfo: the controller, the hosts with their engine counts, the engines."""
     state = "connected" if info.connected else "not connected"
+    owner = f", ours: {info.controller_owner or 'this session'}" if info.controller_ours else ""
     lines = [f"profile:     {info.profile}", f"cluster id:  {info.cluster_id if info.cluster_id is not None else '-'}",
-             f"controller:  {info.controller_url or '-'} ({state}{', ours' if info.controller_ours else ''})",
+             f"controller:  {info.controller_url or '-'} ({state}{owner})",
              f"owned pids:  {' '.join(map(str, info.owned_pids)) or '-'}"]
     if info.error:
         lines.append(f"error:       {info.error}")
+    lines.append(f"hosts:       {len(info.hosts)}")
+    for host in info.hosts:
+        load = f", load {host.load:.2f}" if host.load is not None else ""
+        lines.append(f"  {host.host or '?':<16} {host.engines} engine{'s' if host.engines != 1 else ''}, "
+                     f"{host.ours} ours{', this machine' if host.local else ''}{load}")
     lines.append(f"engines:     {len(info.engines)}")
     if info.engines:
         lines.append(f"  {'id':>4} {'host':<16} {'pid':>8} {'cpu%':>6} {'mem MB':>8} {'queue':>5} ours")
-        for e in info.engines:
+        for e in sorted(info.engines, key=lambda e: (host_order(e.host, e.local), e.id)):
             cpu = f"{e.cpu_percent:.0f}" if e.cpu_percent is not None else "-"
             mem = f"{e.memory_rss / 2**20:.0f}" if e.memory_rss is not None else "-"
             lines.append(f"  {e.id:>4} {e.host or '?':<16} {e.pid if e.pid is not None else '-':>8} {cpu:>6} "
-                         f"{mem:>8} {e.queue:>5} {'yes' if e.ours else ''}")
+                         f"{mem:>8} {e.queue:>5} {e.owner if e.ours else ''}")
     return "\n".join(lines)
 
 

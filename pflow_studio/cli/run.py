@@ -145,7 +145,7 @@ def _cluster_runner(args: argparse.Namespace, cluster: _RunCluster, say: Any) ->
     from pflow_studio.cluster_panel.map_runner import cluster_runner
 
     def notice(event: RunnerNotice) -> None:
-        if event.kind in (NoticeKind.LOST, NoticeKind.STALLED, NoticeKind.CANCELLING):
+        if event.kind in (NoticeKind.LOST, NoticeKind.STALLED, NoticeKind.CANCELLING, NoticeKind.CHECK):
             say(event.message)
 
     return cluster_runner(cluster.get, engines=args.engines, connect_first=args.profile is not None, say=say,

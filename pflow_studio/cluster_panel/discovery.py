@@ -7,7 +7,7 @@ import json
 import pathlib
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import psutil
 from ipyparallel.util import disambiguate_url
@@ -154,9 +154,13 @@ def tagged_processes(profile_dir: pathlib.Path, tags: Iterable[str] | None = Non
     return dict(by_tag)
 
 
-def record_refs(profile_dir: pathlib.Path, record: OwnedRecord) -> list[ProcessRef]:
-    """Every live process of a record: found by its tag, plus its recorded processes (create time checked)."""
-    refs = {s.ref.pid: s.ref for s in tagged_processes(profile_dir, [record.tag]).get(record.tag, [])}
+def record_refs(profile_dir: pathlib.Path, record: OwnedRecord,
+                scanned: Mapping[str, list[ScannedProcess]] | None = None) -> list[ProcessRef]:
+    """Every live process of a record: found by its tag (in `scanned`, a `tagged_processes` result, when
+    given), plus its recorded processes (create time checked)."""
+    if scanned is None:
+        scanned = tagged_processes(profile_dir, [record.tag])
+    refs = {s.ref.pid: s.ref for s in scanned.get(record.tag, [])}
     for ref in [*record.processes, *([record.controller] if record.controller else [])]:
         if ref.pid not in refs and ref.alive():
             refs[ref.pid] = ref

@@ -22,10 +22,11 @@ from typing import Any
 
 import ipyparallel as ipp
 
-from pflow_studio.cluster_panel import discovery, profiles, teardown
+from pflow_studio.cluster_panel import discovery, ownership, profiles, teardown
 from pflow_studio.cluster_panel.bounded import CallTimeout, call_with_timeout
 from pflow_studio.cluster_panel.engines import EngineFacts
-from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
+from pflow_studio.cluster_panel.model import ClusterInfo, Leftover, host_summaries
+from pflow_studio.cluster_panel.ownership import Owners
 from pflow_studio.cluster_panel.processes import ProcessRef, me, owner_token
 from pflow_studio.cluster_panel.starting import EngineStarting
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
@@ -150,47 +151,67 @@ class ClusterManager(EngineStarting):
     def _owned_refs(self) -> list[ProcessRef]:
         return discovery.record_refs(self.profile_dir, self._record) if self._record is not None else []
 
+    def _owners(self) -> Owners:
+        """Our records of this profile (the state file's and this session's) as engines are judged against them."""
+        return ownership.profile_owners(self.profile_dir, self._state, self._record)
+
     def info(self) -> ClusterInfo:
-        """A snapshot; bounded by call_timeout. A dead controller gives connected=False and an error."""
+        """A snapshot; bounded by call_timeout. A dead controller gives connected=False and an error. Engines
+        are marked ours by this session's record and by the profile's state file (`ownership`)."""
         with self._lock:
             record = self._record
-            owned = sorted(ref.pid for ref in self._owned_refs())
+            client = self.client
+            owners = self._owners() if client is not None else None
+            owned = owners.pids(ownership.THIS_SESSION) if owners else sorted(r.pid for r in self._owned_refs())
             result = ClusterInfo(profile=self.profile, connected=False, controller_url=self._controller_url,
                                  cluster_id=self._cluster_id, owned_pids=owned,
                                  controller_ours=bool(record and record.controller_ours))
-            client = self.client
-            if client is None:
+            if client is None or owners is None:
                 return result
-            self._find_controller()
-            if not self._dead and self._controller_ref is not None and not self._controller_ref.alive():
-                self._dead = f"the controller (pid {self._controller_ref.pid}) is not running"
-            if not self._dead:
-                try:
-                    queues = call_with_timeout(client.queue_status, self.call_timeout, "queue_status")
-                except CallTimeout:
-                    if self._controller_ref is not None and not self._controller_ref.alive():
-                        # killed just before the check above could see it (not yet reaped then)
-                        self._dead = f"the controller (pid {self._controller_ref.pid}) is not running"
-                    else:
-                        self._dead = (f"the controller at {self._controller_url or '?'} did not answer within "
-                                      f"{self.call_timeout:g} s (dead?)")
-                except Exception as exc:
-                    result.error = f"queue_status failed: {exc}"
-                    return result
-            if self._dead:
-                result.error = self._dead
+            result.controller_owner = ownership.controller_owner(self._state, record, self._cluster_id)
+            result.controller_ours = bool(result.controller_owner)
+            queues = self._queue_status(client, result)
+            if queues is None:
                 return result
             result.connected = True
-            result.engines = self._facts.collect(client, queues, set(owned))
+            result.engines = self._facts.collect(client, queues, owners)
+            result.hosts = host_summaries(result.engines)
             return result
+
+    def _queue_status(self, client: ipp.Client, result: ClusterInfo) -> dict | None:
+        """The hub's queue_status, or None with `result.error` set (a dead controller is remembered)."""
+        self._find_controller()
+        if not self._dead and self._controller_ref is not None and not self._controller_ref.alive():
+            self._dead = f"the controller (pid {self._controller_ref.pid}) is not running"
+        if not self._dead:
+            try:
+                return call_with_timeout(client.queue_status, self.call_timeout, "queue_status")
+            except CallTimeout:
+                if self._controller_ref is not None and not self._controller_ref.alive():
+                    # killed just before the check above could see it (not yet reaped then)
+                    self._dead = f"the controller (pid {self._controller_ref.pid}) is not running"
+                else:
+                    self._dead = (f"the controller at {self._controller_url or '?'} did not answer within "
+                                  f"{self.call_timeout:g} s (dead?)")
+            except Exception as exc:
+                result.error = f"queue_status failed: {exc}"
+                return None
+        result.error = self._dead
+        return None
 
     # -- cleanup, shutdown, exit ---------------------------------------------------------------------------
     def _end_owned(self, record: OwnedRecord) -> list[ProcessRef]:
         """Stop what `record` owns (see teardown.end_owned) and forget it. Returns the processes that were
         running."""
-        running = teardown.end_owned(self.profile_dir, self._state, record,
-                                     client=self.client if not self._dead else None, cluster=self._cluster,
-                                     engine_pids=self._facts.engine_pids())
+        client = self.client if not self._dead else None
+        ours: list[int] = []
+        if client is not None and not record.controller_ours:  # which engines are this session's (by tag or
+            # owned process; engines not asked yet are asked now): only those are stopped
+            with contextlib.suppress(Exception):
+                self._facts.ask(client, list(client.ids), 0.5)
+            ours = self._facts.owned_engines(self._owners().only(ownership.THIS_SESSION))
+        running = teardown.end_owned(self.profile_dir, self._state, record, client=client, cluster=self._cluster,
+                                     engines=ours)
         self._cluster = None
         self._record = None
         return running

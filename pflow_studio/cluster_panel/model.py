@@ -7,7 +7,11 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class EngineInfo:
-    """One engine. `pid`/`host` are None until the engine answered; CPU/memory only for local engines."""
+    """One engine. `host` is "" and `pid` None until the engine answered (pid: in the engine's own pid
+    namespace). `ours` by ownership tag or owned process, never by pid alone; `owner` says whose
+    (cluster_panel.ownership: "this session", "left running", "another session", "orphaned"). `local`: it
+    runs in this machine's process table (CPU/memory sampled here; else the engine's own figures). `load`:
+    its machine's load average over a minute."""
 
     id: int
     host: str
@@ -16,11 +20,44 @@ class EngineInfo:
     memory_rss: int | None
     queue: int
     ours: bool
+    owner: str = ""
+    local: bool = False
+    load: float | None = None
+
+
+@dataclass
+class HostSummary:
+    """The engines of one host name ("" when not known yet): how many, how many ours, its load."""
+
+    host: str
+    engines: int
+    ours: int
+    local: bool
+    load: float | None = None
+
+
+def host_summaries(engines: list[EngineInfo]) -> list[HostSummary]:
+    """One summary per host, in `host_order`."""
+    hosts: dict[str, HostSummary] = {}
+    for engine in engines:
+        summary = hosts.setdefault(engine.host, HostSummary(engine.host, 0, 0, engine.local))
+        summary.engines += 1
+        summary.ours += engine.ours
+        summary.local = summary.local or engine.local
+        if engine.load is not None:
+            summary.load = engine.load
+    return sorted(hosts.values(), key=lambda h: host_order(h.host, h.local))
+
+
+def host_order(host: str, local: bool) -> tuple:
+    """Sort key of a host: this machine's first, unknown ("") last, the rest by name."""
+    return (not local, host == "", host)
 
 
 @dataclass
 class ClusterInfo:
-    """A snapshot of the connection. `connected` is False with `error` set when the controller is dead."""
+    """A snapshot of the connection. `connected` is False with `error` set when the controller is dead.
+    `owned_pids`: this session's processes; `hosts`: the engines by host (`host_summaries`)."""
 
     profile: str
     connected: bool
@@ -30,6 +67,8 @@ class ClusterInfo:
     owned_pids: list[int] = field(default_factory=list)
     controller_ours: bool = False
     error: str = ""
+    hosts: list[HostSummary] = field(default_factory=list)
+    controller_owner: str = ""  # who owns the controller when it is ours (see EngineInfo.owner)
 
     def to_json(self) -> dict:
         return asdict(self)

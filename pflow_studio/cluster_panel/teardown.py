@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import pathlib
 import time
-from collections.abc import Mapping
+from collections.abc import Collection
 
 import ipyparallel as ipp
 
@@ -30,14 +30,14 @@ def wait_until_gone(profile_dir: pathlib.Path, record: OwnedRecord, seconds: flo
         time.sleep(poll)
 
 
-def _ask_controller(client: ipp.Client, record: OwnedRecord, running: list[ProcessRef],
-                    engine_pids: Mapping[int, int]) -> None:
-    """Ask the controller (at most 1 s) to stop what `record` owns; a failure or timeout is left to the pids."""
+def _ask_controller(client: ipp.Client, record: OwnedRecord, engines: Collection[int]) -> None:
+    """Ask the controller (at most 1 s) to stop what `record` owns: with our controller every engine and
+    itself, else only `engines` (the engine ids that are ours, `ownership`'s rule). A failure or timeout is
+    left to the pids."""
     if record.controller_ours:  # our controller: it stops every engine connected to it, then itself
         stop = lambda: client.shutdown(hub=True, block=True)  # noqa: E731
     else:  # their controller: it stops (and unregisters) only our engines
-        pids = {ref.pid for ref in running}
-        ours = [eid for eid, pid in engine_pids.items() if pid in pids]
+        ours = sorted(engines)
         if not ours:
             return
         stop = lambda: client.shutdown(targets=ours, block=True)  # noqa: E731
@@ -70,13 +70,14 @@ def _end_and_forget(profile_dir: pathlib.Path, state: StateFile, record: OwnedRe
 
 
 def end_owned(profile_dir: pathlib.Path, state: StateFile, record: OwnedRecord, *, client: ipp.Client | None,
-              cluster: ipp.Cluster | None, engine_pids: Mapping[int, int]) -> list[ProcessRef]:
+              cluster: ipp.Cluster | None, engines: Collection[int]) -> list[ProcessRef]:
     """Stop what `record` owns within ~4.5 s: through `client` (None when there is no live connection), then
-    `cluster`'s launchers, then by pid. `engine_pids` maps engine id -> pid of the engines that answered.
-    Returns the processes that were running."""
+    `cluster`'s launchers, then by pid (this machine's processes, create times checked). `engines` are the
+    ids of the engines `record` owns (by tag or owned process, never by pid alone). Returns the processes
+    that were running."""
     running = discovery.record_refs(profile_dir, record)
     if client is not None:
-        _ask_controller(client, record, running, engine_pids)
+        _ask_controller(client, record, engines)
     if cluster is not None:
         _stop_launchers(cluster)
     # an engine's nanny tells the hub that its engine is gone: let it, then end the stragglers

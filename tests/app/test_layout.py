@@ -82,7 +82,8 @@ def test_cluster_tab_shows_four_engines_and_its_log(make_window, qtbot):
         cluster.log(f"line {line}")
     qtbot.waitUntil(lambda: in_front(cluster.table))
     table = cluster.table
-    last = table.visualRect(table.model().index(3, 0))
+    assert table.rowCount() == 5  # the host's row, then its engines
+    last = table.visualRect(table.model().index(4, 0))
     assert last.isValid() and last.bottom() < table.viewport().height()
     assert table.viewport().width() >= table.horizontalHeader().length()  # every column in view
     log = cluster.log_view

@@ -34,8 +34,13 @@ def test_start_info_stop(ipython_dir):
     info = json.loads(shown.stdout)
     assert info["connected"] and info["cluster_id"] == cluster_id and len(info["engines"]) == 2
     assert all(e["pid"] for e in info["engines"])
+    # ours: recorded by `cluster start` in the profile's state file, though this process only connects
+    assert [(e["ours"], e["owner"], e["local"]) for e in info["engines"]] == [(True, "left running", True)] * 2
+    assert info["controller_ours"] and info["controller_owner"] == "left running" and not info["owned_pids"]
+    assert [(h["engines"], h["ours"]) for h in info["hosts"]] == [(2, 2)]
     table = cli(ipython_dir, "info")
     assert table.returncode == 0 and cluster_id in table.stdout and "engines:     2" in table.stdout
+    assert "2 engines, 2 ours, this machine" in table.stdout and "ours: left running" in table.stdout
     stopped = cli(ipython_dir, "stop")
     assert stopped.returncode == 0, stopped.stderr
     assert wait_until(lambda: not processes_under(ipython_dir), 10)

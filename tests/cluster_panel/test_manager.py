@@ -49,10 +49,13 @@ def test_connect_client_asks_engines_and_processes_nothing_until_info(shared):
         client = other.connect_client()
         assert sorted(client.ids) == [0, 1] and other.connected
         assert other.controller_url == shared.info().controller_url
-        assert other._facts.engine_pids() == {} and other._controller_ref is None
+        assert other._facts.reports() == {} and other._controller_ref is None
         assert other.connect_client() is client
         info = other.info()
-        assert info.connected and not info.controller_ours and len(info.engines) == 2
+        assert info.connected and len(info.engines) == 2 and not info.owned_pids
+        # ours, but another session's: the shared manager started them and still runs
+        assert info.controller_owner == "another session"
+        assert {(e.ours, e.owner) for e in info.engines} == {(True, "another session")}
         assert other._controller_ref == shared._controller_ref  # found when info first needed it
     finally:
         other.shutdown_owned()  # owns nothing: only disconnects

@@ -64,9 +64,9 @@ def _sentence(line: str) -> str:
     return line[:1].upper() + line[1:]
 
 
-def start_engines(manager: ClusterManager, n: int) -> ActionResult:
-    """Start `n` engines (a local controller first if none answers)."""
-    info = manager.start_engines(n)
+def start_engines(manager: ClusterManager, n: int, ip: str = "", location: str = "") -> ActionResult:
+    """Start `n` engines (a local controller first if none answers, listening on `ip`, reached at `location`)."""
+    info = manager.start_engines(n, ip=ip, location=location)
     return ActionResult(f"Started {engines_text(n)} on cluster '{info.cluster_id}' ({len(info.engines)} connected)",
                         info)
 

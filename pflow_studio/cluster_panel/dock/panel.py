@@ -1,18 +1,19 @@
 """The Cluster dock: a thin Qt panel over the Qt-free `ClusterManager`.
 
-Profile chooser, engine count, the action buttons (the cleanup pair in a menu; the same QActions, from
-actions.py, serve the window's Cluster menu via `actions()`), an engine table refreshed every 2 s while
-visible and connected, a status line, a log with timestamps (errors in red, never swallowed) and a banner
-offering leftovers of earlier sessions (at start, after ending those of dead sessions, and after a profile
-change). This module connects and
-lays out the controls (made in widgets.py) and asks first where an action needs it (questions.py). Every
-manager call runs on the dock's worker thread (`DockWorker`) behind a busy indicator; the GUI thread never
-waits on the cluster, except `shutdown()`, the window's exit path, which is bounded in time.
+Profile chooser, engine count, the listen address and engine file rows (address.py), the action buttons
+(the cleanup pair in a menu; the same QActions, from actions.py, serve the window's Cluster menu via
+`actions()`), an engine table refreshed every 2 s while visible and connected, a status line, a log with
+timestamps (errors in red, never swallowed) and a banner offering leftovers of earlier sessions (at start,
+after ending those of dead sessions, and after a profile change). This module connects and lays out the
+controls (made in widgets.py) and asks first where an action needs it (questions.py). Every manager call
+runs on the dock's worker thread (`DockWorker`) behind a busy indicator; the GUI thread never waits on the
+cluster, except `shutdown()`, the window's exit path, which is bounded in time.
 """
 
 from __future__ import annotations
 
 import html
+import pathlib
 import time
 from collections.abc import Callable
 from functools import partial
@@ -21,9 +22,11 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QVBoxLayout, QWidget
 
+from pflow_studio.cluster_panel import discovery
 from pflow_studio.cluster_panel.bounded import call_with_timeout
 from pflow_studio.cluster_panel.dock import actions, questions, widgets
 from pflow_studio.cluster_panel.dock.actions import ActionResult, engines_text, make_actions
+from pflow_studio.cluster_panel.dock.address import AddressRows
 from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
 from pflow_studio.cluster_panel.dock.table import EngineTable
 from pflow_studio.cluster_panel.dock.worker import DockWorker
@@ -72,7 +75,7 @@ class ClusterDock(QDockWidget):
         })
 
     def _build(self) -> None:
-        """The body, top to bottom: leftover banner, profile and engine count, three rows of action buttons,
+        """The body, top to bottom: leftover banner, profile, engine count and addresses, three rows of action buttons,
         busy bar, status line, engine table, log."""
         body = QWidget(self)
         self.banner = LeftoverBanner(body)
@@ -85,6 +88,9 @@ class ClusterDock(QDockWidget):
         form = QFormLayout()
         form.addRow("Profile:", self.profile_combo)
         form.addRow("Engines:", self.engine_spin)
+        self.address = AddressRows(body)
+        self.address.add_to(form)
+        self.address.copied.connect(lambda path: self.log(f"Copied the engine file's path: {path}"))
         self.cleanup_button = widgets.cleanup_button(
             body, [self._actions["cleanup_terminate"], self._actions["cleanup_leave"]])
         rows = [[widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")],
@@ -161,10 +167,13 @@ class ClusterDock(QDockWidget):
 
     # -- the actions ----------------------------------------------------------------------------------------
     def start_engines(self) -> None:
-        """Start the chosen number of engines (a local controller first if none answers)."""
+        """Start the chosen number of engines (a local controller first if none answers, listening where the
+        address fields say)."""
         n = self.engine_spin.value()
-        self._run(f"Starting {engines_text(n)} (profile '{self._profile}')",
-                  partial(actions.start_engines, self.manager, n))
+        ip, location = self.address.values()
+        where = "".join([f", listening on {ip}" if ip else "", f", reached at {location}" if location else ""])
+        self._run(f"Starting {engines_text(n)} (profile '{self._profile}'{where})",
+                  partial(actions.start_engines, self.manager, n, ip, location))
 
     def connect_cluster(self) -> None:
         """Connect to a running cluster of the profile."""
@@ -284,6 +293,7 @@ class ClusterDock(QDockWidget):
             self._profile = info.profile
             self._restore_profile_text()
         self.table.show_engines(info.engines if info.connected else [])
+        self.address.show_engine_file(self._engine_file(info))
         if info.error and info.error != self._info_error:
             self.log(info.error, error=True)
         self._info_error = info.error
@@ -291,6 +301,13 @@ class ClusterDock(QDockWidget):
         self._update_timer()
         self._update_actions()
         self.info_changed.emit(info)
+
+    def _engine_file(self, info: ClusterInfo) -> pathlib.Path | None:
+        """The connected cluster's engine connection file, when it is in the profile (a file check only)."""
+        if not info.connected or info.cluster_id is None or info.profile != self.manager.profile:
+            return None
+        path = discovery.engine_file(self.manager.profile_dir, info.cluster_id)
+        return path if path.is_file() else None
 
     def _show_status(self) -> None:
         info = self.info
@@ -315,6 +332,7 @@ class ClusterDock(QDockWidget):
         self.progress.setVisible(busy)
         for widget in (self.profile_combo, self.engine_spin, self.cleanup_button, self.banner):
             widget.setEnabled(not busy)
+        self.address.set_enabled(not busy)
         self._update_actions()
 
     def _update_actions(self) -> None:

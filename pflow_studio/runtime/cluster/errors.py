@@ -19,3 +19,8 @@ class ControllerLost(ClusterError):
 
 class BodyNotSendable(ClusterError):
     """The Map body cannot be serialized for the engines."""
+
+
+class EnginesUnfit(ClusterError):
+    """Engines that cannot run the Map's code (pflow_studio missing or of another version, another Python or
+    cloudpickle); raised before any element is sent (`precheck`)."""

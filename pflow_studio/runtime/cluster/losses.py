@@ -138,3 +138,10 @@ class LostEngines:
         if engine is None or self.keeper is None:
             return None
         return self.keeper.exit_status(engine)
+
+
+def is_engine_loss(exc: BaseException) -> bool:
+    """Is `exc` (a chunk's error) the loss of its engine rather than an error of the chunk?"""
+    from ipyparallel import error
+
+    return isinstance(exc, error.EngineError) or getattr(exc, "ename", None) == "EngineError"

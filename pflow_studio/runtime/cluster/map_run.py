@@ -2,7 +2,8 @@
 cancel (the behaviour is described in `runner`'s docstring). What is known of the engines and the body
 across maps lives in the runner's `memory` (`memory.RunnerMemory`), used here only through its methods;
 the liveness checks are `liveness.ClusterWatch`; chunk results are read by `engine_side.decode_result`;
-what becomes of a chunk lost with its engine, and of the engine, is decided by `losses`.
+what becomes of a chunk lost with its engine, and of the engine, is decided by `losses`; the engines are
+checked before the first chunk is sent (`precheck`: any unfit one ends the Map then).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pflow_studio.runtime.cluster.chunks import ChunkSizer, encode_chunk, probe_
 from pflow_studio.runtime.cluster.errors import BodyNotSendable
 from pflow_studio.runtime.cluster.liveness import ClusterWatch
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
+from pflow_studio.runtime.cluster.precheck import EngineChecks
 from pflow_studio.runtime.cluster.stall import StallWatch, check_gone, holders, stall_message
 from pflow_studio.runtime.element_table import ElementTable, OutcomeBlock, failed_block
 from pflow_studio.runtime.runners import Outcomes, Progress, output_names
@@ -91,6 +93,7 @@ class MapRun:
                                   engines_coming=keeper.replacing if keeper is not None else lambda: False)
         ids = self.watch.wait_for_engines(self.runner.timeout, self.total, self.cancel)
         self.ids, self.engines = ids, len(ids)
+        self.checks = EngineChecks.before_map(self.client, ids, self.memory, self.runner, self.cancel)
         self.gone = losses.LostEngines(self.runner.keeper, len(ids), self._tell_lost, self.client)
         self.runner.notify(RunnerNotice(NoticeKind.ENGINES, f"running {self.total} elements on {len(ids)} engine(s)",
                                         total=self.total))
@@ -155,7 +158,7 @@ class MapRun:
                                                                "the chunks until every engine holds it"))
         if chunk.target is not None and chunk.target not in self.ids:
             chunk.target = None
-        view = self.view if chunk.target is None else self.runner.direct(chunk.target)
+        view = self.checks.restrict(self.view) if chunk.target is None else self.runner.direct(chunk.target)
         chunk.ar = view.apply_async(engine_side.run_chunk, self.digest, chunk.start, chunk.payload, carry, chunk.budget)
         self.pending[chunk.ar] = chunk
         if chunk.target is not None:  # load-balanced chunks name their engine only when done
@@ -204,8 +207,10 @@ class MapRun:
         try:
             value = ar.get(0)
         except Exception as exc:
-            if _is_engine_loss(exc):
+            if losses.is_engine_loss(exc):
                 self._lost(chunk, engine, str(exc))
+            elif self.checks.cannot_run(engine, exc, chunk):  # an engine without pflow_studio: sent elsewhere
+                self._submit(chunk)
             else:
                 self._fail_chunk(chunk, engine, exc)
             return
@@ -347,6 +352,7 @@ class MapRun:
             return
         self.gone.seen(self.ids, ids, self.client)
         self.ids, self.engines = sorted(ids), max(1, len(ids))
+        self.checks.look(ids)
         for ar, chunk in list(self.pending.items()):
             engine = _engine_of(ar, chunk.target)
             if engine is not None and engine not in ids and not ar.done():
@@ -365,7 +371,6 @@ class MapRun:
                 self._forget(ar)
         self.pending.clear()
         raise Cancelled("the run was cancelled")
-
 
     def _stop_chunks(self) -> list[Any]:
         """Abort the queued chunks and interrupt the running ones (without waiting); returns their results."""
@@ -389,9 +394,3 @@ def _engine_of(ar: Any, target: int | None = None) -> int | None:
     except (IndexError, AttributeError):
         return target
     return engine if isinstance(engine, int) else target
-
-
-def _is_engine_loss(exc: BaseException) -> bool:
-    from ipyparallel import error
-
-    return isinstance(exc, error.EngineError) or getattr(exc, "ename", None) == "EngineError"

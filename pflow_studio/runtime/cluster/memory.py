@@ -3,8 +3,9 @@ sent again and chunks of a body measured before are sized right away.
 
 `RunnerMemory` knows which body digests each engine holds (as far as the client has seen: a chunk that
 ran there, a push that succeeded), the host and process each engine reported (so elements that fail on
-this side still name their engine's host, and a stalled Map can tell engines whose processes ended) and
-the seconds per element last measured for each body digest. An
+this side still name their engine's host, and a stalled Map can tell engines whose processes ended), the
+engines that passed the engine check (`precheck`: asked once per client) and the seconds per element last
+measured for each body digest. An
 engine that answers "missing" or is lost is forgotten; a new client forgets every engine (its engine
 ids name other processes) but keeps the element costs, which belong to the body, not to the cluster.
 """
@@ -22,6 +23,7 @@ class RunnerMemory:
         self._costs: dict[str, float] = {}  # body digest -> seconds per element measured last time
         self._hosts: dict[int, str] = {}  # engine id -> the host its results came from
         self._processes: dict[int, ProcessId] = {}  # engine id -> the process its results came from
+        self._fit: set[int] = set()  # engines that passed the engine check
 
     def holds(self, engine: int, digest: str) -> bool:
         """Is `engine` known to hold the body `digest`?"""
@@ -42,12 +44,22 @@ class RunnerMemory:
     def forget_engine(self, engine: int) -> None:
         """`engine` was lost: nothing is known about what it holds."""
         self._bodies.pop(engine, None)
+        self._fit.discard(engine)
 
     def forget_engines(self) -> None:
         """The client changed: nothing is known about any engine (element costs are kept)."""
         self._bodies.clear()
         self._hosts.clear()
         self._processes.clear()
+        self._fit.clear()
+
+    def checked(self, engine: int) -> bool:
+        """Did `engine` pass the engine check with this client?"""
+        return engine in self._fit
+
+    def engine_fit(self, engine: int) -> None:
+        """`engine` passed the engine check: later Maps need not ask it again."""
+        self._fit.add(engine)
 
     def engine_seen(self, engine: int | None, host: str, process: ProcessId | None) -> None:
         """`engine` reported running on `host` as `process`."""

@@ -1,5 +1,6 @@
 """What the cluster runner tells its listener as it works (`ClusterRunner(on_event=...)`): which engines
-it uses, when the body is sent, chunks sent and done per engine, engines lost, a Map that stalled, cancelling."""
+it uses, when the body is sent, chunks sent and done per engine, engines lost, a Map that stalled, cancelling,
+engine checks that need attention."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class NoticeKind(enum.StrEnum):
     LOST = "lost"  # `engine` was lost; its chunk is resubmitted
     STALLED = "stalled"  # no chunk came back for long; the message names the engines holding the work
     CANCELLING = "cancelling"  # the map is being cancelled
+    CHECK = "check"  # engines did not answer the engine check in time, or one found unfit is left out (`precheck`)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,8 +4,10 @@ An engine's `ProcessId` names its process table (the kernel's boot id and the pi
 the same thing only where both match), its pid and the pid's start time (a pid used again by another
 process has another start time). `surely_gone` is True only when the process is in this process's
 table and is no longer there (or is a zombie, or its pid now names another process); anywhere else,
-or when anything cannot be read, it is False: nothing is known, so nothing may be concluded. Linux
-only (/proc); elsewhere `this_process()` is None.
+or when anything cannot be read, it is False: nothing is known, so nothing may be concluded.
+`running_here` is True only for a live process of this process table with that pid and start time. Linux
+only (/proc); elsewhere `this_process()` is None. `process_table`, `_stat` and `_parse` use the standard
+library only: `cluster_panel.engine_report` sends their source to engines.
 """
 
 from __future__ import annotations
@@ -57,6 +59,14 @@ def surely_gone(process: ProcessId | None) -> bool:
         return False
     stat = _parse(text)
     return stat is not None and (stat[0] in ("Z", "X", "x") or stat[1] != process.started)
+
+
+def running_here(process: ProcessId | None) -> bool:
+    """Is `process` running in this process's table now (same pid and start time, not a zombie)?"""
+    if process is None or process.table != process_table():
+        return False
+    stat = _stat(process.pid)
+    return stat is not None and stat[0] not in ("Z", "X", "x") and stat[1] == process.started
 
 
 def _stat(pid: int) -> tuple[str, str] | None:

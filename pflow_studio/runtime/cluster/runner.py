@@ -19,6 +19,10 @@
   element that kills its engine, which fails naming the engine, itself and the exit status (`losses`).
   Ordinary exceptions are never re-run: they are element failures. A `keeper` (`losses.EngineKeeper`)
   tells how lost engines ended and replaces them on a cluster this session owns.
+- Before the first chunk, each engine not checked before with this client is checked (`precheck`): one
+  without pflow_studio of this version, or with another Python minor version or cloudpickle, ends the Map
+  with `EnginesUnfit` before any element runs; one that joins during the Map and fails is left out
+  (`check_engines=False` skips the checks).
 - No engines for `engine_grace` seconds during a map (or `timeout` seconds when it starts) raises
   `NoEngines`; a controller that stops answering raises `ControllerLost` within a few seconds.
   Every wait polls with a short timeout, so nothing blocks on a dead cluster.
@@ -66,6 +70,7 @@ class ClusterRunner:
         interrupt: Callable[[], None] | None = None,
         engine_grace: float = 5.0,
         keeper: EngineKeeper | None = None,
+        check_engines: bool = True,
     ) -> None:
         if hasattr(client_or_provider, "load_balanced_view"):
             self._client, self._provider = client_or_provider, None
@@ -79,6 +84,7 @@ class ClusterRunner:
         self.interrupt = interrupt
         self.engine_grace = engine_grace
         self.keeper = keeper
+        self.check_engines = check_engines
         self.memory = RunnerMemory()
         self._view: Any = None  # the load-balanced view of the current client
         self._direct: dict[int, Any] = {}  # engine id -> direct view of the current client

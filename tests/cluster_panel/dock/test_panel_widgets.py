@@ -88,7 +88,7 @@ def test_engine_table_rows_and_activity(qtbot):
     assert table.engine_ids == [0, 1]
     assert [table.cell_text(0, c) for c in ("host", "pid", "CPU %", "memory", "queue", "ours")] == \
         ["node1", "101", "12", "50 MiB", "2", "yes"]
-    assert table.cell_text(1, "pid") == "-" and table.cell_text(1, "ours") == "no"
+    assert table.cell_text(1, "pid") == "-" and table.cell_text(1, "ours") == "-"  # not answered yet
     assert table.is_highlighted(1) and not table.is_highlighted(0)
     table.set_activity(0, True)
     table.set_activity(1, False)

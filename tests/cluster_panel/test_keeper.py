@@ -53,11 +53,11 @@ def test_an_engine_of_the_sessions_cluster_killed_is_named_and_replaced(manager,
         other.connect()
         second, second_pid = max(engine_pids(other.client).items())
         others: list[str] = []
-        not_ours = manager_keeper(lambda: other, others.append)
+        theirs = manager_keeper(lambda: other, others.append)
         kill(second_pid)
         assert wait_until(lambda: second not in other.client.ids, 30)
-        not_ours.replace(second)
-        assert not_ours.exit_status(second) is None
+        theirs.replace(second)
+        assert theirs.exit_status(second) is None
         assert others == [not_ours(second)]
         assert len(other.client.ids) == 1
     finally:

@@ -14,6 +14,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 NO_FILE = "connect or start a cluster"
+ENGINE_FILE_TIP = ("The connected cluster's engine connection file: copy it to another machine (scp) and run "
+                   "there: ipengine --file=<the copy>")
 
 
 def _field(parent: QWidget, name: str, placeholder: str, tip: str) -> QLineEdit:
@@ -44,8 +46,6 @@ class AddressRows(QObject):
         self.engine_file.setObjectName("cluster_engine_file")
         self.engine_file.setReadOnly(True)
         self.engine_file.setPlaceholderText(NO_FILE)
-        self.engine_file.setToolTip("The connected cluster's engine connection file: copy it to another machine "
-                                    "(scp) and run there: ipengine --file=<the copy>")
         self.copy_button = QToolButton(parent)
         self.copy_button.setObjectName("cluster_copy_engine_file")
         self.copy_button.setText("Copy")
@@ -78,9 +78,12 @@ class AddressRows(QObject):
             field.setEnabled(enabled)
 
     def show_engine_file(self, path: pathlib.Path | None) -> None:
-        """Show the connected cluster's engine file (None: there is none)."""
-        self.engine_file.setText(str(path) if path is not None else "")
-        self.engine_file.setCursorPosition(0)
+        """Show the connected cluster's engine file (None: there is none), its name in view (the end of the
+        path) and the whole path in the tooltip."""
+        text = str(path) if path is not None else ""
+        self.engine_file.setText(text)
+        self.engine_file.setCursorPosition(len(text))
+        self.engine_file.setToolTip((f"{text}\n\n" if text else "") + ENGINE_FILE_TIP)
         self.copy_button.setEnabled(path is not None)
 
     def copy_path(self) -> None:

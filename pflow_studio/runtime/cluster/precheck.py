@@ -16,7 +16,9 @@ is remembered in the runner's `memory`, so later Maps ask nothing):
   answer came fails with an import error of pflow_studio: `cannot_run` says so, and the chunk is sent again.
 
 The check itself is source code run with `eval` (a builtin, so nothing of ours is unpickled there): it
-works on an engine without pflow_studio and reports what is missing instead of failing.
+works on an engine without pflow_studio and reports what is missing instead of failing. An engine where the
+check itself raises is unfit too ("the engine check failed there (SyntaxError: ...)"); one lost meanwhile is
+left to the Map's liveness checks.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import cloudpickle
 import pflow_studio
 from pflow_studio.runtime.cancel import Cancelled, CancelToken
 from pflow_studio.runtime.cluster.errors import EnginesUnfit
+from pflow_studio.runtime.cluster.losses import is_engine_loss
 from pflow_studio.runtime.cluster.memory import RunnerMemory
 from pflow_studio.runtime.cluster.notices import NoticeKind, RunnerNotice
 from pflow_studio.runtime.cluster.remote_source import ask_source
@@ -115,6 +118,11 @@ def unfit_message(unfit: dict[int, tuple[str, list[str]]], here: Setup = HERE) -
     return f"{'; '.join(parts)}. The Map did not run: {cure}"
 
 
+def _error_text(exc: BaseException) -> tuple[str, str]:
+    """The name and text of an error, remote (ipyparallel's `ename`, `evalue`) or local."""
+    return getattr(exc, "ename", None) or type(exc).__name__, getattr(exc, "evalue", None) or str(exc)
+
+
 def _dotted(version: Iterable[int]) -> str:
     return ".".join(map(str, version))
 
@@ -190,7 +198,7 @@ class EngineChecks:
         """Did `chunk` fail as a whole on `engine` because pflow_studio cannot be imported there? The engine
         is then left out, and the chunk is made ready to be sent again through the load balancer (at most
         `RESENDS` times; after that it fails like any chunk-wide error)."""
-        name, value = getattr(exc, "ename", None) or type(exc).__name__, getattr(exc, "evalue", None) or str(exc)
+        name, value = _error_text(exc)
         if engine is None or name not in ("ModuleNotFoundError", "ImportError") or "pflow_studio" not in value:
             return False
         if engine not in self.unfit:
@@ -219,7 +227,10 @@ class EngineChecks:
                 self.client.metadata.pop(msg_id, None)
             try:
                 report = ar.get(0)
-            except Exception:  # the engine died meanwhile: the Map's liveness checks deal with that
+            except Exception as exc:  # lost: the Map's liveness checks deal with that; else the check failed there
+                if not is_engine_loss(exc):
+                    failed = "the engine check failed there ({}: {})".format(*_error_text(exc))
+                    self.unfit[engine] = (self.memory.host(engine), [failed])
                 continue
             setup = setup_of(report)
             self.memory.engine_seen(engine, str(report.get("host", "")), None)

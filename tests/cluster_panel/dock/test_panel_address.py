@@ -25,7 +25,7 @@ def test_address_fields_reach_the_manager_and_the_engine_file_is_shown(qtbot, do
     written = json.loads(path.read_text())
     assert (written["interface"], written["location"]) == ("tcp://127.0.0.6", "127.0.0.6")
     assert "listening on 127.0.0.6, reached at 127.0.0.6" in dock.log_view.toPlainText()
-    assert dock.address.engine_file.text() == str(path)
+    assert dock.address.engine_file.text() == str(path) and str(path) in dock.address.engine_file.toolTip()
     qtbot.mouseClick(dock.address.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == str(path)  # the path: the file itself holds the key
     assert f"Copied the engine file's path: {path}" in dock.log_view.toPlainText()

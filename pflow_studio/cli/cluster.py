@@ -66,7 +66,7 @@ def format_info(info: ClusterInfo) -> str:
             cpu = f"{e.cpu_percent:.0f}" if e.cpu_percent is not None else "-"
             mem = f"{e.memory_rss / 2**20:.0f}" if e.memory_rss is not None else "-"
             lines.append(f"  {e.id:>4} {e.host or '?':<16} {e.pid if e.pid is not None else '-':>8} {cpu:>6} "
-                         f"{mem:>8} {e.queue:>5} {e.owner if e.ours else ''}")
+                         f"{mem:>8} {e.queue:>5} {e.owner if e.ours else 'no' if e.pid is not None else '-'}")
     return "\n".join(lines)
 
 

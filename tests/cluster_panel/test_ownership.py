@@ -13,6 +13,7 @@ import pytest
 
 from pflow_studio.cluster_panel import engine_report, ownership
 from pflow_studio.cluster_panel.engine_report import EngineReport
+from pflow_studio.cluster_panel.engines import EngineFacts
 from pflow_studio.cluster_panel.model import EngineInfo, host_summaries
 from pflow_studio.cluster_panel.processes import ProcessRef, me
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
@@ -107,3 +108,53 @@ def test_hosts_are_summed_with_this_machine_first():
     hosts = host_summaries(engines)
     assert [(h.host, h.engines, h.ours) for h in hosts] == [("here", 2, 2), ("abc", 1, 1), ("zed", 1, 0), ("", 1, 0)]
     assert hosts[1].load == 0.5 and hosts[0].local and not hosts[1].local
+
+
+class _Answered:
+    """An engine's answer as the client holds it once it came."""
+
+    msg_ids: tuple[str, ...] = ()
+
+    def __init__(self, answer: dict) -> None:
+        self.answer = answer
+
+    def done(self) -> bool:
+        return True
+
+    def wait(self, timeout: float) -> None:
+        pass
+
+    def get(self, timeout: float) -> dict:
+        return self.answer
+
+
+class _Client:
+    """Engines that answer at once, with the answers of `answers` in turn."""
+
+    def __init__(self, answers: list[dict]) -> None:
+        self.ids = [0]
+        self.results: dict = {}
+        self.metadata: dict = {}
+        self._answers = answers
+
+    def direct_view(self, targets: int) -> _Client:
+        return self
+
+    def apply_async(self, *args) -> _Answered:
+        return _Answered(self._answers.pop(0))
+
+
+def test_an_engine_elsewhere_reports_its_own_cpu_memory_and_load():
+    elsewhere = ["another-boot/pid:[4026532999]", 1, "5"]
+    answers = [dict(host="h9", machine="m", pid=1, process=elsewhere, tag="", cpu_seconds=cpu, clock=clock,
+                    rss=rss, load=0.25) for cpu, clock, rss in ((10.0, 100.0, 1 << 30), (10.1, 100.2, 2 << 30),
+                                                                (10.6, 101.2, 3 << 30))]
+    facts = EngineFacts()
+    client = _Client(answers)
+    [first] = facts.collect(client, {}, ownership.Owners())
+    assert (first.host, first.pid, first.cpu_percent, first.memory_rss, first.load) == ("h9", 1, None, 1 << 30, 0.25)
+    assert not first.local and not first.ours  # pid 1 elsewhere is not this machine's init
+    [second] = facts.collect(client, {}, ownership.Owners())  # asked again: 0.2 s later, too soon for a percentage
+    assert second.cpu_percent is None and second.memory_rss == 2 << 30
+    [third] = facts.collect(client, {}, ownership.Owners())
+    assert third.cpu_percent == pytest.approx(50.0) and third.memory_rss == 3 << 30

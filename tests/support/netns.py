@@ -77,12 +77,16 @@ class Hosts:
 
     def start_engine(self, host: str, engine_file: pathlib.Path | str, *, env: dict[str, str] | None = None,
                      python: str = sys.executable, args: Sequence[str] = ()) -> subprocess.Popen:
-        """An engine in `host` that registers with the controller of `engine_file` (as `ipengine --file`)."""
+        """An engine in `host` that registers with the controller of `engine_file` (as `ipengine --file`), in a
+        session of its own as on another machine (with the kernel's autogroups, engines left in the test's
+        session would share one CPU share under load, unlike local engines, which ipyparallel starts in
+        sessions of their own)."""
         environment = dict(os.environ if env is None else env)
         environment.setdefault("PYTHONPATH", str(ROOT))
         argv = [python, "-m", "ipyparallel.engine", f"--file={engine_file}", "--log-level=40",
                 "--InteractiveShell.colors=nocolor", *args]
-        return self.popen(host, argv, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return self.popen(host, argv, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          start_new_session=True)
 
     def pids(self, host: str) -> list[int]:
         """The processes running in `host` now."""

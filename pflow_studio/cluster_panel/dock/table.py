@@ -138,9 +138,13 @@ class EngineTable(QTableWidget):
         item = self.item(self._hosts[host], 0) if host in self._hosts else None
         return item.text() if item is not None else ""
 
+    def cell(self, engine_id: int, column: str) -> QTableWidgetItem | None:
+        """The item of `engine_id` in `column` (one of COLUMNS)."""
+        return self.item(self._rows.index(engine_id), COLUMNS.index(column))
+
     def cell_text(self, engine_id: int, column: str) -> str:
         """The text shown for `engine_id` in `column` (one of COLUMNS)."""
-        item = self.item(self._rows.index(engine_id), COLUMNS.index(column))
+        item = self.cell(engine_id, column)
         return item.text() if item is not None else ""
 
     def set_activity(self, engine_id: int, busy: bool) -> None:

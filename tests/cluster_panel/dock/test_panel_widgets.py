@@ -127,3 +127,19 @@ def test_banner_offers_each_leftover_in_turn(qtbot):
     assert ended == [second]
     qtbot.mouseClick(banner.ignore_button, Qt.MouseButton.LeftButton)
     assert banner.isHidden() and banner.current is None and reused == [first] and ended == [second]
+
+
+def test_engine_table_groups_engines_by_host(qtbot):
+    table = EngineTable()
+    qtbot.addWidget(table)
+    table.show_engines([EngineInfo(0, "h2", 7, None, 1 << 30, 0, False, load=0.5),
+                        EngineInfo(1, "here", 7, 1.0, 1 << 20, 0, True, "this session", True, 1.25),
+                        EngineInfo(2, "h2", 8, None, None, 0, True, "left running"),
+                        EngineInfo(3, "", None, None, None, 0, False)])
+    assert table.engine_ids == [1, 0, 2, 3]  # this machine first, engines by host
+    assert table.rowCount() == 7
+    assert table.host_row_text("here") == "here: 1 engine, 1 ours, load 1.25"
+    assert table.host_row_text("h2") == "h2: 2 engines, 1 ours, load 0.50"
+    assert table.host_row_text("") == "host not known yet: 1 engine, 0 ours"
+    assert table.cell(2, "ours").toolTip() == "Ours: left running"
+    assert table.cell_text(0, "ours") == "no" and table.cell_text(3, "ours") == "-"

@@ -2,7 +2,9 @@
 
 start       start N engines (a local controller first when none answers, listening on --ip and reached at
             --location when given); always detached and recorded, prints the cluster id. A detached
-            cluster of ours that is still running (and listens where asked) is reused.
+            cluster of ours that is still running (and listens where asked) is reused. With
+            --ssh HOST[:N],... the engines start on those hosts (ipyparallel's SSH launcher, the profile's
+            ssh options) with --remote-python there.
 info        connect to the profile's cluster and print its ClusterInfo (a table, or --json): its engines by
             host, and which are ours (started by this command's session, or left running by an earlier one).
 engine-file print the path of the running cluster's engine connection file (for `ipengine --file=PATH`).
@@ -43,6 +45,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                               "(needed with --ip '*'; default: this machine's name)")
     cluster.add_argument("--json", action="store_true", help="info: print JSON")
     cluster.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds to wait for engines")
+    cluster.add_argument("--ssh", metavar="HOST[:N],...",
+                         help="start: the engines on these hosts over SSH, N each (default 1); -n defaults to the sum")
+    cluster.add_argument("--remote-python", metavar="PATH",
+                         help="start --ssh: the Python on the hosts (default: the profile's, else python3)")
 
 
 def format_info(info: ClusterInfo) -> str:
@@ -94,7 +100,18 @@ def _start(manager, args: argparse.Namespace) -> int:
     import os
 
     from pflow_studio.cluster_panel.discovery import address_mismatch
+    from pflow_studio.cluster_panel.ssh_hosts import parse_hosts
+    from pflow_studio.cluster_panel.where import engines_where
 
+    try:
+        hosts = parse_hosts(args.ssh) if args.ssh is not None else None
+    except ValueError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    if hosts is not None and not hosts:
+        return fail("--ssh needs at least one host", EXIT_USAGE)
+    n = args.n or (sum(hosts.values()) if hosts else os.cpu_count() or 1)
+    if hosts is not None and n > sum(hosts.values()):
+        return fail(f"-n {n} asks for more engines than --ssh gives ({sum(hosts.values())})", EXIT_USAGE)
     reusable = [left for left in manager.find_leftovers() if left.detached and left.controller_alive
                 and (args.cluster_id is None or left.cluster_id == args.cluster_id)
                 and not address_mismatch(manager.profile_dir, left.cluster_id, args.ip, args.location)]
@@ -102,11 +119,11 @@ def _start(manager, args: argparse.Namespace) -> int:
         manager.reuse(reusable[0])
     elif args.cluster_id is not None:
         manager.connect(args.cluster_id)
-    info = manager.start_engines(args.n or os.cpu_count() or 1, detach=True, timeout=args.timeout,
-                                 ip=args.ip, location=args.location)
+    info = manager.start_engines(n, detach=True, timeout=args.timeout, ip=args.ip, location=args.location,
+                                 ssh=hosts, remote_python=args.remote_python)
     print(info.cluster_id)
-    print(f"started {args.n or os.cpu_count() or 1} engine(s) on cluster '{info.cluster_id}' "
-          f"({len(info.engines)} in all), left running", file=sys.stderr)
+    print(f"started {n} engine(s) on cluster '{info.cluster_id}' "
+          f"({engines_where(e.host for e in info.engines)} in all), left running", file=sys.stderr)
     return EXIT_OK
 
 

@@ -193,7 +193,7 @@ def find_leftovers(profile: str, profile_dir: pathlib.Path, state: StateFile,
         if record is not None:
             for ref in record_refs(profile_dir, record):
                 refs.setdefault(ref.pid, ref)
-        if not refs:
+        if not refs and not (record is not None and record.remote):  # remote engines cannot be seen from here
             if record is not None:
                 stale.append(tag)
             continue

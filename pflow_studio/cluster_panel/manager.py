@@ -22,7 +22,7 @@ from typing import Any
 
 import ipyparallel as ipp
 
-from pflow_studio.cluster_panel import discovery, ownership, profiles, teardown
+from pflow_studio.cluster_panel import discovery, ownership, profiles, ssh_engines, teardown
 from pflow_studio.cluster_panel.bounded import CallTimeout, call_with_timeout
 from pflow_studio.cluster_panel.engines import EngineFacts
 from pflow_studio.cluster_panel.model import ClusterInfo, Leftover, host_summaries
@@ -240,6 +240,7 @@ class ClusterManager(EngineStarting):
                 self._state.put(record)
                 if self._cluster is not None:
                     self._cluster.shutdown_atexit = False
+                    ssh_engines.release(self._cluster)
                 line = (f"left {len(self._owned_refs())} processes of cluster '{record.cluster_id}' running "
                         "(detached; a later session can reuse or end them)")
             self._cluster = self._record = None
@@ -278,6 +279,7 @@ class ClusterManager(EngineStarting):
                 self._end_owned(record)
             elif self._cluster is not None:
                 self._cluster.shutdown_atexit = False
+                ssh_engines.release(self._cluster)
             self._cluster = self._record = None
             self._forget_connection()
         finally:

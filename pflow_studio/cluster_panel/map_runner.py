@@ -2,10 +2,11 @@
 
 `cluster_runner` returns a `ClusterRunner` whose cluster is found only when the first Map runs (a
 workflow without Maps never starts one): with `connect_first`, a running cluster of the manager's
-profile is used when one answers; otherwise the manager starts a local cluster that this session owns
-(`engines` engines, one per core by default), the embedded default. `say` hears, in one line, which
-cluster the Maps run on, so the CLI and the app can tell the user, and what became of engines lost
-during a Map: those this session started are replaced (`keeper.manager_keeper`).
+profile is used when one answers; otherwise the manager starts a cluster that this session owns
+(`engines` engines, one per core by default, local unless the profile starts them elsewhere), the embedded
+default. `say` hears, in one line, which cluster the Maps run on and where its engines are ("2 engines on
+h2 and this machine"), so the CLI and the app can tell the user, and what became of engines lost during a
+Map: those this session started are replaced (`keeper.manager_keeper`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ipyparallel as ipp
 
 from pflow_studio.cluster_panel.keeper import manager_keeper
 from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.cluster_panel.where import engines_where
 from pflow_studio.runtime.cluster.errors import ClusterError
 from pflow_studio.runtime.cluster.notices import RunnerNotice
 from pflow_studio.runtime.cluster.runner import ClusterRunner
@@ -47,11 +49,12 @@ def cluster_runner(
                     return client
         started = not manager.connected
         client = manager.ensure_cluster(engines)
+        where = engines_where([engine.host for engine in manager.info().engines])
         if started:
-            say(f"Maps run on a local cluster started for this session: {len(client.ids)} engines "
-                f"(profile '{manager.profile}'); it is stopped at exit")
+            say(f"Maps run on a cluster started for this session: {where} (profile '{manager.profile}'); "
+                "it is stopped at exit")
         else:
-            say(f"Maps run on the cluster of profile '{manager.profile}' ({len(client.ids)} engines)")
+            say(f"Maps run on the cluster of profile '{manager.profile}' ({where})")
         return client
 
     keeper = manager_keeper(lambda: used[0] if used else None, say)

@@ -11,11 +11,13 @@ import pathlib
 import threading
 import time
 import uuid
+from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 import ipyparallel as ipp
 
-from pflow_studio.cluster_panel import discovery, launch
+from pflow_studio.cluster_panel import discovery, launch, ssh_engines, ssh_hosts
 from pflow_studio.cluster_panel.bounded import call_with_timeout
 from pflow_studio.cluster_panel.model import ClusterInfo
 from pflow_studio.cluster_panel.processes import ProcessRef
@@ -43,17 +45,24 @@ class EngineStarting:
         def _drop_dead_connection(self) -> None: ...
         def _attach(self, client: ipp.Client, cluster_id: str, controller: ProcessRef | None = None) -> None: ...
         def _end_owned(self, record: OwnedRecord) -> list[ProcessRef]: ...
+        def _forget_connection(self) -> None: ...
 
     # -- starting ------------------------------------------------------------------------------------------
     def start_engines(self, n: int, *, detach: bool = False, timeout: float = 60.0, ip: str = "",
-                      location: str = "") -> ClusterInfo:
+                      location: str = "", ssh: Mapping[str, int] | None = None,
+                      remote_python: str | None = None) -> ClusterInfo:
         """Start `n` engines on the connected cluster; when none is connected, use the profile's `ipcluster`
         cluster if it answers, else start a local controller (ours) first. `detach` leaves what we start
         running after this session ends (recorded for reuse). `ip`/`location` ("": the profile's or the
         default): where a controller we start listens and the address engines use to reach it; a cluster
-        that listens elsewhere is not used (ClusterError when it is the connected one)."""
+        that listens elsewhere is not used (ClusterError when it is the connected one). `ssh` ({host:
+        engines}) starts them on those hosts through ipyparallel's SSH launcher (`remote_python` there); a
+        start that cannot give `n` engines fails as soon as that is known and ends what it started."""
         if n < 1:
             raise ValueError("n must be at least 1")
+        if ssh is not None and n > sum(ssh.values()):
+            raise ValueError(f"{n} engines asked for, but the SSH hosts give {sum(ssh.values())} "
+                             f"({ssh_hosts.hosts_text(ssh)}): add hosts or engines per host (HOST:N)")
         with self._lock:
             if self._dead:
                 self._drop_dead_connection()
@@ -63,13 +72,14 @@ class EngineStarting:
                     self.connect("", timeout=min(5.0, timeout))
                 except ClusterError:
                     pass
-            if self.client is None:
+            started_controller = self.client is None
+            if started_controller:
                 self._start_controller(detach, timeout, ip, location)
             elif self._cluster_id is not None:
                 mismatch = discovery.address_mismatch(self.profile_dir, self._cluster_id, ip, location)
                 if mismatch:
                     raise ClusterError(f"{mismatch}: disconnect (Cleanup) or stop it first")
-            self._add_engines(n, detach, timeout)
+            self._add_engines(n, detach, timeout, ssh, remote_python, started_controller)
             return self.info()
 
     def engine_file(self) -> pathlib.Path:
@@ -107,7 +117,8 @@ class EngineStarting:
             raise ClusterError(f"the controller did not start: {exc}") from exc
         self._attach(client, cluster_id, record.controller)
 
-    def _add_engines(self, n: int, detach: bool, timeout: float) -> None:
+    def _engine_cluster(self, detach: bool) -> tuple[ipp.Cluster, OwnedRecord]:
+        """The Cluster that adds our engines and the record they go into (made and saved when missing)."""
         assert self.client is not None and self._cluster_id is not None
         if self._record is None:
             self._record = self._new_record(self._cluster_id, controller_ours=False)
@@ -119,14 +130,70 @@ class EngineStarting:
         cluster.shutdown_atexit = not detach
         record.detached, record.owner = detach, self._me
         self._state.put(record)
+        return cluster, record
+
+    def _add_engines(self, n: int, detach: bool, timeout: float, hosts: Mapping[str, int] | None = None,
+                     remote_python: str | None = None, started_controller: bool = False) -> None:
+        """Start `n` engines and wait for them to register: locally, or on SSH `hosts` (or the SSH hosts the
+        profile configures). A failed SSH start ends what it began (the controller too if it was
+        `started_controller`)."""
+        cluster, record = self._engine_cluster(detach)
         client = self.client
+        assert client is not None
         before = set(client.ids)  # engines may leave meanwhile: wait for n new ones, not a total
+        kwargs = launch.engine_kwargs(cluster, record.tag, self._owner)
+        if hosts is not None:
+            kwargs.update(ssh_engines.ssh_kwargs(cluster, hosts, remote_python, kwargs["environment"]))
+        over_ssh = hosts is not None or ssh_engines.configured(cluster)
         try:
-            cluster.start_engines_sync(n, **launch.engine_kwargs(cluster, record.tag, self._owner))
-            call_with_timeout(lambda: launch.wait_for_new_engines(client, before, n, timeout), timeout + 5,
-                              "waiting for engines")
+            unreachable = ssh_engines.unreachable_controller(self.profile_dir, record.cluster_id) if over_ssh else ""
+            if unreachable:
+                raise ClusterError(unreachable)
+            with ssh_engines.ssh_launcher(cluster, hosts is not None):
+                set_id = cluster.start_engines_sync(n, **kwargs)
+            if over_ssh:
+                record.remote = ssh_engines.remote_engines(cluster)
+                self._state.put(record)
+                wait = partial(ssh_engines.wait_for_engines, client, before, n, timeout, cluster, set_id)
+            else:
+                wait = partial(launch.wait_for_new_engines, client, before, n, timeout)
+            call_with_timeout(wait, timeout + 5, "waiting for engines")
         except Exception as exc:
-            raise ClusterError(f"{len(set(client.ids) - before)} of {n} engines registered: {exc}") from exc
+            registered = len(set(client.ids) - before)
+            if not over_ssh:
+                raise ClusterError(f"{registered} of {n} engines registered: {exc}") from exc
+            self._undo_ssh_start(record, client, before, started_controller)
+            where = f" on {ssh_hosts.hosts_text(hosts)}" if hosts else " on the SSH hosts"
+            raise ClusterError(f"{registered} of {n} engines registered{where}: {_reason(exc)}; "
+                               "what this start began was ended") from exc
         finally:
-            record.processes = discovery.record_refs(self.profile_dir, record)
-            self._state.put(record)
+            if self._record is record:
+                record.remote = ssh_engines.remote_engines(cluster)
+                record.processes = discovery.record_refs(self.profile_dir, record)
+                self._state.put(record)
+
+    def _undo_ssh_start(self, record: OwnedRecord, client: ipp.Client, before: set[int],
+                        started_controller: bool) -> None:
+        """End what a failed SSH start began: the whole record when its controller was started for it, else
+        its new engines (through the controller, then on the hosts)."""
+        if started_controller:
+            self._end_owned(record)
+            self._forget_connection()
+            return
+        new = sorted(set(client.ids) - before)
+        if new:
+            try:
+                call_with_timeout(lambda: client.shutdown(targets=new, block=True), 2.0, "shutdown")
+            except Exception:
+                pass
+        ssh_engines.stop_sets(self._cluster, record.tag)
+        record.remote = ssh_engines.remote_engines(self._cluster)
+
+
+def _reason(exc: BaseException) -> str:
+    """A failed start's cause in one line (ssh's own output for a failed ssh or scp command)."""
+    output = getattr(exc, "output", None) or getattr(exc, "stderr", None)
+    if isinstance(output, bytes):
+        output = output.decode("utf-8", "replace")
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{text} ({output.strip().splitlines()[-1]})" if isinstance(output, str) and output.strip() else text

@@ -37,6 +37,7 @@ class OwnedRecord:
     controller: ProcessRef | None = None
     processes: list[ProcessRef] = field(default_factory=list)
     started: float = 0.0
+    remote: list[dict] = field(default_factory=list)  # engines on SSH hosts: {"host", "pid", "python"}
 
     def to_json(self) -> dict:
         return {
@@ -48,6 +49,7 @@ class OwnedRecord:
             "controller": self.controller.to_json() if self.controller else None,
             "processes": [p.to_json() for p in self.processes],
             "started": self.started,
+            "remote": self.remote,
         }
 
     @classmethod
@@ -61,6 +63,7 @@ class OwnedRecord:
             controller=ProcessRef.from_json(data["controller"]) if data.get("controller") else None,
             processes=[ProcessRef.from_json(p) for p in data.get("processes", [])],
             started=float(data.get("started", 0.0)),
+            remote=[dict(entry) for entry in data.get("remote", []) if isinstance(entry, dict)],
         )
 
 

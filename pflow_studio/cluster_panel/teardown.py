@@ -2,8 +2,9 @@
 (`end_leftover`), in bounded time.
 
 `end_owned` asks the controller first (ours stops every engine connected to it and then itself; someone
-else's stops only our engines), stops the launchers of the session's `ipyparallel.Cluster`, lets the
-engines' nannies report, and then ends the stragglers by pid. `end_leftover` ends by pid only. Both
+else's stops only our engines), ends what is left of engines on SSH hosts over ssh (ssh_engines.py),
+stops the launchers of the session's `ipyparallel.Cluster`, lets the engines' nannies report, and then
+ends the stragglers by pid. `end_leftover` ends recorded SSH engines over ssh, the rest by pid. Both
 check create times before signalling, remove the cluster files of a controller of ours and forget the
 record in the state file.
 """
@@ -17,7 +18,7 @@ from collections.abc import Collection
 
 import ipyparallel as ipp
 
-from pflow_studio.cluster_panel import discovery, launch
+from pflow_studio.cluster_panel import discovery, launch, ssh_engines
 from pflow_studio.cluster_panel.bounded import call_with_timeout
 from pflow_studio.cluster_panel.processes import ProcessRef, end_processes
 from pflow_studio.cluster_panel.state_file import OwnedRecord, StateFile
@@ -78,6 +79,10 @@ def end_owned(profile_dir: pathlib.Path, state: StateFile, record: OwnedRecord, 
     running = discovery.record_refs(profile_dir, record)
     if client is not None:
         _ask_controller(client, record, engines)
+    if ssh_engines.engine_launchers(cluster):
+        ssh_engines.stop_sets(cluster, record.tag)  # quietly, before the launchers' own stop sees them
+    elif record.remote:  # a reused leftover: no launchers of ours know its remote engines
+        _end_remote(profile_dir, record)
     if cluster is not None:
         _stop_launchers(cluster)
     # an engine's nanny tells the hub that its engine is gone: let it, then end the stragglers
@@ -89,4 +94,12 @@ def end_owned(profile_dir: pathlib.Path, state: StateFile, record: OwnedRecord, 
 def end_leftover(profile_dir: pathlib.Path, state: StateFile, record: OwnedRecord) -> list[ProcessRef]:
     """Terminate an earlier session's record by pid (create times checked) and forget it. Returns the
     processes that were ended."""
+    if record.remote:
+        _end_remote(profile_dir, record)
     return _end_and_forget(profile_dir, state, record, timeout=3.0)
+
+
+def _end_remote(profile_dir: pathlib.Path, record: OwnedRecord) -> None:
+    """End the engines `record` started on SSH hosts, over ssh with the profile's options."""
+    profile = ipp.Cluster(profile_dir=str(profile_dir), shutdown_atexit=False, log_level=40)
+    ssh_engines.end_recorded(profile, record.tag, record.remote)

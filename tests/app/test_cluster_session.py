@@ -76,7 +76,7 @@ def test_first_map_starts_an_owned_cluster_with_serial_results(qtbot, make_windo
     assert outcome.result.outputs == serial.outputs
     assert outcome.record.maps[0]["runner"] == "cluster"
     assert {item["engine"] for item in entry_items(outcome.record.maps[0])} <= set(manager.client.ids)
-    assert "local cluster started for this session" in log_text(window)
+    assert "cluster started for this session: " in log_text(window)
     assert "2 engines" in log_text(window)
     dock = window.cluster.dock
     qtbot.waitUntil(lambda: len(dock.table.engine_ids) == 2, timeout=30_000)  # the dock shows the engines

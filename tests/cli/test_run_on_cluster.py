@@ -36,7 +36,7 @@ def test_example_runs_on_a_cluster_the_run_starts_and_stops(ipython_dir, tmp_pat
     assert done.returncode == 0, done.stderr
     serial = pflow(ipython_dir, "run", "-q", "--serial", str(EXAMPLE))
     assert json.loads(done.stdout) == json.loads(serial.stdout)
-    assert "Maps run on a local cluster started for this session: 2 engines" in done.stderr
+    assert "Maps run on a cluster started for this session: 2 engines on this machine" in done.stderr
     entry = json.loads(record.read_text())["maps"][0]
     assert entry["label"] == "Map: square and offset" and entry["runner"] == "cluster" and entry["total"] == 10
     assert {item["engine"] for item in entry_items(entry)} <= {0, 1}

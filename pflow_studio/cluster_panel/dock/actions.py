@@ -8,15 +8,17 @@ the GUI thread) and returns what the GUI thread shows: a log line, a fresh snaps
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from pflow_studio.cluster_panel import ssh_engines
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
 from pflow_studio.cluster_panel.orphans import end_orphans
+from pflow_studio.cluster_panel.where import engines_where
 
 # name -> (text, tooltip); the order is the order of `actions()` and of the buttons
 ACTION_SPECS: dict[str, tuple[str, str]] = {
@@ -52,6 +54,7 @@ class ActionResult:
     info: ClusterInfo | None = None
     leftovers: list[Leftover] | None = None
     profiles: list[str] | None = None
+    problems: list[str] = field(default_factory=list)  # more log lines, shown as errors
 
 
 def engines_text(n: int) -> str:
@@ -64,11 +67,20 @@ def _sentence(line: str) -> str:
     return line[:1].upper() + line[1:]
 
 
-def start_engines(manager: ClusterManager, n: int, ip: str = "", location: str = "") -> ActionResult:
-    """Start `n` engines (a local controller first if none answers, listening on `ip`, reached at `location`)."""
-    info = manager.start_engines(n, ip=ip, location=location)
-    return ActionResult(f"Started {engines_text(n)} on cluster '{info.cluster_id}' ({len(info.engines)} connected)",
-                        info)
+def start_engines(manager: ClusterManager, n: int, ip: str = "", location: str = "",
+                  ssh: Mapping[str, int] | None = None, remote_python: str | None = None) -> ActionResult:
+    """Start `n` engines (a local controller first if none answers, listening on `ip`, reached at `location`),
+    on the `ssh` hosts when given."""
+    info = manager.start_engines(n, ip=ip, location=location, ssh=ssh, remote_python=remote_python)
+    where = engines_where(e.host for e in info.engines)
+    return ActionResult(f"Started {engines_text(n)} on cluster '{info.cluster_id}' ({where} connected)", info)
+
+
+def test_connection(manager: ClusterManager, hosts: list[str], remote_python: str | None) -> ActionResult:
+    """Check each SSH host (bounded in time): one log line per host, those not ready as errors."""
+    checks = ssh_engines.check_hosts(manager.profile_dir, hosts, remote_python)
+    ready = [check.line() for check in checks if check.ready]
+    return ActionResult("\n".join(ready), problems=[check.line() for check in checks if not check.ready])
 
 
 def connect(manager: ClusterManager) -> ActionResult:

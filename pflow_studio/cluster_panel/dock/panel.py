@@ -17,17 +17,19 @@ import pathlib
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Literal
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QVBoxLayout, QWidget
 
-from pflow_studio.cluster_panel import discovery
+from pflow_studio.cluster_panel import discovery, ssh_hosts
 from pflow_studio.cluster_panel.bounded import call_with_timeout
 from pflow_studio.cluster_panel.dock import actions, questions, widgets
 from pflow_studio.cluster_panel.dock.actions import ActionResult, engines_text, make_actions
 from pflow_studio.cluster_panel.dock.address import AddressRows
 from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
+from pflow_studio.cluster_panel.dock.ssh_fields import SshFields
 from pflow_studio.cluster_panel.dock.table import EngineTable
 from pflow_studio.cluster_panel.dock.worker import DockWorker
 from pflow_studio.cluster_panel.manager import ClusterManager
@@ -75,8 +77,8 @@ class ClusterDock(QDockWidget):
         })
 
     def _build(self) -> None:
-        """The body, top to bottom: leftover banner, profile, engine count and addresses, three rows of action buttons,
-        busy bar, status line, engine table, log."""
+        """The body, top to bottom: leftover banner, profile, engine count, addresses and SSH fields, three rows
+        of action buttons, busy bar, status line, engine table, log."""
         body = QWidget(self)
         self.banner = LeftoverBanner(body)
         self.banner.reuse_requested.connect(self.reuse)
@@ -91,10 +93,14 @@ class ClusterDock(QDockWidget):
         self.address = AddressRows(body)
         self.address.add_to(form)
         self.address.copied.connect(lambda path: self.log(f"Copied the engine file's path: {path}"))
+        self.ssh = SshFields(body, self.engine_spin)
+        self.ssh.add_rows(form)
+        self.ssh.test_button.clicked.connect(self.test_connection)
         self.cleanup_button = widgets.cleanup_button(
             body, [self._actions["cleanup_terminate"], self._actions["cleanup_leave"]])
         rows = [[widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")],
-                [self.cleanup_button, widgets.action_button(self, self._actions["change_profile"])],
+                [self.cleanup_button, widgets.action_button(self, self._actions["change_profile"]),
+                 self.ssh.test_button],
                 [widgets.action_button(self, self._actions["shutdown"])]]  # three rows: fits a 350 px column
         self.progress = widgets.busy_bar(body)
         self.status_label = widgets.status_label(body)
@@ -168,12 +174,31 @@ class ClusterDock(QDockWidget):
     # -- the actions ----------------------------------------------------------------------------------------
     def start_engines(self) -> None:
         """Start the chosen number of engines (a local controller first if none answers, listening where the
-        address fields say)."""
-        n = self.engine_spin.value()
+        address fields say), or the SSH hosts' engines on those hosts."""
+        hosts = self._ssh_hosts("Starting engines")
+        if hosts is False:
+            return
+        n = sum(hosts.values()) if hosts else self.engine_spin.value()
         ip, location = self.address.values()
         where = "".join([f", listening on {ip}" if ip else "", f", reached at {location}" if location else ""])
-        self._run(f"Starting {engines_text(n)} (profile '{self._profile}'{where})",
-                  partial(actions.start_engines, self.manager, n, ip, location))
+        on = f" on {ssh_hosts.hosts_text(hosts)} over SSH" if hosts else ""
+        self._run(f"Starting {engines_text(n)}{on} (profile '{self._profile}'{where})",
+                  partial(actions.start_engines, self.manager, n, ip, location, hosts, self.ssh.remote_python()))
+
+    def test_connection(self) -> None:
+        """Check each SSH host on the worker thread: reachable, its Python, ipyparallel and pflow_studio."""
+        hosts = self._ssh_hosts("Testing the connection")
+        if hosts:
+            self._run(f"Testing the connection to {', '.join(hosts)}",
+                      partial(actions.test_connection, self.manager, list(hosts), self.ssh.remote_python()))
+
+    def _ssh_hosts(self, what: str) -> dict[str, int] | Literal[False] | None:
+        """The SSH hosts field's {host: engines} (None: empty); False, with the error logged, when it is bad."""
+        try:
+            return self.ssh.hosts()
+        except ValueError as exc:
+            self.log(f"{what} failed: {exc}", error=True)
+            return False
 
     def connect_cluster(self) -> None:
         """Connect to a running cluster of the profile."""
@@ -267,6 +292,8 @@ class ClusterDock(QDockWidget):
             return
         if result.message:
             self.log(result.message)
+        for problem in result.problems:
+            self.log(problem, error=True)
         if result.profiles is not None:
             self._fill_profiles(result.profiles)
         if result.info is not None:
@@ -333,6 +360,7 @@ class ClusterDock(QDockWidget):
         for widget in (self.profile_combo, self.engine_spin, self.cleanup_button, self.banner):
             widget.setEnabled(not busy)
         self.address.set_enabled(not busy)
+        self.ssh.set_enabled(not busy)
         self._update_actions()
 
     def _update_actions(self) -> None:

@@ -8,8 +8,10 @@ engine through its psutil `Process`, and psutil keeps the exit code it reaped (n
   id N"); a dead engine whose log names no id stands for the first lost engine asked about.
 - `replace(engine)`: an engine our launchers started is replaced with `start(1)` on a worker thread (one
   at a time; the Map goes on meanwhile; `wait` waits for them), and `say` tells it ("engine 0 died (exit
-  code 3); started an engine in its place"). Any other engine belongs to someone else and is never touched: `say` only
-  tells that it was lost.
+  code 3); started an engine in its place"). An engine whose process still runs was dropped by the
+  controller (its heartbeat went unheard: a cut link, a frozen machine) and never rejoins: its process is
+  ended first (`end_dropped`), then replaced. Any other engine belongs to someone else and is never
+  touched: `say` only tells that it was lost and is not replaced.
 `manager_keeper(get_manager, say)` is the keeper of the engines a `ClusterManager` owns.
 """
 
@@ -23,7 +25,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psutil
+from ipyparallel.cluster import launcher as ipp_launcher
+
 from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.cluster_panel.processes import ProcessRef, end_processes
 from pflow_studio.runtime.cluster.errors import ClusterError
 
 STATUS_WAIT = 2.0  # seconds to wait for the launcher to reap a lost engine
@@ -60,7 +66,7 @@ class LauncherKeeper:
     def replace(self, engine: int) -> None:
         """Start an engine in place of `engine` when ours launched it (on the worker thread), else say so."""
         if self.launcher_of(engine) is None:
-            self._say(f"engine {engine} was lost; this session did not start it, so it is not replaced")
+            self._say(not_ours(engine))
             return
         with self._lock:
             self._jobs.put(engine)
@@ -105,13 +111,17 @@ class LauncherKeeper:
                     self._worker = None
                     return
                 engine = self._jobs.get()
-            status = self.exit_status(engine) or "exit status unknown"
+            status = self.exit_status(engine)
+            launcher = self._by_id.get(engine)
+            ended = end_dropped(launcher) if status is None and launcher is not None else None
+            what = (f"engine {engine} was dropped by the controller (its heartbeat went unheard) while its process "
+                    f"still ran; {ended}" if ended else f"engine {engine} died ({status or 'exit status unknown'})")
             try:
                 self._start(1)
             except Exception as exc:
-                self._say(f"engine {engine} died ({status}); starting an engine in its place failed: {exc}")
+                self._say(f"{what}; starting an engine in its place failed: {exc}")
             else:
-                self._say(f"engine {engine} died ({status}); started an engine in its place")
+                self._say(f"{what}; started an engine in its place")
 
 
 def manager_keeper(get_manager: Callable[[], ClusterManager | None], say: Callable[[str], None]) -> LauncherKeeper:
@@ -128,6 +138,31 @@ def manager_keeper(get_manager: Callable[[], ClusterManager | None], say: Callab
         manager.start_engines(n, timeout=START_TIMEOUT)
 
     return LauncherKeeper(cluster_of, start, say)
+
+
+def not_ours(engine: int) -> str:
+    """What is said of a lost engine this session did not start."""
+    return (f"engine {engine} was lost; this session did not start it, so it is not replaced (if the controller "
+            "dropped it while it ran, it does not rejoin: restart it on its host)")
+
+
+def end_dropped(launcher: Any) -> str | None:
+    """End the process of an engine the controller dropped, if it still runs: a process on this machine by
+    its pid with its create time checked, one elsewhere (SSH) through its launcher. How it was ended, or None."""
+    if isinstance(launcher, ipp_launcher.SSHLauncher):  # its `process` is the local ssh client, not the engine
+        if not launcher.running:
+            return None
+        try:
+            launcher.signal(signal.SIGTERM)
+        except Exception as exc:
+            return f"ending it through its launcher failed: {exc}"
+        return "ended it through its launcher"
+    process = getattr(launcher, "process", None)
+    ref = ProcessRef(process.pid, process.create_time()) if isinstance(process, psutil.Process) else None
+    if ref is None or not ref.alive():
+        return None
+    end_processes([ref])
+    return f"ended its process {ref.pid}"
 
 
 def describe_exit(code: int) -> str:

@@ -3,8 +3,8 @@
 The profile's `ipcluster_config.py` is honoured (ipyparallel loads it), and so is its
 `ipcontroller_config.py` (the controller loads it): the listen address is passed to the controller only when
 asked for (`ip`/`location`; ipyparallel 9's controller listens on 127.0.0.1 by default, and a `--ip` on its
-command line beats `c.IPController.ip`). Our defaults (a short heartbeat period, plain tracebacks) only fill
-in what the profile leaves unset, and only for the local launchers. Every process gets our ownership tag in
+command line beats `c.IPController.ip`). Our defaults (the heartbeat of `heartbeat`, plain tracebacks) only
+fill in what the profile leaves unset, and only for the local launchers. Every process gets our ownership tag in
 its environment, which its children inherit, so `processes.scan_environment` finds all of them later.
 """
 
@@ -20,9 +20,9 @@ import ipyparallel as ipp
 from ipyparallel.cluster import launcher as ipp_launcher
 from traitlets.config import Config
 
+from pflow_studio.cluster_panel import heartbeat
 from pflow_studio.cluster_panel.processes import OWNER_VAR, TAG_VAR
 
-HEARTBEAT_MS = 300  # the hub's ping period decides how fast engines register (1 s: 2.5 s ready, 0.3 s: ~1.4 s)
 ENGINE_ARGS = ["--InteractiveShell.colors=nocolor"]  # plain tracebacks in remote errors
 
 
@@ -51,8 +51,8 @@ def make_cluster(profile_dir: pathlib.Path, cluster_id: str, *, shutdown_atexit:
         cluster.delay = 0  # engines wait for the controller's connection info anyway
     local_controller = cluster.controller_launcher_class is ipp_launcher.LocalControllerLauncher
     if with_controller and local_controller:
-        if not any(arg.startswith("--ping") for arg in cluster.controller_args) and not _configured(config, "period"):
-            cluster.controller_args = [*cluster.controller_args, f"--ping={HEARTBEAT_MS}"]
+        cluster.controller_args = [*cluster.controller_args,
+                                   *heartbeat.controller_args(cluster.controller_args, profile_dir)]
     return cluster
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDockWidget
 
 from pflow_studio.app.layout import BOTTOM_HEIGHT, STATE_KEY
@@ -82,13 +83,28 @@ def test_cluster_tab_shows_four_engines_and_its_log(make_window, qtbot):
         cluster.log(f"line {line}")
     qtbot.waitUntil(lambda: in_front(cluster.table))
     table = cluster.table
-    assert table.rowCount() == 5  # the host's row, then its engines
-    last = table.visualRect(table.model().index(4, 0))
+    last = table.visualRect(table.model().index(table.rowCount() - 1, 0))  # the last engine (a host row above)
     assert last.isValid() and last.bottom() < table.viewport().height()
     assert table.viewport().width() >= table.horizontalHeader().length()  # every column in view
     log = cluster.log_view
     assert in_front(log) and log.viewport().height() >= 5 * log.fontMetrics().lineSpacing()
     assert fully_shown(cluster.engine_spin) and fully_shown(cluster.cleanup_button)
+
+
+def test_host_rows_of_the_engine_table_are_readable(make_window, qtbot):
+    window = make_window()
+    cluster = window.cluster.dock
+    cluster.raise_()
+    cluster.table.show_engines([
+        EngineInfo(0, "workstation", 11605, 1.0, 67 << 20, 0, True, "this session", True, 12.5),
+        EngineInfo(1, "node-17.cluster", 11605, 99.0, 1 << 30, 3, False, load=10.25),
+        EngineInfo(2, "node-18.cluster", 42, 50.0, 1 << 30, 1, True, "left running", load=1.5)])
+    qtbot.waitUntil(lambda: in_front(cluster.table))
+    table = cluster.table
+    for host in ("workstation", "node-17.cluster", "node-18.cluster"):
+        item = table.host_row(host)
+        assert item is not None and item.font().bold()
+        assert QFontMetrics(item.font()).horizontalAdvance(item.text()) < table.viewport().width(), item.text()
 
 
 @pytest.mark.parametrize("host", ["vm", "localhost"])

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from pflow_studio.cluster_panel.keeper import LauncherKeeper, describe_exit, manager_keeper
+from pflow_studio.cluster_panel.keeper import LauncherKeeper, describe_exit, manager_keeper, not_ours
 from pflow_studio.cluster_panel.manager import ClusterManager
 from tests.support.processes import kill, wait_until
 
@@ -29,7 +29,7 @@ def test_a_keeper_of_no_cluster_never_starts_engines():
     keeper = LauncherKeeper(lambda: None, started.append, said.append)
     keeper.replace(4)
     assert keeper.exit_status(4) is None and started == []
-    assert said == ["engine 4 was lost; this session did not start it, so it is not replaced"]
+    assert said == [not_ours(4)] and said[0].startswith("engine 4 was lost; this session did not start it")
 
 
 @pytest.mark.timeout(180)
@@ -53,12 +53,12 @@ def test_an_engine_of_the_sessions_cluster_killed_is_named_and_replaced(manager,
         other.connect()
         second, second_pid = max(engine_pids(other.client).items())
         others: list[str] = []
-        not_ours = manager_keeper(lambda: other, others.append)
+        theirs = manager_keeper(lambda: other, others.append)
         kill(second_pid)
         assert wait_until(lambda: second not in other.client.ids, 30)
-        not_ours.replace(second)
-        assert not_ours.exit_status(second) is None
-        assert others == [f"engine {second} was lost; this session did not start it, so it is not replaced"]
+        theirs.replace(second)
+        assert theirs.exit_status(second) is None
+        assert others == [not_ours(second)]
         assert len(other.client.ids) == 1
     finally:
         other.cleanup(terminate=False)

@@ -1,5 +1,6 @@
 """The engine table of the Cluster dock: engines grouped by host (a row per host says how many engines it
-has, how many are ours and its load, then a row per engine), busy engines highlighted."""
+has, how many are ours and its load, then a row per engine; no host rows when all run on this machine),
+busy engines highlighted."""
 
 from __future__ import annotations
 
@@ -88,11 +89,14 @@ class EngineTable(QTableWidget):
         return set(self._busy)
 
     def show_engines(self, engines: list[EngineInfo]) -> None:
-        """Replace the rows with `engines`, grouped by host (this machine first)."""
+        """Replace the rows with `engines`, grouped by host (this machine first). Host rows are left out when
+        every engine runs on this machine (the status line says how many are ours)."""
         self.clearSpans()
         rows: list[EngineInfo | HostSummary] = []
-        for host in host_summaries(engines):
-            rows.append(host)
+        hosts = host_summaries(engines)
+        for host in hosts:
+            if len(hosts) > 1 or not host.local:
+                rows.append(host)
             rows.extend(sorted((e for e in engines if e.host == host.host), key=lambda e: e.id))
         self.setRowCount(len(rows))
         self._rows = [row.id if isinstance(row, EngineInfo) else None for row in rows]
@@ -133,9 +137,13 @@ class EngineTable(QTableWidget):
             item.setFont(font)
         self._item(row, COLUMNS.index("ours")).setToolTip(ours_tip(engine))
 
+    def host_row(self, host: str) -> QTableWidgetItem | None:
+        """The item of `host`'s row (None when there is none)."""
+        return self.item(self._hosts[host], 0) if host in self._hosts else None
+
     def host_row_text(self, host: str) -> str:
         """The text of `host`'s row ("" when there is none)."""
-        item = self.item(self._hosts[host], 0) if host in self._hosts else None
+        item = self.host_row(host)
         return item.text() if item is not None else ""
 
     def cell(self, engine_id: int, column: str) -> QTableWidgetItem | None:

@@ -194,7 +194,7 @@ class MapRun:
         quiet = self.stall.due(self.sizer.cost, [chunk.size for chunk in self.pending.values()])
         if quiet is not None:
             work = [(_engine_of(ar, c.target), ar, c.size) for ar, c in self.pending.items()]
-            message = stall_message(quiet, holders(self.client, work))
+            message = stall_message(quiet, holders(self.client, work), self.memory.host)
             self.runner.notify(RunnerNotice(NoticeKind.STALLED, message, None, self.done, self.total))
         if self.stall.stalled and not self.watch.engines_coming():
             check_gone([self.memory.process(engine) for engine in self.client.ids], self.total - self.done, self.total)

@@ -55,18 +55,30 @@ class StallWatch:
         return quiet
 
 
-def stall_message(quiet: float, holders: Sequence[tuple[int | None, int]]) -> str:
-    """The stall notice: `holders` are (engine or None if not known yet, elements) of each pending chunk."""
+def stall_message(quiet: float, holders: Sequence[tuple[int | None, int]],
+                  host_of: Callable[[int], str] = lambda engine: "") -> str:
+    """The stall notice: `holders` are (engine or None if not known yet, elements) of each pending chunk;
+    `host_of(engine)` names an engine's host ("" when not known)."""
     engines = sorted({engine for engine, _ in holders if engine is not None})
     elements = sum(size for _, size in holders)
     if len(engines) > 1:
-        who = f"engines {', '.join(map(str, engines))} hold"
+        who = f"engines {_on_hosts(engines, host_of)} hold"
     elif engines:
-        who = f"engine {engines[0]} holds"
+        who = f"engine {_on_hosts(engines, host_of)} holds"
     else:
         who = "engines not known yet hold"
     return (f"Map stalled: no result for {quiet:.0f} s; {who} its work ({elements} elements). Waiting: the "
             "elements may be slow, or the engines lost (the controller will tell)")
+
+
+def _on_hosts(engines: Sequence[int], host_of: Callable[[int], str]) -> str:
+    """"0, 1" or, where hosts are known, "3, 4 on h2 and 0 on box" (in the order of the engines)."""
+    by_host: dict[str, list[str]] = {}
+    for engine in engines:
+        by_host.setdefault(host_of(engine), []).append(str(engine))
+    if list(by_host) == [""]:
+        return ", ".join(by_host[""])
+    return " and ".join(", ".join(ids) + (f" on {host}" if host else "") for host, ids in by_host.items())
 
 
 def holders(client: Any, pending: Sequence[tuple[int | None, Any, int]]) -> list[tuple[int | None, int]]:

@@ -143,6 +143,8 @@ def test_engine_table_groups_engines_by_host(qtbot):
     assert table.host_row_text("") == "host not known yet: 1 engine, 0 ours"
     assert table.cell(2, "ours").toolTip() == "Ours: left running"
     assert table.cell_text(0, "ours") == "no" and table.cell_text(3, "ours") == "-"
+    table.show_engines([EngineInfo(0, "here", 7, 1.0, 1 << 20, 0, True, "this session", True, 1.25)])
+    assert table.rowCount() == 1 and table.host_row_text("here") == ""  # all on this machine: no host rows
 
 
 def test_the_log_keeps_its_newest_line_in_view_when_it_shrinks(qtbot):

@@ -52,6 +52,14 @@ def test_message_names_each_engine_once_and_counts_every_pending_element():
     assert "engines not known yet hold its work (5 elements)" in stall_message(9, [(None, 5)])
 
 
+def test_message_names_the_hosts_of_the_engines_where_known():
+    hosts = {3: "h2", 4: "h2", 0: "box"}.get
+    assert "; engines 0 on box and 3, 4 on h2 hold its work (4 elements)" in stall_message(
+        9, [(3, 2), (4, 1), (0, 1)], lambda engine: hosts(engine, ""))
+    assert "; engine 3 on h2 holds its work" in stall_message(9, [(3, 2)], lambda engine: hosts(engine, ""))
+    assert "; engines 3 on h2 and 5 hold its work" in stall_message(9, [(3, 2), (5, 1)], lambda e: hosts(e, ""))
+
+
 def test_holders_keep_known_engines_and_leave_the_rest_unnamed_when_the_controller_cannot_say():
     assert holders(object(), [(2, object(), 3), (0, object(), 1)]) == [(2, 3), (0, 1)]
     assert holders(object(), [(2, object(), 3), (None, object(), 1)]) == [(2, 3), (None, 1)]

@@ -1,7 +1,8 @@
 """Take docs/cluster_address.png: the main window at 1280x800 with the Cluster dock in front, after Start
 Engines with *Listen on* set to the test hosts' bridge (198.18.0.1) and engines started by hand on test
 hosts h2 and h3 from the engine file the dock shows (network namespaces: tests/support/netns.py; needs
-root, else the controller listens on 127.0.0.1 and only the local engine shows).
+root, else the controller listens on 127.0.0.1 and only the local engine shows). The dock's "Other
+machines" section opens by itself (Listen on holds a value).
 
 Usage: .venv/bin/python scripts/screenshot_cluster_address.py [OUTPUT_DIR]   (default: docs/)
 Runs under Xvfb (xvfb-run) or offscreen (QT_QPA_PLATFORM=offscreen); settings go to a temp file.

@@ -1,6 +1,7 @@
 """Take docs/cluster_ssh.png: the window at 1280x800 with the Cluster tab in front, engines started over SSH on
 two test hosts (network namespaces h2, h3 with an sshd, tests/support/sshd.py) and Test Connection's lines
-for them and for h4, which has no sshd.
+for them and for h4, which has no sshd. The dock's "Other machines" section opens by itself (SSH hosts
+holds a value).
 
 Usage (root, iproute2 and openssh-server): .venv/bin/python scripts/screenshot_ssh.py [OUTPUT_DIR]
 """

@@ -1,8 +1,9 @@
 """The window's cluster: one `ClusterManager`, its `ClusterDock`, and the Map runner of GUI runs.
 
 `ClusterSession(window, manager)` puts the dock in the window (Cluster menu: the panel toggle, then the
-dock's actions; the dock's address fields remembered in the settings), adds the checkable Run > "Run Maps
-in this process (serial)" preference, and becomes the window's runner factory (`window.runs.runner_factory`):
+dock's actions; the dock's address fields and whether its "Other machines" section is open remembered in the
+settings), adds the checkable Run > "Run Maps in this process (serial)" preference, and becomes the window's
+runner factory (`window.runs.runner_factory`):
 - serial preference on: a `SerialRunner`, no cluster process at all;
 - otherwise the embedded default, `cluster_panel.map_runner.cluster_runner(lambda: manager,
   engines=<the dock's engine count>, connect_first=True, ...)`: the first Map uses the profile's running
@@ -29,9 +30,11 @@ from PySide6.QtGui import QAction
 from pflow_studio.app.preferences import (
     cluster_address,
     cluster_profile,
+    other_machines_open,
     serial_maps,
     set_cluster_address,
     set_cluster_profile,
+    set_other_machines_open,
     set_serial_maps,
 )
 from pflow_studio.cluster_panel.dock.panel import ClusterDock
@@ -63,6 +66,9 @@ class ClusterSession(QObject):
         address = self.dock.address
         address.set_values(*cluster_address(window.settings))  # remembered, like the profile
         address.changed.connect(lambda: set_cluster_address(window.settings, *address.values()))
+        section = self.dock.other_machines  # open if left open, or if a remembered address just opened it
+        section.set_open(section.is_open or other_machines_open(window.settings))
+        section.user_toggled.connect(lambda on: set_other_machines_open(window.settings, on))
         menu = window.menus["cluster"]
         menu.addSeparator()
         menu.addActions(self.dock.actions())

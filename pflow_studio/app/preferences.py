@@ -6,6 +6,8 @@
   "default" unless changed in the Cluster dock.
 - Where a controller the dock starts listens and is reached: `cluster_address(settings)` -> (ip, location) /
   `set_cluster_address(...)`; ("", "") at first (the profile's setting, else 127.0.0.1).
+- Whether the dock's "Other machines" section was left open: `other_machines_open(settings)` /
+  `set_other_machines_open(...)`; closed at first.
 - The element store: its directory (`store_directory_choice`, "" for the default of
   `runtime.element_store.location`) and size cap (`store_cap`, 2 GiB by default); `open_element_store`
   opens the store they name (`PFLOW_STUDIO_CACHE_DIR`, when set, wins over the directory, as in the CLI).
@@ -25,6 +27,7 @@ SERIAL_KEY = "run/serial_maps"
 PROFILE_KEY = "cluster/profile"
 DEFAULT_PROFILE = "default"
 ADDRESS_KEYS = ("cluster/listen_ip", "cluster/location")
+OTHER_MACHINES_KEY = "cluster/other_machines_open"
 STORE_DIR_KEY = "elements/directory"
 STORE_CAP_KEY = "elements/max_bytes"
 
@@ -66,6 +69,16 @@ def cluster_address(settings: QSettings) -> tuple[str, str]:
 def set_cluster_address(settings: QSettings, ip: str, location: str) -> None:
     for key, value in zip(ADDRESS_KEYS, (ip, location), strict=True):
         settings.setValue(key, value)
+    settings.sync()
+
+
+def other_machines_open(settings: QSettings) -> bool:
+    """Whether the user left the Cluster dock's "Other machines" section open."""
+    return _flag(settings.value(OTHER_MACHINES_KEY, False))
+
+
+def set_other_machines_open(settings: QSettings, on: bool) -> None:
+    settings.setValue(OTHER_MACHINES_KEY, bool(on))
     settings.sync()
 
 

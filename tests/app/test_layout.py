@@ -91,6 +91,26 @@ def test_cluster_tab_shows_four_engines_and_its_log(make_window, qtbot):
     assert fully_shown(cluster.engine_spin) and fully_shown(cluster.cleanup_button)
 
 
+def test_other_machines_section_starts_collapsed_and_leaves_its_room_to_the_engine_table(make_window, qtbot):
+    window = make_window()
+    cluster = window.cluster.dock
+    cluster.raise_()
+    section, table = cluster.other_machines, cluster.table
+    qtbot.waitUntil(lambda: in_front(table))
+    assert not section.is_open and fully_shown(section.toggle) and not cluster.address.listen.isVisible()
+
+    def table_rows() -> int:
+        return table.viewport().height() // table.verticalHeader().defaultSectionSize()
+
+    collapsed = table_rows()
+    qtbot.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: fully_shown(cluster.ssh.test_button))
+    assert all(fully_shown(w) for w in (cluster.address.listen, cluster.address.copy_button, cluster.ssh.hosts_edit))
+    opened = table_rows()
+    assert collapsed >= opened + 3, (collapsed, opened)  # five rows of fields: at least three engine rows
+    assert opened >= 3
+
+
 def test_host_rows_of_the_engine_table_are_readable(make_window, qtbot):
     window = make_window()
     cluster = window.cluster.dock

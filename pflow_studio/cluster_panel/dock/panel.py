@@ -1,6 +1,7 @@
 """The Cluster dock: a thin Qt panel over the Qt-free `ClusterManager`.
 
-Profile chooser, engine count, the listen address and engine file rows (address.py), the action buttons
+Profile chooser, engine count, the "Other machines" section (other_machines.py: the listen address and engine
+file rows of address.py, the SSH fields of ssh_fields.py; collapsed until used), the action buttons
 (the cleanup pair in a menu; the same QActions, from actions.py, serve the window's Cluster menu via
 `actions()`), an engine table refreshed every 2 s while visible and connected, a status line, a log with
 timestamps (errors in red, never swallowed) and a banner offering leftovers of earlier sessions (at start,
@@ -29,6 +30,7 @@ from pflow_studio.cluster_panel.dock import actions, questions, widgets
 from pflow_studio.cluster_panel.dock.actions import ActionResult, engines_text, make_actions
 from pflow_studio.cluster_panel.dock.address import AddressRows
 from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
+from pflow_studio.cluster_panel.dock.other_machines import OtherMachines
 from pflow_studio.cluster_panel.dock.ssh_fields import SshFields
 from pflow_studio.cluster_panel.dock.table import EngineTable
 from pflow_studio.cluster_panel.dock.worker import DockWorker
@@ -77,8 +79,9 @@ class ClusterDock(QDockWidget):
         })
 
     def _build(self) -> None:
-        """The body, top to bottom: leftover banner, profile, engine count, addresses and SSH fields, three rows
-        of action buttons, busy bar, status line, engine table, log."""
+        """The body, top to bottom: leftover banner, profile, engine count, the "Other machines" section
+        (addresses, SSH fields; collapsed at first), three rows of action buttons, busy bar, status line,
+        engine table, log."""
         body = QWidget(self)
         self.banner = LeftoverBanner(body)
         self.banner.reuse_requested.connect(self.reuse)
@@ -88,19 +91,19 @@ class ClusterDock(QDockWidget):
         self.profile_combo.textActivated.connect(self._profile_chosen)
         self.engine_spin = widgets.engine_count(body)
         form = QFormLayout()
+        form.setVerticalSpacing(3)  # tight rows: the opened "Other machines" section costs less height
         form.addRow("Profile:", self.profile_combo)
         form.addRow("Engines:", self.engine_spin)
         self.address = AddressRows(body)
-        self.address.add_to(form)
         self.address.copied.connect(lambda path: self.log(f"Copied the engine file's path: {path}"))
         self.ssh = SshFields(body, self.engine_spin)
-        self.ssh.add_rows(form)
         self.ssh.test_button.clicked.connect(self.test_connection)
+        self.other_machines = OtherMachines(body, self.address, self.ssh)
+        self.other_machines.add_to(form)
         self.cleanup_button = widgets.cleanup_button(
             body, [self._actions["cleanup_terminate"], self._actions["cleanup_leave"]])
         rows = [[widgets.action_button(self, self._actions[name]) for name in ("start", "connect", "refresh")],
-                [self.cleanup_button, widgets.action_button(self, self._actions["change_profile"]),
-                 self.ssh.test_button],
+                [self.cleanup_button, widgets.action_button(self, self._actions["change_profile"])],
                 [widgets.action_button(self, self._actions["shutdown"])]]  # three rows: fits a 350 px column
         self.progress = widgets.busy_bar(body)
         self.status_label = widgets.status_label(body)
@@ -320,7 +323,9 @@ class ClusterDock(QDockWidget):
             self._profile = info.profile
             self._restore_profile_text()
         self.table.show_engines(info.engines if info.connected else [])
-        self.address.show_engine_file(self._engine_file(info))
+        engine_file = self._engine_file(info)
+        self.address.show_engine_file(engine_file)
+        self.other_machines.show_cluster(info.cluster_id if engine_file else None, self.manager.profile_dir)
         if info.error and info.error != self._info_error:
             self.log(info.error, error=True)
         self._info_error = info.error

@@ -1,4 +1,5 @@
-"""The Cluster dock's SSH fields: the hosts engines start on, the Python there, and "Test Connection".
+"""The Cluster dock's SSH fields: the hosts engines start on, the Python there, and "Test Connection" (rows of
+the dock's "Other machines" section, other_machines.py).
 
 `SshFields` makes the controls and adds them as rows of the dock's form; the panel runs the work (starting,
 testing) on its worker thread. Empty hosts means engines start on this machine.
@@ -6,7 +7,7 @@ testing) on its worker thread. Empty hosts means engines start on this machine.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QSpinBox, QToolButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QSpinBox, QToolButton, QWidget
 
 from pflow_studio.cluster_panel.ssh_hosts import parse_hosts
 
@@ -40,9 +41,14 @@ class SshFields:
         self._update()
 
     def add_rows(self, form: QFormLayout) -> None:
-        """Two rows: the hosts, then the remote Python (the test button goes with the dock's buttons)."""
+        """Three rows: the hosts, the remote Python, the test button (under the fields, which keep their width
+        for long paths)."""
         form.addRow("SSH hosts:", self.hosts_edit)
         form.addRow("Remote Python:", self.python_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        form.addRow("", row)
 
     def widgets(self) -> list[QWidget]:
         """The controls the panel disables while busy."""

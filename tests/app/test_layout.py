@@ -102,9 +102,10 @@ def test_other_machines_section_starts_collapsed_and_leaves_its_room_to_the_engi
     def table_rows() -> int:
         return table.viewport().height() // table.verticalHeader().defaultSectionSize()
 
-    collapsed = table_rows()
+    collapsed, field_x = table_rows(), cluster.profile_combo.x()
     qtbot.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: fully_shown(cluster.ssh.test_button))
+    assert cluster.profile_combo.x() == field_x  # the fields above do not shift sideways
     assert all(fully_shown(w) for w in (cluster.address.listen, cluster.address.copy_button, cluster.ssh.hosts_edit))
     opened = table_rows()
     assert collapsed >= opened + 3, (collapsed, opened)  # five rows of fields: at least three engine rows

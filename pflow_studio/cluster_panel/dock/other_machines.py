@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import pathlib
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QSizePolicy, QToolButton, QWidget
 
 from pflow_studio.cluster_panel import discovery
@@ -23,6 +23,8 @@ from pflow_studio.cluster_panel.dock.ssh_fields import SshFields
 TITLE = "Other machines"
 TIP = ("Engines on other machines: where the controller listens, the engine file, SSH hosts. "
        "Not needed when everything runs on this machine.")
+
+PIN_EVENTS = (QEvent.Type.Show, QEvent.Type.FontChange, QEvent.Type.StyleChange)
 
 
 def beyond_loopback(ip: str) -> bool:
@@ -55,6 +57,7 @@ class OtherMachines(QObject):
         self.toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.toggle.toggled.connect(self._show_rows)
         self.toggle.clicked.connect(self.user_toggled)
+        self.toggle.installEventFilter(self)  # re-pin the label width once shown (styled fonts) and on changes
         for field in (address.listen, address.location, ssh.hosts_edit, ssh.python_edit):
             field.textChanged.connect(self._field_changed)
 
@@ -66,6 +69,25 @@ class OtherMachines(QObject):
         self.ssh.add_rows(form)
         self._form, self._rows = form, range(first, form.rowCount())
         self._show_rows(self.toggle.isChecked())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.toggle and event.type() in PIN_EVENTS:
+            self._pin_label_width()
+        return False
+
+    def _pin_label_width(self) -> None:
+        """Give every label of the form the widest one's width, so the fields above (Profile, Engines) do
+        not shift sideways when the section opens or closes."""
+        form = self._form
+        if form is None:
+            return
+        items = [form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount())]
+        labels = [item.widget() for item in items if item is not None and item.widget() is not None]
+        for label in labels:
+            label.ensurePolished()
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
 
     @property
     def is_open(self) -> bool:
@@ -97,5 +119,6 @@ class OtherMachines(QObject):
     def _show_rows(self, open_: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
         if self._form is not None:
+            self._pin_label_width()
             for row in self._rows:
                 self._form.setRowVisible(row, open_)

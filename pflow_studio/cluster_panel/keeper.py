@@ -5,8 +5,10 @@ launchers of an `ipyparallel.Cluster` of this process started (`cluster_of()`, N
 Only an engine's parent learns its exit status; here that is the launcher, whose wait thread reaps the
 engine through its psutil `Process`, and psutil keeps the exit code it reaped (negative: the signal).
 - An engine id is matched with its launcher through the engine's log file ("Completed registration with
-  id N"); a dead engine whose log names no id stands for the first lost engine asked about.
-- `replace(engine)`: an engine our launchers started is replaced with `start(1)` on a worker thread (one
+  id N"), or for SSH engines by the pid each reported when it started (`ssh_engines.remember_engines`);
+  a dead engine whose log names no id stands for the first lost engine asked about.
+- `replace(engine)`: an engine our launchers started is replaced with `start(1, its launcher)` on a worker
+  thread (the manager's keeper starts it where the lost one ran: on its SSH host, else here; one
   at a time; the Map goes on meanwhile; `wait` waits for them), and `say` tells it ("engine 0 died (exit
   code 3); started an engine in its place"). An engine whose process still runs was dropped by the
   controller (its heartbeat went unheard: a cut link, a frozen machine) and never rejoins: its process is
@@ -28,6 +30,7 @@ from typing import Any
 import psutil
 from ipyparallel.cluster import launcher as ipp_launcher
 
+from pflow_studio.cluster_panel import ssh_engines
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.cluster_panel.processes import ProcessRef, end_processes
 from pflow_studio.runtime.cluster.errors import ClusterError
@@ -40,7 +43,7 @@ _REGISTERED = re.compile(rb"Completed registration with id (\d+)")
 class LauncherKeeper:
     """Exit status and replacement of the engines our launchers started (see the module docstring)."""
 
-    def __init__(self, cluster_of: Callable[[], Any], start: Callable[[int], Any],
+    def __init__(self, cluster_of: Callable[[], Any], start: Callable[[int, Any], Any],
                  say: Callable[[str], None]) -> None:
         self._cluster_of = cluster_of
         self._start = start
@@ -88,6 +91,8 @@ class LauncherKeeper:
 
     def launcher_of(self, engine: int) -> Any | None:
         """The launcher that started engine `engine`, or None (not ours, or not found)."""
+        if engine not in self._by_id and ssh_engines.launcher_of(self._cluster_of(), engine) is not None:
+            self._match(engine, ssh_engines.launcher_of(self._cluster_of(), engine))
         if engine not in self._by_id:
             unmatched = [launcher for launcher in _launchers(self._cluster_of()) if id(launcher) not in self._matched]
             for launcher in unmatched:
@@ -117,7 +122,7 @@ class LauncherKeeper:
             what = (f"engine {engine} was dropped by the controller (its heartbeat went unheard) while its process "
                     f"still ran; {ended}" if ended else f"engine {engine} died ({status or 'exit status unknown'})")
             try:
-                self._start(1)
+                self._start(1, launcher)
             except Exception as exc:
                 self._say(f"{what}; starting an engine in its place failed: {exc}")
             else:
@@ -131,11 +136,15 @@ def manager_keeper(get_manager: Callable[[], ClusterManager | None], say: Callab
         manager = get_manager()
         return None if manager is None else manager.engine_cluster()
 
-    def start(n: int) -> None:
+    def start(n: int, lost: Any) -> None:
         manager = get_manager()
         if manager is None or manager.engine_cluster() is None or not manager.connected:
             raise ClusterError("this session no longer owns engines on a connected cluster")
-        manager.start_engines(n, timeout=START_TIMEOUT)
+        if isinstance(lost, ipp_launcher.SSHLauncher) and lost.location:  # on the host the lost one ran on
+            manager.start_engines(n, timeout=START_TIMEOUT, ssh={lost.location: n},
+                                  remote_python=lost.remote_python or None)
+        else:
+            manager.start_engines(n, timeout=START_TIMEOUT)
 
     return LauncherKeeper(cluster_of, start, say)
 

@@ -16,6 +16,7 @@ import os
 import pathlib
 import threading
 import time
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -88,6 +89,32 @@ def remote_engines(cluster: ipp.Cluster | None) -> list[dict]:
     """`{"host", "pid", "python"}` of each engine started over SSH, for the state file."""
     return [{"host": el.location, "pid": int(el.pid), "python": el.remote_python}
             for el in engine_launchers(cluster) if getattr(el, "pid", 0) and el.pid > 0]
+
+
+_LAUNCHER_OF: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
+
+
+def remember_engines(client: Any, new_ids: Collection[int], cluster: ipp.Cluster, set_id: str,
+                     timeout: float = 5.0) -> None:
+    """Match the engines `new_ids` with the SSH launchers of engine set `set_id` by the pid each engine
+    reports (a pid two launchers share is left unmatched), for `launcher_of`: an engine set forgets the
+    launcher of an engine that ended, and the keeper then needs it to start one in its place."""
+    by_pid: dict[int, list[Any]] = defaultdict(list)
+    for launcher in engine_launchers(cluster, [set_id]):
+        by_pid[int(getattr(launcher, "pid", 0) or 0)].append(launcher)
+    try:
+        pids = client[sorted(new_ids)].apply_async(os.getpid).get_dict(timeout=timeout)
+    except Exception:  # an engine that does not answer in time stays unmatched
+        return
+    known = _LAUNCHER_OF.setdefault(cluster, {})
+    for engine, pid in pids.items():
+        if len(by_pid.get(pid, ())) == 1:
+            known[engine] = by_pid[pid][0]
+
+
+def launcher_of(cluster: ipp.Cluster | None, engine: int) -> Any | None:
+    """The SSH launcher that started engine `engine` of `cluster` (see `remember_engines`), or None."""
+    return None if cluster is None else _LAUNCHER_OF.get(cluster, {}).get(engine)
 
 
 def _exited(launcher: Any) -> bool:

@@ -158,6 +158,8 @@ class EngineStarting:
             else:
                 wait = partial(launch.wait_for_new_engines, client, before, n, timeout)
             call_with_timeout(wait, timeout + 5, "waiting for engines")
+            if over_ssh:
+                ssh_engines.remember_engines(client, set(client.ids) - before, cluster, set_id)
         except Exception as exc:
             registered = len(set(client.ids) - before)
             if not over_ssh:

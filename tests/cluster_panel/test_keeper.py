@@ -26,7 +26,7 @@ def test_exit_codes_and_signals_are_described():
 
 def test_a_keeper_of_no_cluster_never_starts_engines():
     said, started = [], []
-    keeper = LauncherKeeper(lambda: None, started.append, said.append)
+    keeper = LauncherKeeper(lambda: None, lambda n, lost: started.append(n), said.append)
     keeper.replace(4)
     assert keeper.exit_status(4) is None and started == []
     assert said == [not_ours(4)] and said[0].startswith("engine 4 was lost; this session did not start it")

@@ -10,7 +10,9 @@ import psutil
 import pytest
 
 from pflow_studio.cluster_panel import ssh_engines
+from pflow_studio.cluster_panel.keeper import manager_keeper
 from pflow_studio.cluster_panel.manager import ClusterManager
+from pflow_studio.runtime.cancel import CancelToken
 from pflow_studio.runtime.cluster.errors import ClusterError
 from pflow_studio.runtime.cluster.runner import ClusterRunner
 from pflow_studio.runtime.executor import Executor
@@ -140,3 +142,31 @@ def test_cli_start_over_ssh_then_cleanup_leaves_nothing(ipython_dir, netns_hosts
     assert cleaned.returncode == 0, cleaned.stderr
     assert wait_until(lambda: not any(_left(netns_hosts, servers).values()), 10)
     assert list(pathlib.Path(ipython_dir).glob("profile_default/security/cluster-*.json")) == []
+
+
+def slow_double(bindings: dict) -> dict:
+    __import__("time").sleep(bindings["seconds"])
+    return {"y": bindings["x"] * 2}
+
+
+@pytest.mark.timeout(300)
+def test_an_engine_lost_on_an_ssh_host_is_replaced_on_that_host(manager, netns_hosts, servers, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # engines unpickle `slow_double` by reference
+    manager.start_engines(2, ssh={H2: 1, H3: 1})
+    [victim] = [entry["pid"] for entry in manager._record.remote if entry["host"] == H3]
+    said: list[str] = []
+    killed: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if done >= 6 and not killed:
+            killed.append(victim)
+            __import__("os").kill(victim, 9)
+
+    runner = ClusterRunner(manager.client, keeper=manager_keeper(lambda: manager, said.append))
+    items = [{"x": i, "seconds": 0.3} for i in range(30)]
+    outcomes = runner.map(slow_double, items, progress=progress, cancel=CancelToken())
+    assert [outcome.value["y"] for outcome in outcomes] == [2 * i for i in range(30)]
+    assert killed and any("in its place" in line for line in said), said
+    assert wait_until(lambda: len(manager.client.ids) == 2, 60)
+    names = manager.client[:].apply_sync(lambda: __import__("socket").gethostname())
+    assert sorted(names) == ["h2", "h3"], (names, said)

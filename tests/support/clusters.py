@@ -41,7 +41,7 @@ class LocalCluster:
 
     def keeper(self, say: Callable[[str], None] = lambda line: None) -> LauncherKeeper:
         """The Map runner's keeper of this cluster's engines: their exit status, new ones in place of lost ones."""
-        return LauncherKeeper(lambda: self.cluster, self.add_engines, say)
+        return LauncherKeeper(lambda: self.cluster, lambda n, lost: self.add_engines(n), say)
 
     def add_engines(self, n: int) -> None:
         """Start `n` more engines like the first ones (they register a moment later)."""

@@ -43,7 +43,9 @@ def test_resume_freezes_and_collects_again_only_after_a_pause():
 def test_main_given_arguments_leaves_the_collector_alone(tmp_path, capsys):
     frozen = gc.get_freeze_count()
     assert main(["run", str(tmp_path / "missing.pflow")]) == 2
-    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    # a freeze would add every live object; frozen objects of earlier tests (the suite freezes what survives
+    # its GUI tests, tests/support/qt_lifetimes.py) may be freed meanwhile, so the count may only go down
+    assert gc.isenabled() and gc.get_freeze_count() <= frozen
 
 
 PROCESS = """

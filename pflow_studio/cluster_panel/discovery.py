@@ -136,9 +136,13 @@ def candidate_cluster_ids(profile_dir: pathlib.Path) -> list[str]:
 
 def _loopback(path: pathlib.Path) -> bool:
     """Does the controller of connection file `path` listen on a loopback address?"""
-    host = urllib.parse.urlparse(_registration(path) or "").hostname or ""
+    return is_loopback(urllib.parse.urlparse(_registration(path) or "").hostname or "")
+
+
+def is_loopback(host: str) -> bool:
+    """Is `host` (an address, "[::1]" included, or a name) this machine only: a loopback address or localhost?"""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return host == "localhost"
 

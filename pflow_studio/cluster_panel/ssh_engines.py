@@ -70,7 +70,7 @@ def unreachable_controller(profile_dir: pathlib.Path, cluster_id: str) -> str:
         return ""
     ip, location = found
     reached = location if ip in ("*", "0.0.0.0", "") else ip
-    if reached in ("localhost", "::1", "[::1]") or reached.startswith("127."):
+    if discovery.is_loopback(reached):
         return (f"the controller listens on {ip} only, which the SSH hosts cannot reach: start one with "
                 "--ip ADDR (the dock's 'Listen on' field, or c.Cluster.controller_ip in ipcluster_config.py)")
     return ""

@@ -10,7 +10,6 @@ itself. `user_toggled` reports the user's own clicks (for remembering the state)
 
 from __future__ import annotations
 
-import ipaddress
 import pathlib
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -30,10 +29,7 @@ PIN_EVENTS = (QEvent.Type.Show, QEvent.Type.FontChange, QEvent.Type.StyleChange)
 def beyond_loopback(ip: str) -> bool:
     """Whether a controller listening on `ip` can be reached from other machines ("*", "0.0.0.0", a LAN
     address, a host name other than localhost)."""
-    try:
-        return not ipaddress.ip_address(ip).is_loopback
-    except ValueError:
-        return bool(ip) and ip != "localhost"
+    return bool(ip) and not discovery.is_loopback(ip)
 
 
 class OtherMachines(QObject):

@@ -13,18 +13,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
+from pflow_studio.cluster_panel.dock.widgets import text_field
+
 NO_FILE = "connect or start a cluster"
 ENGINE_FILE_TIP = ("The connected cluster's engine connection file: copy it to another machine (scp) and run "
                    "there: ipengine --file=<the copy>")
-
-
-def _field(parent: QWidget, name: str, placeholder: str, tip: str) -> QLineEdit:
-    field = QLineEdit(parent)
-    field.setObjectName(name)
-    field.setPlaceholderText(placeholder)
-    field.setToolTip(tip)
-    field.setClearButtonEnabled(True)
-    return field
 
 
 class AddressRows(QObject):
@@ -35,11 +28,11 @@ class AddressRows(QObject):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.listen = _field(parent, "cluster_listen_ip", "127.0.0.1 (or the profile's setting)",
+        self.listen = text_field(parent, "cluster_listen_ip", "127.0.0.1 (or the profile's setting)",
                              "The address a controller started here listens on: this machine's address on the "
                              "network of the other machines, or * for every interface. Empty: the profile's "
                              "ipcontroller_config.py, else 127.0.0.1 (this machine only)")
-        self.location = _field(parent, "cluster_location", "this machine's name",
+        self.location = text_field(parent, "cluster_location", "this machine's name",
                                "The address engines on other machines use to reach the controller (needed with *). "
                                "Empty: this machine's name")
         self.engine_file = QLineEdit(parent)

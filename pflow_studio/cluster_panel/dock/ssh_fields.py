@@ -7,8 +7,9 @@ testing) on its worker thread. Empty hosts means engines start on this machine.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QSpinBox, QToolButton, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QSpinBox, QToolButton, QWidget
 
+from pflow_studio.cluster_panel.dock.widgets import text_field
 from pflow_studio.cluster_panel.ssh_hosts import parse_hosts
 
 HOSTS_TIP = ("Start the engines on these hosts over SSH: HOST or HOST:N (N engines), comma-separated, e.g. "
@@ -23,15 +24,9 @@ class SshFields:
     def __init__(self, parent: QWidget, engine_count: QSpinBox) -> None:
         self._engine_count = engine_count  # disabled while hosts are given: their counts decide
         self._typed_count: int | None = None  # the count before hosts were given
-        self.hosts_edit = QLineEdit(parent)
-        self.hosts_edit.setObjectName("cluster_ssh_hosts")
-        self.hosts_edit.setPlaceholderText("none: this machine  (e.g. node1:4,node2)")
-        self.hosts_edit.setToolTip(HOSTS_TIP)
-        self.hosts_edit.setClearButtonEnabled(True)
-        self.python_edit = QLineEdit(parent)
-        self.python_edit.setObjectName("cluster_remote_python")
-        self.python_edit.setPlaceholderText("python3")
-        self.python_edit.setToolTip(PYTHON_TIP)
+        self.hosts_edit = text_field(parent, "cluster_ssh_hosts", "none: this machine  (e.g. node1:4,node2)",
+                                     HOSTS_TIP)
+        self.python_edit = text_field(parent, "cluster_remote_python", "python3", PYTHON_TIP, clear_button=False)
         self.test_button = QToolButton(parent)
         self.test_button.setObjectName("cluster_test_connection")
         self.test_button.setText("Test Connection")

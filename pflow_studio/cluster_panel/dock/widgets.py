@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QPlainTextEdit,
     QProgressBar,
@@ -20,6 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 LOG_LINES = 2000  # the log keeps this many lines
+
+
+def text_field(parent: QWidget, name: str, placeholder: str, tip: str, *, clear_button: bool = True) -> QLineEdit:
+    """A line edit of the dock's form: object name, placeholder, tooltip, and a clear button unless told not."""
+    field = QLineEdit(parent)
+    field.setObjectName(name)
+    field.setPlaceholderText(placeholder)
+    field.setToolTip(tip)
+    field.setClearButtonEnabled(clear_button)
+    return field
 
 
 def profile_chooser(parent: QWidget) -> QComboBox:

@@ -21,6 +21,7 @@ import sys
 
 from pflow_studio.cli.exit_codes import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, fail
 from pflow_studio.cluster_panel.model import ClusterInfo, host_order
+from pflow_studio.cluster_panel.where import engines_text
 from pflow_studio.runtime.cluster.errors import ClusterError
 
 
@@ -63,7 +64,7 @@ def format_info(info: ClusterInfo) -> str:
     lines.append(f"hosts:       {len(info.hosts)}")
     for host in info.hosts:
         load = f", load {host.load:.2f}" if host.load is not None else ""
-        lines.append(f"  {host.host or '?':<16} {host.engines} engine{'s' if host.engines != 1 else ''}, "
+        lines.append(f"  {host.host or '?':<16} {engines_text(host.engines)}, "
                      f"{host.ours} ours{', this machine' if host.local else ''}{load}")
     lines.append(f"engines:     {len(info.engines)}")
     if info.engines:

@@ -18,7 +18,7 @@ from pflow_studio.cluster_panel import ssh_engines
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
 from pflow_studio.cluster_panel.orphans import end_orphans
-from pflow_studio.cluster_panel.where import engines_where
+from pflow_studio.cluster_panel.where import engines_text, engines_where
 
 # name -> (text, tooltip); the order is the order of `actions()` and of the buttons
 ACTION_SPECS: dict[str, tuple[str, str]] = {
@@ -55,11 +55,6 @@ class ActionResult:
     leftovers: list[Leftover] | None = None
     profiles: list[str] | None = None
     problems: list[str] = field(default_factory=list)  # more log lines, shown as errors
-
-
-def engines_text(n: int) -> str:
-    """'1 engine', '2 engines'."""
-    return f"{n} engine{'s' if n != 1 else ''}"
 
 
 def _sentence(line: str) -> str:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QDockWidget, QFormLayout, QVBoxLayout, QWidget
 from pflow_studio.cluster_panel import discovery, ssh_hosts
 from pflow_studio.cluster_panel.bounded import call_with_timeout
 from pflow_studio.cluster_panel.dock import actions, questions, widgets
-from pflow_studio.cluster_panel.dock.actions import ActionResult, engines_text, make_actions
+from pflow_studio.cluster_panel.dock.actions import ActionResult, make_actions
 from pflow_studio.cluster_panel.dock.address import AddressRows
 from pflow_studio.cluster_panel.dock.leftovers import LeftoverBanner, describe
 from pflow_studio.cluster_panel.dock.other_machines import OtherMachines
@@ -36,6 +36,7 @@ from pflow_studio.cluster_panel.dock.table import EngineTable
 from pflow_studio.cluster_panel.dock.worker import DockWorker
 from pflow_studio.cluster_panel.manager import ClusterManager
 from pflow_studio.cluster_panel.model import ClusterInfo, Leftover
+from pflow_studio.cluster_panel.where import engines_text
 from pflow_studio.runtime.cluster.errors import ClusterError
 
 ERROR_COLOUR = "#e05252"

@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from pflow_studio.cluster_panel.model import EngineInfo, HostSummary, host_summaries
+from pflow_studio.cluster_panel.where import engines_text
 
 COLUMNS = ("id", "host", "pid", "CPU %", "memory", "queue", "ours")
 BUSY_COLOUR = QColor(196, 140, 40, 120)
@@ -38,7 +39,7 @@ def engine_cells(engine: EngineInfo) -> list[str]:
 
 def host_text(host: HostSummary) -> str:
     """The text of a host's row: its name, its engines and how many are ours, its load."""
-    engines = f"{host.engines} engine{'s' if host.engines != 1 else ''}"
+    engines = engines_text(host.engines)
     load = f", load {host.load:.2f}" if host.load is not None else ""
     return f"{host.host or 'host not known yet'}: {engines}, {host.ours} ours{load}"
 
